@@ -1,0 +1,230 @@
+package io.carbonllm.payback.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real schema registry: Apicurio Registry, run as a child process and reached through its Confluent-compatible
+ * API at {@code /apis/ccompat/v7}. HTTP binds to 127.0.0.1, the management interface is off, global compatibility
+ * is BACKWARD (Confluent's default), and with a data directory its H2 database lives on disk, so schema ids survive
+ * a restart.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
+    public static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
+
+    private final int port;
+    private final Path dataDir;
+    private final boolean persistent;
+    private final Duration startTimeout;
+    private Process process;
+    private Thread shutdownHook;
+
+    private ApicurioRegistry(int port, Path dataDir, boolean persistent, Duration startTimeout) {
+        this.port = port;
+        this.dataDir = dataDir;
+        this.persistent = persistent;
+        this.startTimeout = startTimeout;
+    }
+
+    /** A registry whose schemas are kept in {@code dataDir} across restarts. */
+    public static ApicurioRegistry persistent(int port, Path dataDir) {
+        return new ApicurioRegistry(port, dataDir, true, Duration.ofSeconds(180));
+    }
+
+    /** A registry with in-memory storage (for tests); {@code workDir} holds only its log and pid file. */
+    public static ApicurioRegistry inMemory(int port, Path workDir) {
+        return new ApicurioRegistry(port, workDir, false, Duration.ofSeconds(180));
+    }
+
+    /** Starts the registry and returns once its Confluent API answers. */
+    public ApicurioRegistry start() {
+        Ports.requireFree(port, "schema registry", "--registry-port");
+        RegistryDistribution distribution = RegistryDistribution.locate();
+        JavaRuntimes.Runtime runtime = JavaRuntimes.find(distribution.minimumJava()).orElseThrow(() ->
+                new LocalStackException("Apicurio Registry " + distribution.version() + " needs Java "
+                        + distribution.minimumJava() + " or later, and none was found. Looked in: "
+                        + JavaRuntimes.candidateHomes().stream().map(Path::toString).collect(Collectors.joining(", "))
+                        + ". Install a JDK " + distribution.minimumJava() + "+ next to this one, or set "
+                        + JavaRuntimes.OVERRIDE_ENV + " to its home, or run Apicurio 3.0.9 on Java 17 by setting "
+                        + RegistryDistribution.HOME_ENV + " and " + RegistryDistribution.VERSION_ENV + "=3.0.9."));
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new LocalStackException("Cannot create registry directory " + dataDir, e);
+        }
+        stopLeftover();
+
+        List<String> command = new ArrayList<>();
+        command.add(runtime.javaExecutable().toString());
+        command.add("-Xmx384m");
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.enabled=false");
+        command.add("-Dquarkus.management.host=127.0.0.1");
+        command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
+        command.add("-Dquarkus.log.file.enabled=false");
+        if (persistent) {
+            command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
+        }
+        command.add("-jar");
+        command.add(distribution.launchJar().toString());
+
+        Path logFile = dataDir.resolve("registry.log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dataDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new LocalStackException("Cannot start Apicurio Registry with " + runtime.javaExecutable(), e);
+        }
+        writePid();
+        shutdownHook = new Thread(this::stopProcess, "apicurio-registry-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        log.info("Apicurio Registry {} starting on Java {} ({}), log {}", distribution.version(), runtime.feature(),
+                runtime.home(), logFile);
+        awaitReady(logFile);
+        return this;
+    }
+
+    private void awaitReady(Path logFile) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new LocalStackException("Apicurio Registry exited with code " + process.exitValue()
+                        + " during start-up. Last lines of " + logFile + ":\n" + tail(logFile, 20));
+            }
+            try {
+                HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new LocalStackException("Interrupted while waiting for Apicurio Registry", e);
+            }
+            sleep(200);
+        }
+        close();
+        throw new LocalStackException("Apicurio Registry did not answer on " + confluentApiUrl() + " within "
+                + startTimeout.toSeconds() + " s. Last lines of " + logFile + ":\n" + tail(logFile, 20));
+    }
+
+    /** A registry left running by a demo that was killed (kill -9) would hold the port and the H2 file lock. */
+    private void stopLeftover() {
+        Path pidFile = dataDir.resolve("registry.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            Optional<ProcessHandle> leftover = ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains("apicurio") || c.contains("quarkus-run"))
+                            .orElse(false));
+            if (leftover.isPresent()) {
+                log.warn("Stopping a leftover Apicurio Registry process {}", pid);
+                leftover.get().destroy();
+                leftover.get().onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(pidFile);
+        } catch (Exception e) {
+            log.warn("Could not check the leftover registry pid file {}", pidFile, e);
+        }
+    }
+
+    private void writePid() {
+        try {
+            Files.writeString(dataDir.resolve("registry.pid"), Long.toString(process.pid()));
+        } catch (IOException e) {
+            log.warn("Could not write the registry pid file in {}", dataDir, e);
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The base URL of the Confluent-compatible API, for {@code schema.registry.url}. */
+    public String confluentApiUrl() {
+        return "http://127.0.0.1:" + port + CONFLUENT_API_PATH;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    private void stopProcess() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(dataDir.resolve("registry.pid"));
+        } catch (IOException e) {
+            log.warn("Could not delete the registry pid file in {}", dataDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        stopProcess();
+        process = null;
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running or has run.
+            }
+            shutdownHook = null;
+        }
+        log.info("Apicurio Registry on port {} stopped", port);
+    }
+}

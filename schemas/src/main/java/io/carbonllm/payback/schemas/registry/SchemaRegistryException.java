@@ -1,0 +1,57 @@
+package io.carbonllm.payback.schemas.registry;
+
+/**
+ * A registry call failed. The message names the URL, the subject or id, and the HTTP status.
+ *
+ * <p>{@link #status()} is the HTTP status, or {@code -1} when no response arrived; {@link #errorCode()} is the
+ * Confluent {@code error_code} from the body, or {@code -1}.
+ */
+public class SchemaRegistryException extends RuntimeException {
+
+    private final String url;
+    private final int status;
+    private final int errorCode;
+
+    public SchemaRegistryException(String message, String url, int status, int errorCode, Throwable cause) {
+        super(message, cause);
+        this.url = url;
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public int errorCode() {
+        return errorCode;
+    }
+
+    /** 404: the subject, version or schema id does not exist. */
+    public static final class NotFound extends SchemaRegistryException {
+        public NotFound(String message, String url, int status, int errorCode) {
+            super(message, url, status, errorCode, null);
+        }
+    }
+
+    /** 409: the schema is incompatible with the subject's compatibility level. */
+    public static final class Incompatible extends SchemaRegistryException {
+        public Incompatible(String message, String url, int status, int errorCode) {
+            super(message, url, status, errorCode, null);
+        }
+    }
+
+    /**
+     * The registry could not be reached, timed out or answered 5xx. Transient: callers should retry or stop,
+     * never treat the record as bad.
+     */
+    public static final class Unavailable extends SchemaRegistryException {
+        public Unavailable(String message, String url, int status, Throwable cause) {
+            super(message, url, status, -1, cause);
+        }
+    }
+}

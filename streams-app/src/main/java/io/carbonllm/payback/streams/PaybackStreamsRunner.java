@@ -1,0 +1,153 @@
+package io.carbonllm.payback.streams;
+
+import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
+import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.topics.TopicProvisioner;
+import io.carbonllm.payback.streams.topics.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link KafkaStreams} lifecycle: topic provisioning, the state listener, the uncaught-exception handler,
+ * close with a timeout, and an optional shutdown hook. The topology itself comes from {@link PaybackTopology}.
+ */
+public final class PaybackStreamsRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PaybackStreamsRunner.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PaybackStreamsConfig config;
+    private final SchemaRegistryClient registry;
+    private final Topics topics;
+    private final Topology topology;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
+    private volatile Throwable fatalError;
+    private KafkaStreams streams;
+    private Thread shutdownHook;
+
+    public PaybackStreamsRunner(PaybackStreamsConfig config) {
+        this.config = config;
+        this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(config.originals()));
+        this.topics = Topics.from(config, registry);
+        this.topology = new PaybackTopology(config, topics).build();
+    }
+
+    public PaybackStreamsRunner(Map<?, ?> props) {
+        this(new PaybackStreamsConfig(props));
+    }
+
+    /** Called on every state change, after this runner's own logging. */
+    public PaybackStreamsRunner onStateChange(Consumer<KafkaStreams.State> observer) {
+        this.stateObserver = observer;
+        return this;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Creates missing topics, then starts processing. Returns at once; see {@link #awaitRunning}. */
+    public PaybackStreamsRunner start() {
+        if (config.createTopics()) {
+            Properties adminProps = new Properties();
+            adminProps.putAll(config.originals());
+            adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            try (Admin admin = Admin.create(adminProps)) {
+                TopicProvisioner.createMissing(admin, topics.externalTopicNames(), config.topicPartitions(),
+                        config.topicReplicationFactor());
+            }
+        }
+        streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setStateListener((newState, oldState) -> {
+            log.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+            stateObserver.accept(newState);
+        });
+        streams.setUncaughtExceptionHandler(exception -> {
+            // A bug or an outage, never bad input (that goes to the DLQ): stop this instance loudly rather than
+            // spin. Its tasks move to the other instances; exactly-once means nothing is counted twice.
+            fatalError = exception;
+            log.error("Unrecoverable error in Kafka Streams; shutting down this instance", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the app is RUNNING; false on timeout or if it stopped first. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && fatalError == null;
+    }
+
+    /** Blocks until the app stops (after {@link #close()} or a fatal error). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /** The exception that stopped the app, or null. */
+    public Throwable fatalError() {
+        return fatalError;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Closes the app cleanly on SIGTERM or Ctrl-C. */
+    public PaybackStreamsRunner installShutdownHook() {
+        shutdownHook = new Thread(this::closeStreams, "payback-streams-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        return this;
+    }
+
+    private void closeStreams() {
+        if (streams != null) {
+            boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+            if (!clean) {
+                log.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
+            }
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        closeStreams();
+        registry.close();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down and the hook is running.
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.carbonllm.payback.streams;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.VariantKey;
+import io.carbonllm.payback.events.VariantStats;
+import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.state.StoreNames;
+import io.carbonllm.payback.streams.topics.Topics;
+import io.carbonllm.payback.streams.validation.EventTimeExtractor;
+import io.carbonllm.payback.streams.validation.EventValidator;
+import io.carbonllm.payback.streams.window.UseCasePartitioner;
+import io.carbonllm.payback.streams.window.VariantCounters;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Builds the topology from typed config and topics, and does nothing else. It reads top to bottom as stages:
+ * validate, key by variant (partitioned by use case), window per variant, publish window results.
+ */
+public final class PaybackTopology {
+
+    public static final String SOURCE = "read-inference-events";
+    public static final String VALIDATE = "validate";
+    public static final String KEY_BY_VARIANT = "key-by-variant";
+    public static final String BY_USE_CASE = "by-use-case";
+    public static final String WINDOW_PER_VARIANT = "window-per-variant";
+    public static final String WINDOW_UPDATES = "variant-window-updates";
+    public static final String TO_RESULT = "to-variant-window-result";
+    public static final String SINK_VARIANT_WINDOWS = "write-variant-windows";
+
+    private final PaybackStreamsConfig config;
+    private final Topics topics;
+
+    public PaybackTopology(PaybackStreamsConfig config, Topics topics) {
+        this.config = config;
+        this.topics = topics;
+    }
+
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        // <any key, InferenceEvent>: gateways may key by anything; event time comes from the event itself.
+        KStream<String, InferenceEvent> events = builder.stream(topics.inferenceEvents().name(),
+                topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor()));
+
+        KStream<String, InferenceEvent> valid = validate(events);
+        KStream<VariantKey, InferenceEvent> byVariant = keyByVariant(valid);
+        KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
+        publishWindowResults(windows);
+        return builder.build();
+    }
+
+    /** Bad events are an output, not a crash: the processing exception handler sends them to the DLQ. */
+    private KStream<String, InferenceEvent> validate(KStream<String, InferenceEvent> events) {
+        EventValidator validator = new EventValidator(config.maxTokensPerRequest());
+        return events.mapValues(validator::requireValid, Named.as(VALIDATE));
+    }
+
+    /**
+     * Aggregate per (use case, model), but co-locate all models of a use case, so the later comparison of a
+     * baseline with its candidates is a local join, not another shuffle.
+     */
+    private KStream<VariantKey, InferenceEvent> keyByVariant(KStream<String, InferenceEvent> valid) {
+        // <VariantKey(useCase, modelId), InferenceEvent>
+        return valid
+                .selectKey((key, event) -> new VariantKey(event.getUseCase(), event.getModelId()), Named.as(KEY_BY_VARIANT))
+                .repartition(Repartitioned.<VariantKey, InferenceEvent>as(BY_USE_CASE)
+                        .withKeySerde(topics.variantKeySerde())
+                        .withValueSerde(topics.inferenceEvents().valueSerde())
+                        .withStreamPartitioner(new UseCasePartitioner<>()));
+    }
+
+    /** Tumbling event-time windows; the store keeps them for the ops view well past the grace period. */
+    private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, InferenceEvent> byVariant) {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
+        return byVariant
+                .groupByKey(Grouped.<VariantKey, InferenceEvent>as(WINDOW_PER_VARIANT)
+                        .withKeySerde(topics.variantKeySerde())
+                        .withValueSerde(topics.inferenceEvents().valueSerde()))
+                .windowedBy(windows)
+                .aggregate(VariantCounters::empty,
+                        (key, event, stats) -> VariantCounters.add(stats, event),
+                        Named.as(WINDOW_PER_VARIANT),
+                        Materialized.<VariantKey, VariantStats, WindowStore<Bytes, byte[]>>as(StoreNames.VARIANT_WINDOWS)
+                                .withKeySerde(topics.variantKeySerde())
+                                .withValueSerde(topics.variantStatsSerde())
+                                .withRetention(config.windowRetention()));
+    }
+
+    /** Every revision of a window is published; the last one per (use case, model, window start) wins. */
+    private void publishWindowResults(KTable<Windowed<VariantKey>, VariantStats> windows) {
+        windows.toStream(Named.as(WINDOW_UPDATES))
+                // <useCase, VariantWindow>: keyed by use case, like every external topic.
+                .map((windowed, stats) -> KeyValue.pair(windowed.key().getUseCase(), toResult(windowed, stats)),
+                        Named.as(TO_RESULT))
+                .to(topics.variantWindows().name(), topics.variantWindows().produced(SINK_VARIANT_WINDOWS));
+    }
+
+    private static VariantWindow toResult(Windowed<VariantKey> windowed, VariantStats stats) {
+        return VariantCounters.result(windowed.key(), windowed.window().startTime(), windowed.window().endTime(), stats);
+    }
+}

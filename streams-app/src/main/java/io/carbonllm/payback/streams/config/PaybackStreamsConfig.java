@@ -1,0 +1,195 @@
+package io.carbonllm.payback.streams.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Typed configuration of the streams app. Each key is declared with its documentation and default; an invalid value
+ * fails at start-up with the key and the allowed values (Kafka's {@link ConfigDef} validators). Keys this class does
+ * not declare pass through to Kafka Streams and its clients unchanged.
+ */
+public final class PaybackStreamsConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers, host:port[,host:port...].";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Base URL of a Confluent-compatible schema registry "
+            + "(Confluent, Karapace, Redpanda, or Apicurio at /apis/ccompat/v7). Comma-separate several for failover.";
+
+    public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
+    private static final String APPLICATION_ID_DOC = "Kafka Streams application id: the consumer group, and the "
+            + "prefix of internal topics. Every instance of one deployment shares it.";
+    public static final String APPLICATION_ID_DEFAULT = "carbon-llm-payback";
+
+    public static final String PROCESSING_GUARANTEE_CONFIG = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+    private static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 (default) counts every event once in "
+            + "the windows and the ledger across crashes; at_least_once is faster and may count twice after a crash.";
+
+    public static final String DATA_DIR_CONFIG = "payback.data.dir";
+    private static final String DATA_DIR_DOC = "Directory for durable local data. Kafka Streams state (RocksDB) "
+            + "goes in <dir>/streams unless state.dir is set.";
+    public static final String DATA_DIR_DEFAULT = Path.of(System.getProperty("user.home"), ".payback").toString();
+
+    public static final String INFERENCE_EVENTS_TOPIC_CONFIG = "payback.topic.inference-events";
+    private static final String INFERENCE_EVENTS_TOPIC_DOC = "Input: one InferenceEvent per LLM request.";
+    public static final String VARIANT_WINDOWS_TOPIC_CONFIG = "payback.topic.variant-windows";
+    private static final String VARIANT_WINDOWS_TOPIC_DOC = "Output: the latest VariantWindow per (use case, model, "
+            + "window), keyed by use case.";
+    public static final String DLQ_TOPIC_CONFIG = "payback.topic.dlq";
+    private static final String DLQ_TOPIC_DOC = "Dead letters: input records that could not be read or failed "
+            + "validation, with the reason, source topic, partition and offset in headers.";
+
+    public static final String TOPIC_PARTITIONS_CONFIG = "payback.topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing.";
+    public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "payback.topic.replication.factor";
+    private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the topics created at "
+            + "start-up when missing; -1 uses the broker default.";
+    public static final String TOPIC_CREATE_CONFIG = "payback.topic.create";
+    private static final String TOPIC_CREATE_DOC = "Create missing topics at start-up.";
+
+    public static final String WINDOW_SIZE_MS_CONFIG = "payback.window.size.ms";
+    private static final String WINDOW_SIZE_MS_DOC = "Size of the tumbling windows, in event time.";
+    public static final String WINDOW_GRACE_MS_CONFIG = "payback.window.grace.ms";
+    private static final String WINDOW_GRACE_MS_DOC = "How late (in event time) a record may arrive and still "
+            + "revise its window; later records are dropped and counted in Kafka Streams' dropped-records metric.";
+    public static final String WINDOW_RETENTION_MS_CONFIG = "payback.window.retention.ms";
+    private static final String WINDOW_RETENTION_MS_DOC = "How long windows stay queryable in the window store; "
+            + "at least window size + grace.";
+
+    public static final String MAX_TOKENS_PER_REQUEST_CONFIG = "payback.validation.max.tokens.per.request";
+    private static final String MAX_TOKENS_PER_REQUEST_DOC = "Input or output token counts above this are absurd "
+            + "and the event goes to the DLQ.";
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                    ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+            .define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, DATA_DIR_DOC)
+            .define(INFERENCE_EVENTS_TOPIC_CONFIG, Type.STRING, "inference-events", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, INFERENCE_EVENTS_TOPIC_DOC)
+            .define(VARIANT_WINDOWS_TOPIC_CONFIG, Type.STRING, "variant-windows", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, VARIANT_WINDOWS_TOPIC_DOC)
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, "inference-events-dlq", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
+                    TOPIC_PARTITIONS_DOC)
+            .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Range.between(-1, 32), Importance.MEDIUM,
+                    TOPIC_REPLICATION_FACTOR_DOC)
+            .define(TOPIC_CREATE_CONFIG, Type.BOOLEAN, true, Importance.LOW, TOPIC_CREATE_DOC)
+            .define(WINDOW_SIZE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    WINDOW_SIZE_MS_DOC)
+            .define(WINDOW_GRACE_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
+                    WINDOW_GRACE_MS_DOC)
+            .define(WINDOW_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1_000),
+                    Importance.MEDIUM, WINDOW_RETENTION_MS_DOC)
+            .define(MAX_TOKENS_PER_REQUEST_CONFIG, Type.LONG, 10_000_000L, Range.atLeast(1), Importance.LOW,
+                    MAX_TOKENS_PER_REQUEST_DOC);
+
+    public PaybackStreamsConfig(Map<?, ?> props) {
+        super(CONFIG, props);
+        if (windowRetention().compareTo(windowSize().plus(windowGrace())) < 0) {
+            throw new org.apache.kafka.common.config.ConfigException(WINDOW_RETENTION_MS_CONFIG,
+                    getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least " + WINDOW_SIZE_MS_CONFIG + " + "
+                    + WINDOW_GRACE_MS_CONFIG + " = " + windowSize().plus(windowGrace()).toMillis() + " ms");
+        }
+    }
+
+    /** All declared keys with their docs, for --help output and docs. */
+    public static ConfigDef configDef() {
+        return CONFIG;
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    public String applicationId() {
+        return getString(APPLICATION_ID_CONFIG);
+    }
+
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR_CONFIG));
+    }
+
+    public String inferenceEventsTopic() {
+        return getString(INFERENCE_EVENTS_TOPIC_CONFIG);
+    }
+
+    public String variantWindowsTopic() {
+        return getString(VARIANT_WINDOWS_TOPIC_CONFIG);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS_CONFIG);
+    }
+
+    public short topicReplicationFactor() {
+        return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+    }
+
+    public boolean createTopics() {
+        return getBoolean(TOPIC_CREATE_CONFIG);
+    }
+
+    public Duration windowSize() {
+        return Duration.ofMillis(getLong(WINDOW_SIZE_MS_CONFIG));
+    }
+
+    public Duration windowGrace() {
+        return Duration.ofMillis(getLong(WINDOW_GRACE_MS_CONFIG));
+    }
+
+    public Duration windowRetention() {
+        return Duration.ofMillis(getLong(WINDOW_RETENTION_MS_CONFIG));
+    }
+
+    public long maxTokensPerRequest() {
+        return getLong(MAX_TOKENS_PER_REQUEST_CONFIG);
+    }
+
+    /**
+     * The properties for {@code KafkaStreams}: every original key passed through, then our defaults for what the
+     * user did not set (state dir under the data dir, exactly-once, the DLQ handlers).
+     */
+    public Properties streamsProperties() {
+        Map<String, Object> props = new HashMap<>(originals());
+        props.put(APPLICATION_ID_CONFIG, applicationId());
+        props.put(PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
+        props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir().resolve("streams").toString());
+        props.putIfAbsent(DLQ_TOPIC_CONFIG, dlqTopic());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                io.carbonllm.payback.streams.dlq.DeadLetterDeserializationHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                io.carbonllm.payback.streams.dlq.DeadLetterProcessingHandler.class.getName());
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+}

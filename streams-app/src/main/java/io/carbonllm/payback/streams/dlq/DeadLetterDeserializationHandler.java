@@ -1,0 +1,51 @@
+package io.carbonllm.payback.streams.dlq;
+
+import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records that cannot be read (garbage bytes, an unknown magic byte, an unknown schema id, a body that does
+ * not resolve against the reader schema) to the DLQ and continues.
+ *
+ * <p>A registry that cannot be reached is not the record's fault: that fails the task instead, so that nothing good
+ * lands in the DLQ during an outage.
+ */
+public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+    private String dlqTopic = DeadLetters.TOPIC_DEFAULT;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        dlqTopic = DeadLetters.topic(configs);
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (isRegistryOutage(exception)) {
+            log.error("Schema registry unavailable while reading task {} topic {} partition {} offset {}; failing rather "
+                    + "than dead-lettering a record that may be good", context.taskId(), context.topic(),
+                    context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
+        log.warn("Unreadable record in task {} topic {} partition {} offset {} sent to {}", context.taskId(),
+                context.topic(), context.partition(), context.offset(), dlqTopic, exception);
+        return Response.resume(List.of(DeadLetters.record(dlqTopic, context, record.key(), record.value(),
+                record.headers(), "deserialize", exception)));
+    }
+
+    static boolean isRegistryOutage(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException.Unavailable) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

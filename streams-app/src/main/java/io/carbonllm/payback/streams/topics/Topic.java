@@ -1,0 +1,24 @@
+package io.carbonllm.payback.streams.topics;
+
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/** A topic with the serdes of its keys and values: the one place both are decided. */
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+
+    public Topic {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(keySerde, "keySerde");
+        Objects.requireNonNull(valueSerde, "valueSerde");
+    }
+
+    public Consumed<K, V> consumed(String processorName) {
+        return Consumed.with(keySerde, valueSerde).withName(processorName);
+    }
+
+    public Produced<K, V> produced(String processorName) {
+        return Produced.with(keySerde, valueSerde).withName(processorName);
+    }
+}

@@ -1,0 +1,59 @@
+package io.carbonllm.payback.streams.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the app's external topics at start-up when they are missing. Existing topics are left as they are. */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /** Returns the names it created. */
+    public static List<String> createMissing(Admin admin, Collection<String> topics, int partitions, short replicationFactor) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : topics) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, Optional.of(partitions),
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)));
+                }
+            }
+            if (missing.isEmpty()) {
+                return List.of();
+            }
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                    log.info("Created topic {} with {} partitions", entry.getKey(), partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            return created;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create topics " + topics + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics " + topics, e);
+        }
+    }
+}

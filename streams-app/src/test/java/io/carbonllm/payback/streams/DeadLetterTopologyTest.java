@@ -1,0 +1,146 @@
+package io.carbonllm.payback.streams;
+
+import static io.carbonllm.payback.streams.TopologyFixture.BASELINE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.streams.dlq.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input is an output: each bad record lands in the DLQ with why and where from, and the next good one counts. */
+class DeadLetterTopologyTest {
+
+    private static final long S = 1_000L;
+    private static final java.util.Map<String, Object> AT_LEAST_ONCE = java.util.Map.of("processing.guarantee", "at_least_once");
+
+    @TempDir
+    Path stateDir;
+    private TopologyFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        // TopologyTestDriver 4.4 drops dead letters that the deserialization handler sends under exactly_once_v2
+        // (its mock producer's transaction never commits them when no record was processed). The real broker does
+        // not: the end-to-end test (DemoPipelineIT) checks the DLQ under exactly_once_v2.
+        fx = new TopologyFixture(stateDir, AT_LEAST_ONCE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    @Test
+    void garbageBytesGoToTheDlqAndTheNextGoodRecordIsStillCounted() {
+        // Given garbage that is not the Confluent wire format (offset 0)
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        fx.rawEvents.pipeInput("k".getBytes(StandardCharsets.UTF_8), garbage);
+        // When a good event follows (offset 1), at 1 s: window [0, 60)
+        fx.pipe(fx.event(BASELINE, 1 * S, 100, 10, true));
+
+        // Then the DLQ holds the original bytes with the reason and the source coordinates
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        Headers headers = dead.get(0).headers();
+        assertThat(header(headers, DeadLetters.REASON)).contains("Unknown magic byte 0x6e");
+        assertThat(header(headers, DeadLetters.STAGE)).isEqualTo("deserialize");
+        assertThat(header(headers, DeadLetters.SOURCE_TOPIC)).isEqualTo("inference-events");
+        assertThat(header(headers, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(headers, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        // And the good record was counted
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownSchemaIdGoesToTheDlq() {
+        // Given magic byte 0 and schema id 4242, which the registry never issued (offset 0)
+        byte[] unknownId = {0, 0, 0, 0x10, (byte) 0x92, 2, 4, 6};
+        fx.rawEvents.pipeInput(null, unknownId);
+        // When a good event follows
+        fx.pipe(fx.event(BASELINE, 1 * S, 100, 10, true));
+
+        // Then
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0).headers(), DeadLetters.REASON)).contains("Unknown schema id 4242");
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void semanticallyInvalidEventsGoToTheDlqWithEveryProblemNamed() {
+        // Given an event with negative input tokens and more cached than input tokens (offset 0)
+        InferenceEvent bad = fx.event(BASELINE, 1 * S, -5, 10, true);
+        bad.setCachedInputTokens(7L);
+        fx.pipe(bad);
+        // And one with an absurd output token count (offset 1)
+        fx.pipe(fx.event(BASELINE, 2 * S, 100, 50_000_000, true));
+        // When a good event follows (offset 2)
+        fx.pipe(fx.event(BASELINE, 3 * S, 100, 10, true));
+
+        // Then both bad events are in the DLQ, as their original bytes, with the problems named
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        String firstReason = header(dead.get(0).headers(), DeadLetters.REASON);
+        assertThat(firstReason).contains("inputTokens -5 is negative").contains("cachedInputTokens 7 exceeds inputTokens -5");
+        assertThat(header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("validate");
+        assertThat(header(dead.get(0).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(fx.topics.inferenceEvents().valueSerde().deserializer().deserialize("inference-events",
+                dead.get(0).value()).getEventId()).isEqualTo(bad.getEventId());
+        assertThat(header(dead.get(1).headers(), DeadLetters.REASON))
+                .contains("outputTokens 50000000 exceeds the limit of 10000000 per request");
+        assertThat(header(dead.get(1).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+        // And only the good event was counted: 1 request with 100 input tokens
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+        assertThat(fx.storedWindow(BASELINE, 0).getInputTokens()).isEqualTo(100);
+    }
+
+    @Test
+    void aRecordWrittenWithAnIncompatibleSchemaGoesToTheDlq() {
+        // Given bytes whose writer schema lacks required fields of InferenceEvent (no default), registered as id 1
+        org.apache.avro.Schema partial = new org.apache.avro.Schema.Parser().parse("""
+                {"type":"record","name":"InferenceEvent","namespace":"io.carbonllm.payback.events",
+                 "fields":[{"name":"eventId","type":"string"}]}""");
+        var registry = new io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient();
+        int id = registry.register("other-value", partial);
+        var fixture = new TopologyFixture(stateDir.resolve("partial"), AT_LEAST_ONCE);
+        try {
+            // The fixture has its own registry; write the partial schema there under a fresh subject.
+            int fixtureId = registryOf(fixture).register("other-value", partial);
+            byte[] body = {2, 'x'};                              // Avro string "x"
+            byte[] bytes = new byte[5 + body.length];
+            bytes[4] = (byte) fixtureId;
+            System.arraycopy(body, 0, bytes, 5, body.length);
+            fixture.rawEvents.pipeInput(null, bytes);
+            fixture.pipe(fixture.event(BASELINE, 1 * S, 100, 10, true));
+
+            // Then it cannot resolve against the reader schema, so it is dead-lettered, and the good one counts
+            List<TestRecord<byte[], byte[]>> dead = fixture.deadLetters.readRecordsToList();
+            assertThat(id).isEqualTo(1);
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0).headers(), DeadLetters.REASON)).contains("Cannot decode the Avro body");
+            assertThat(fixture.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+        } finally {
+            fixture.close();
+        }
+    }
+
+    private static io.carbonllm.payback.schemas.registry.SchemaRegistryClient registryOf(TopologyFixture fixture) {
+        return fixture.registry;
+    }
+
+    private static String header(Headers headers, String key) {
+        Header header = headers.lastHeader(key);
+        assertThat(header).as("header %s", key).isNotNull();
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

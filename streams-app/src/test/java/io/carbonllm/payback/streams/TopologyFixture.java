@@ -1,0 +1,97 @@
+package io.carbonllm.payback.streams;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.VariantKey;
+import io.carbonllm.payback.events.VariantStats;
+import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.state.StoreNames;
+import io.carbonllm.payback.streams.topics.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
+
+/** The production topology and config in a TopologyTestDriver, with an in-memory registry client. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final String USE_CASE = "support-summarize";
+    static final String BASELINE = "llama-3.1-70b-instruct";
+    static final String FINE_TUNE = "llama-3.1-8b-support-ft";
+
+    final PaybackStreamsConfig config;
+    final Topics topics;
+    final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, InferenceEvent> events;
+    final TestInputTopic<byte[], byte[]> rawEvents;
+    final TestOutputTopic<String, VariantWindow> variantWindows;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+    private int eventSeq;
+
+    TopologyFixture(Path stateDir) {
+        this(stateDir, Map.of());
+    }
+
+    TopologyFixture(Path stateDir, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081");
+        props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, stateDir.toString());
+        props.putAll(overrides);
+        config = new PaybackStreamsConfig(props);
+        topics = Topics.from(config, registry);
+        driver = new TopologyTestDriver(new PaybackTopology(config, topics).build(), config.streamsProperties(),
+                Instant.EPOCH);
+        events = driver.createInputTopic(config.inferenceEventsTopic(), new StringSerializer(),
+                topics.inferenceEvents().valueSerde().serializer());
+        rawEvents = driver.createInputTopic(config.inferenceEventsTopic(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        variantWindows = driver.createOutputTopic(config.variantWindowsTopic(), new StringDeserializer(),
+                topics.variantWindows().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** A valid event at {@code epochMillis} of event time. */
+    InferenceEvent event(String model, long epochMillis, long in, long out, boolean success) {
+        return InferenceEvent.newBuilder()
+                .setEventId("evt-" + (++eventSeq))
+                .setEventTime(Instant.ofEpochMilli(epochMillis))
+                .setGateway("gw-test")
+                .setUseCase(USE_CASE)
+                .setModelId(model)
+                .setInputTokens(in)
+                .setOutputTokens(out)
+                .setSuccess(success)
+                .setErrorType(success ? null : "validation")
+                .build();
+    }
+
+    void pipe(InferenceEvent event) {
+        events.pipeInput(event.getUseCase(), event);
+    }
+
+    /** The window store's value for (model, window start), or null. */
+    VariantStats storedWindow(String model, long windowStartMillis) {
+        WindowStore<VariantKey, ValueAndTimestamp<VariantStats>> store =
+                driver.getTimestampedWindowStore(StoreNames.VARIANT_WINDOWS);
+        ValueAndTimestamp<VariantStats> value = store.fetch(new VariantKey(USE_CASE, model), windowStartMillis);
+        return value == null ? null : value.value();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
