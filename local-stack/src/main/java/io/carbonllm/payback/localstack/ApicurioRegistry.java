@@ -52,6 +52,12 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** Starts the registry and returns once its Confluent API answers. */
     public ApicurioRegistry start() {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new LocalStackException("Cannot create registry directory " + dataDir, e);
+        }
+        stopLeftover();
         Ports.requireFree(port, "schema registry", "--registry-port");
         RegistryDistribution distribution = RegistryDistribution.locate();
         JavaRuntimes.Runtime runtime = JavaRuntimes.find(distribution.minimumJava()).orElseThrow(() ->
@@ -61,12 +67,6 @@ public final class ApicurioRegistry implements AutoCloseable {
                         + ". Install a JDK " + distribution.minimumJava() + "+ next to this one, or set "
                         + JavaRuntimes.OVERRIDE_ENV + " to its home, or run Apicurio 3.0.9 on Java 17 by setting "
                         + RegistryDistribution.HOME_ENV + " and " + RegistryDistribution.VERSION_ENV + "=3.0.9."));
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new LocalStackException("Cannot create registry directory " + dataDir, e);
-        }
-        stopLeftover();
 
         List<String> command = new ArrayList<>();
         command.add(runtime.javaExecutable().toString());

@@ -19,7 +19,7 @@ public final class Ports {
      */
     public static void requireFree(int port, String what, String flag) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true); // as the servers do, so TIME_WAIT leftovers of a previous run do not count
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new LocalStackException("Port " + port + " on 127.0.0.1 is already in use, so the " + what

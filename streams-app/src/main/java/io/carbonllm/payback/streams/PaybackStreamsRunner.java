@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -130,7 +131,10 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     private void closeStreams() {
         if (streams != null) {
-            boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
+            // Leave the group on a deliberate stop, so the partitions move to the other instances (or to this one
+            // on restart) at once instead of after session.timeout.ms.
+            boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
             if (!clean) {
                 log.warn("Kafka Streams did not close within {} s", CLOSE_TIMEOUT.toSeconds());
             }

@@ -1,0 +1,247 @@
+package io.carbonllm.payback.cli;
+
+import io.carbonllm.payback.demo.TrafficSimulator;
+import io.carbonllm.payback.demo.VariantProfile;
+import io.carbonllm.payback.demo.WindowSummary;
+import io.carbonllm.payback.localstack.ApicurioRegistry;
+import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
+import io.carbonllm.payback.localstack.LocalStackException;
+import io.carbonllm.payback.localstack.RegistryDistribution;
+import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
+import io.carbonllm.payback.sdk.PaybackPublisher;
+import io.carbonllm.payback.streams.PaybackStreamsRunner;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts the whole system on a real local stack: a Kafka broker (KRaft, in-process), Apicurio Registry "
+                + "(child process), the streams app and a traffic simulator, then prints a live summary per window.",
+            "Data (topics, offsets, schemas, state) stays in the data directory, so a second run reuses it. "
+                + "Ctrl-C stops everything cleanly."})
+final class DemoCommand implements Callable<Integer> {
+
+    static final String USE_CASE = "support-summarize";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where Kafka, the registry, Streams state and logs keep their data (default: $PAYBACK_DATA_DIR or ~/.payback).")
+    Path dataDir = DataDirs.defaultDir();
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Kafka broker port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int kafkaPort = 9092;
+
+    @Option(names = "--controller-port", paramLabel = "PORT", description = "KRaft controller port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int controllerPort = 9093;
+
+    @Option(names = "--registry-port", paramLabel = "PORT", description = "Schema registry port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int registryPort = 8081;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics created at start-up (default: ${DEFAULT-VALUE}).")
+    int partitions = 6;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Simulated gateway requests per second (default: ${DEFAULT-VALUE}).")
+    double rate = 20;
+
+    @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window size (default: ${DEFAULT-VALUE}).")
+    int windowSeconds = 60;
+
+    @Option(names = "--summary-seconds", paramLabel = "S", description = "How often the console summary prints (default: ${DEFAULT-VALUE}).")
+    int summarySeconds = 10;
+
+    @Option(names = "--duration-seconds", paramLabel = "S", description = "Stop by itself after this long; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    int durationSeconds = 0;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show the broker's and clients' INFO logs on the console.")
+    boolean verbose;
+
+    private final Console console = Console.stdout();
+
+    @Override
+    public Integer call() throws Exception {
+        validateOptions();
+        Files.createDirectories(dataDir);
+        console.line("carbon-llm payback tracker: demo on a real local stack");
+        console.line("  data directory: %s (logs in %s)", dataDir.toAbsolutePath(), dataDir.resolve("logs").toAbsolutePath());
+
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                cleanedUp.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "payback-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        Deque<Stoppable> stack = new ArrayDeque<>();
+        int exitCode = 0;
+        try {
+            EmbeddedKafkaBroker broker = console.step("Starting Kafka (KRaft, single node)",
+                    () -> new EmbeddedKafkaBroker(kafkaPort, controllerPort, dataDir.resolve("kafka")).start(),
+                    EmbeddedKafkaBroker::bootstrapServers);
+            stack.push(new Stoppable("Kafka", broker));
+
+            RegistryDistribution distribution = RegistryDistribution.locate();
+            ApicurioRegistry registry = console.step("Starting schema registry (Apicurio " + distribution.version() + ")",
+                    () -> ApicurioRegistry.persistent(registryPort, dataDir.resolve("registry")).start(),
+                    ApicurioRegistry::confluentApiUrl);
+            stack.push(new Stoppable("schema registry", registry));
+
+            Map<String, Object> props = new HashMap<>();
+            props.put(PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.confluentApiUrl());
+            props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.toString());
+            props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, partitions);
+            props.put(PaybackStreamsConfig.WINDOW_SIZE_MS_CONFIG, windowSeconds * 1000L);
+            // If a previous demo was killed (kill -9) it never left the group: a short session timeout lets this
+            // run take its partitions over in seconds rather than the default 45 s.
+            props.put("consumer.session.timeout.ms", 10_000);
+            PaybackStreamsConfig config = new PaybackStreamsConfig(props);
+            PaybackStreamsRunner runner = new PaybackStreamsRunner(config);
+            stack.push(new Stoppable("streams app", runner));
+            console.step("Starting the streams app (" + config.applicationId() + ", exactly_once_v2)", () -> {
+                runner.start();
+                try {
+                    if (!runner.awaitRunning(Duration.ofSeconds(120))) {
+                        throw new LocalStackException("The streams app did not reach RUNNING within 120 s (state "
+                                + runner.state() + "); see " + dataDir.resolve("logs/payback.log"));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LocalStackException("Interrupted while starting the streams app", e);
+                }
+                return runner;
+            }, r -> "state " + r.state());
+
+            HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.confluentApiUrl());
+            WindowSummary summary = new WindowSummary(broker.bootstrapServers(), registryClient,
+                    config.variantWindowsTopic(), config.dlqTopic(), console.stream(), Duration.ofSeconds(summarySeconds))
+                    .start();
+            stack.push(new Stoppable("summary", summary));
+
+            PaybackPublisher publisher = PaybackPublisher.builder()
+                    .bootstrapServers(broker.bootstrapServers())
+                    .schemaRegistry(registryClient)
+                    .topic(config.inferenceEventsTopic())
+                    .build();
+            stack.push(new Stoppable("publisher", publisher));
+            TrafficSimulator simulator = new TrafficSimulator(publisher, USE_CASE,
+                    List.of(VariantProfile.baseline(), VariantProfile.fineTune()), rate, System.nanoTime(),
+                    Clock.systemUTC()).start();
+            stack.push(new Stoppable("simulator", simulator));
+
+            printWhereToLook(broker, registry, config);
+            exitCode = waitForStop(stopRequested, runner);
+        } catch (LocalStackException e) {
+            console.line("error: %s", e.getMessage());
+            exitCode = 1;
+        } finally {
+            console.line("Stopping...");
+            while (!stack.isEmpty()) {
+                Stoppable next = stack.pop();
+                try {
+                    next.resource().close();
+                    console.line("  stopped %s", next.name());
+                } catch (Exception e) {
+                    console.line("  could not stop %s cleanly: %s", next.name(), e.getMessage());
+                }
+            }
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Ctrl-C: the JVM is already shutting down, and the hook is waiting for exactly this cleanup.
+            }
+        }
+        return exitCode;
+    }
+
+    private int waitForStop(CountDownLatch stopRequested, PaybackStreamsRunner runner) throws InterruptedException {
+        long deadline = durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
+        while (!stopRequested.await(1, TimeUnit.SECONDS)) {
+            KafkaStreams.State state = runner.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                console.line("error: the streams app stopped (state %s): %s", state,
+                        runner.fatalError() == null ? "see the log" : runner.fatalError().getMessage());
+                return 1;
+            }
+            if (System.nanoTime() >= deadline) {
+                console.line("Ran for %d s as asked (--duration-seconds).", durationSeconds);
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private void printWhereToLook(EmbeddedKafkaBroker broker, ApicurioRegistry registry, PaybackStreamsConfig config) {
+        console.blank();
+        console.line("Simulating gateway traffic: %.0f requests/s for use case '%s'", rate, USE_CASE);
+        console.line("  baseline   %s (70B, long few-shot prompts)", VariantProfile.baseline().modelId());
+        console.line("  candidate  %s (8B fine-tune, short prompts)", VariantProfile.fineTune().modelId());
+        console.line("Where to look:");
+        console.line("  Kafka            %s   topics: %s, %s, %s", broker.bootstrapServers(), config.inferenceEventsTopic(),
+                config.variantWindowsTopic(), config.dlqTopic());
+        console.line("  schema registry  %s", registry.confluentApiUrl());
+        console.line("  send bad records ./payback poison   (they land in %s; the demo keeps going)", config.dlqTopic());
+        console.line("A summary of the latest %d s windows prints every %d s. Ctrl-C stops everything.",
+                windowSeconds, summarySeconds);
+    }
+
+    private void validateOptions() {
+        requirePort("--kafka-port", kafkaPort);
+        requirePort("--controller-port", controllerPort);
+        requirePort("--registry-port", registryPort);
+        if (kafkaPort == controllerPort || kafkaPort == registryPort || controllerPort == registryPort) {
+            throw new ParameterException(spec.commandLine(), "--kafka-port, --controller-port and --registry-port "
+                    + "must differ (got " + kafkaPort + ", " + controllerPort + ", " + registryPort + ")");
+        }
+        if (partitions < 1 || partitions > 1000) {
+            throw new ParameterException(spec.commandLine(), "--partitions must be between 1 and 1000, got " + partitions);
+        }
+        if (!(rate > 0 && rate <= 100_000)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100000] events/s, got " + rate);
+        }
+        if (windowSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--window-seconds must be at least 1, got " + windowSeconds);
+        }
+        if (summarySeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--summary-seconds must be at least 1, got " + summarySeconds);
+        }
+        if (durationSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--duration-seconds must be 0 or more, got " + durationSeconds);
+        }
+    }
+
+    private void requirePort(String flag, int port) {
+        if (port < 1 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), flag + " must be between 1 and 65535, got " + port);
+        }
+    }
+
+    private record Stoppable(String name, AutoCloseable resource) {
+    }
+}

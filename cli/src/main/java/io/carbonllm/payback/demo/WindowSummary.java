@@ -1,0 +1,180 @@
+package io.carbonllm.payback.demo;
+
+import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.AvroDeserializer;
+import io.carbonllm.payback.streams.dlq.DeadLetters;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The live console summary: reads {@code variant-windows} (committed results only) and the DLQ, and prints the
+ * latest windows per model at a fixed interval.
+ */
+public final class WindowSummary implements AutoCloseable {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AvroDeserializer<VariantWindow> windows;
+    private final String windowsTopic;
+    private final String dlqTopic;
+    private final PrintStream out;
+    private final Duration interval;
+    private final Map<String, VariantWindow> latest = new TreeMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private long deadLetters;
+    private String lastDeadLetterReason;
+    private volatile long windowResultsSeen;
+
+    public WindowSummary(String bootstrapServers, SchemaRegistryClient registry, String windowsTopic, String dlqTopic,
+                         PrintStream out, Duration interval) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "payback-demo-summary");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.windows = new AvroDeserializer<>(registry, VariantWindow.class);
+        this.windowsTopic = windowsTopic;
+        this.dlqTopic = dlqTopic;
+        this.out = out;
+        this.interval = interval;
+        this.thread = new Thread(this::run, "window-summary");
+        this.thread.setDaemon(true);
+    }
+
+    /** Assigns all partitions: new window results from now on, and the whole DLQ (to count it). */
+    public WindowSummary start() {
+        List<TopicPartition> windowPartitions = partitions(windowsTopic);
+        List<TopicPartition> dlqPartitions = partitions(dlqTopic);
+        List<TopicPartition> all = new ArrayList<>(windowPartitions);
+        all.addAll(dlqPartitions);
+        consumer.assign(all);
+        consumer.seekToEnd(windowPartitions);
+        consumer.seekToBeginning(dlqPartitions);
+        for (TopicPartition tp : all) {
+            consumer.position(tp); // resolve the seeks now, before any traffic is produced
+        }
+        thread.start();
+        return this;
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    private void run() {
+        long nextPrint = System.nanoTime() + interval.toNanos();
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    accept(record);
+                }
+                if (System.nanoTime() >= nextPrint) {
+                    print();
+                    nextPrint = System.nanoTime() + interval.toNanos();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us up.
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(dlqTopic)) {
+            deadLetters++;
+            Header reason = record.headers().lastHeader(DeadLetters.REASON);
+            lastDeadLetterReason = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
+            return;
+        }
+        VariantWindow window = windows.deserialize(record.topic(), record.value());
+        latest.put(window.getUseCase() + "|" + window.getWindowStart().toEpochMilli() + "|" + window.getModelId(), window);
+        windowResultsSeen++;
+        // Keep the two most recent windows of each use case: enough for "this minute and the last one".
+        if (latest.size() > 64) {
+            List<String> keys = new ArrayList<>(latest.keySet());
+            keys.subList(keys.size() - 32, keys.size()).clear();
+            keys.forEach(latest::remove);
+        }
+    }
+
+    private void print() {
+        if (latest.isEmpty()) {
+            out.printf(Locale.ROOT, "%s  waiting for the first window results...%n", TIME.format(Instant.now()));
+            return;
+        }
+        List<VariantWindow> rows = new ArrayList<>(latest.values());
+        Instant newest = rows.stream().map(VariantWindow::getWindowStart).max(Comparator.naturalOrder()).orElseThrow();
+        Instant previous = rows.stream().map(VariantWindow::getWindowStart).filter(s -> s.isBefore(newest))
+                .max(Comparator.naturalOrder()).orElse(null);
+        out.println();
+        for (Instant start : previous == null ? List.of(newest) : List.of(previous, newest)) {
+            List<VariantWindow> inWindow = rows.stream().filter(w -> w.getWindowStart().equals(start))
+                    .sorted(Comparator.comparing(VariantWindow::getUseCase).thenComparing(VariantWindow::getModelId))
+                    .toList();
+            VariantWindow first = inWindow.get(0);
+            out.printf(Locale.ROOT, "window %s-%s  %s%s%n", TIME.format(first.getWindowStart()),
+                    TIME.format(first.getWindowEnd()), first.getUseCase(), start.equals(newest) ? "  (open)" : "");
+            out.printf(Locale.ROOT, "  %-28s %9s %8s %24s %18s%n", "model", "requests", "success",
+                    "tokens/successful task", "(input / output)");
+            for (VariantWindow w : inWindow) {
+                out.printf(Locale.ROOT, "  %-28s %9d %7.1f%% %24s %18s%n", w.getModelId(), w.getRequests(),
+                        w.getSuccessRate() == null ? 0.0 : 100 * w.getSuccessRate(),
+                        format(w.getTokensPerSuccessfulTask()),
+                        "(" + format(w.getInputTokensPerSuccessfulTask()) + " / "
+                                + format(w.getOutputTokensPerSuccessfulTask()) + ")");
+            }
+        }
+        out.printf(Locale.ROOT, "  dead letters in %s: %d%s%n", dlqTopic, deadLetters,
+                lastDeadLetterReason == null ? "" : "  (last: " + abbreviate(lastDeadLetterReason) + ")");
+    }
+
+    private static String format(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 90 ? text : text.substring(0, 87) + "...";
+    }
+
+    /** How many window results this summary has read, for tests and start-up checks. */
+    public long windowResultsSeen() {
+        return windowResultsSeen;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
