@@ -78,9 +78,8 @@ class DeadLetterTopologyTest {
 
     @Test
     void semanticallyInvalidEventsGoToTheDlqWithEveryProblemNamed() {
-        // Given an event with negative input tokens and more cached than input tokens (offset 0)
-        InferenceEvent bad = fx.event(BASELINE, 1 * S, -5, 10, true);
-        bad.setCachedInputTokens(7L);
+        // Given an event with negative input and output tokens (offset 0)
+        InferenceEvent bad = fx.event(BASELINE, 1 * S, -5, -1, true);
         fx.pipe(bad);
         // And one with an absurd output token count (offset 1)
         fx.pipe(fx.event(BASELINE, 2 * S, 100, 50_000_000, true));
@@ -91,7 +90,7 @@ class DeadLetterTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
         assertThat(dead).hasSize(2);
         String firstReason = header(dead.get(0).headers(), DeadLetters.REASON);
-        assertThat(firstReason).contains("inputTokens -5 is negative").contains("cachedInputTokens 7 exceeds inputTokens -5");
+        assertThat(firstReason).contains("inputTokens -5 is negative").contains("outputTokens -1 is negative");
         assertThat(header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("validate");
         assertThat(header(dead.get(0).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(fx.topics.inferenceEvents().valueSerde().deserializer().deserialize("inference-events",
@@ -106,36 +105,24 @@ class DeadLetterTopologyTest {
 
     @Test
     void aRecordWrittenWithAnIncompatibleSchemaGoesToTheDlq() {
-        // Given bytes whose writer schema lacks required fields of InferenceEvent (no default), registered as id 1
+        // Given bytes whose writer schema lacks required fields of InferenceEvent (no defaults), registered
         org.apache.avro.Schema partial = new org.apache.avro.Schema.Parser().parse("""
                 {"type":"record","name":"InferenceEvent","namespace":"io.carbonllm.payback.events",
                  "fields":[{"name":"eventId","type":"string"}]}""");
-        var registry = new io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient();
-        int id = registry.register("other-value", partial);
-        var fixture = new TopologyFixture(stateDir.resolve("partial"), AT_LEAST_ONCE);
-        try {
-            // The fixture has its own registry; write the partial schema there under a fresh subject.
-            int fixtureId = registryOf(fixture).register("other-value", partial);
-            byte[] body = {2, 'x'};                              // Avro string "x"
-            byte[] bytes = new byte[5 + body.length];
-            bytes[4] = (byte) fixtureId;
-            System.arraycopy(body, 0, bytes, 5, body.length);
-            fixture.rawEvents.pipeInput(null, bytes);
-            fixture.pipe(fixture.event(BASELINE, 1 * S, 100, 10, true));
+        int id = fx.registry.register("other-value", partial);
+        byte[] bytes = {0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id,
+                2, 'x'};                                          // Avro string "x": zig-zag length 1, then 'x'
+        fx.rawEvents.pipeInput(null, bytes);
+        // When a good event follows
+        fx.pipe(fx.event(BASELINE, 1 * S, 100, 10, true));
 
-            // Then it cannot resolve against the reader schema, so it is dead-lettered, and the good one counts
-            List<TestRecord<byte[], byte[]>> dead = fixture.deadLetters.readRecordsToList();
-            assertThat(id).isEqualTo(1);
-            assertThat(dead).hasSize(1);
-            assertThat(header(dead.get(0).headers(), DeadLetters.REASON)).contains("Cannot decode the Avro body");
-            assertThat(fixture.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
-        } finally {
-            fixture.close();
-        }
-    }
-
-    private static io.carbonllm.payback.schemas.registry.SchemaRegistryClient registryOf(TopologyFixture fixture) {
-        return fixture.registry;
+        // Then it cannot resolve against the reader schema, so it is dead-lettered, and the good one counts
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0).headers(), DeadLetters.REASON))
+                .contains("Cannot decode the Avro body")
+                .contains("schema id " + id);
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
     }
 
     private static String header(Headers headers, String key) {

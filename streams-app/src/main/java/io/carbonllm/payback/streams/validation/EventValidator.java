@@ -35,7 +35,7 @@ public final class EventValidator {
         requireTokens(problems, "inputTokens", event.getInputTokens());
         requireTokens(problems, "cachedInputTokens", event.getCachedInputTokens());
         requireTokens(problems, "outputTokens", event.getOutputTokens());
-        if (event.getCachedInputTokens() > event.getInputTokens()) {
+        if (event.getInputTokens() >= 0 && event.getCachedInputTokens() > event.getInputTokens()) {
             problems.add("cachedInputTokens " + event.getCachedInputTokens() + " exceeds inputTokens "
                     + event.getInputTokens());
         }
