@@ -58,28 +58,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = idsBySubjectSchema.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode body = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
-                "subject '" + subject + "'");
-        int id = requireInt(body, "id", "subject '" + subject + "'");
-        idsBySubjectSchema.put(key, id);
-        schemasById.putIfAbsent(id, schema);
-        return id;
+        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions");
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
+        return idOf(subject, schema, "/subjects/" + encode(subject));
+    }
+
+    /** Registering and looking up both POST the schema and read back its id; both are cached the same way. */
+    private int idOf(String subject, Schema schema, String path) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectSchema.get(key);
         if (cached != null) {
             return cached;
         }
-        JsonNode body = send("POST", "/subjects/" + encode(subject), schemaBody(schema),
-                "subject '" + subject + "'");
+        JsonNode body = send("POST", path, schemaBody(schema), "subject '" + subject + "'");
         int id = requireInt(body, "id", "subject '" + subject + "'");
         idsBySubjectSchema.put(key, id);
         schemasById.putIfAbsent(id, schema);
