@@ -4,6 +4,7 @@ import io.carbonllm.payback.events.VariantKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
@@ -15,8 +16,15 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 public final class UseCasePartitioner<V> implements StreamPartitioner<VariantKey, V> {
 
     @Override
-    public Optional<Set<Integer>> partitions(String topic, VariantKey key, V value, int numPartitions) {
+    public Optional<Set<Integer>> partitions(String topic, VariantKey key, V value, Headers headers, int numPartitions) {
         return Optional.of(Set.of(partitionOf(key.getUseCase(), numPartitions)));
+    }
+
+    /** Still abstract in Kafka Streams 4.4, though deprecated for removal in favour of the variant with headers. */
+    @Override
+    @SuppressWarnings("removal")
+    public Optional<Set<Integer>> partitions(String topic, VariantKey key, V value, int numPartitions) {
+        return partitions(topic, key, value, null, numPartitions);
     }
 
     public static int partitionOf(String useCase, int numPartitions) {
