@@ -1,0 +1,76 @@
+package io.carbonllm.payback.methodology.energy;
+
+import io.carbonllm.payback.methodology.EvidenceTier;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Inference energy per request, by precedence: a metered figure on the event (METERED), else the catalog's
+ * benchmarked energy per output token (BENCHMARKED), else the EcoLogits parametric model from the active parameters
+ * (ESTIMATED), else nothing (UNAVAILABLE: the model's size is unknown, so it is counted but never guessed).
+ *
+ * <p>Benchmarked and estimated figures are per output token; input tokens count through {@link TokenWeights}.
+ * Every figure is IT energy: the facility's PUE is applied by the caller, per region and provider.
+ */
+public final class EnergyModel {
+
+    private final ModelCatalog catalog;
+    private final TokenWeights weights;
+
+    public EnergyModel(ModelCatalog catalog, TokenWeights weights) {
+        this.catalog = catalog;
+        this.weights = weights;
+    }
+
+    public static EnergyModel defaults() {
+        return new EnergyModel(ModelCatalog.defaults(), TokenWeights.DEFAULT);
+    }
+
+    public RequestEnergy estimate(RequestUsage usage) {
+        RequestEnergy model = modelEnergy(usage);
+        Double retrieval = usage.retrievalWh();
+        if (retrieval == null || retrieval == 0.0 || !model.available()) {
+            return model;
+        }
+        // The retrieval add-on is a configured estimate: the sum is no stronger than its weakest part.
+        return new RequestEnergy(model.itWh() + retrieval, model.tier().weakest(EvidenceTier.ESTIMATED),
+                model.source() + " + retrieval " + format(retrieval) + " Wh/request (configured)");
+    }
+
+    private RequestEnergy modelEnergy(RequestUsage usage) {
+        if (usage.meteredWh() != null) {
+            return new RequestEnergy(usage.meteredWh(), EvidenceTier.METERED, "metered on the request");
+        }
+        Optional<ModelProfile> profile = catalog.lookup(usage.modelId());
+        Double active = usage.activeParamsB() != null ? usage.activeParamsB()
+                : profile.map(ModelProfile::activeParamsB).orElse(null);
+        Double total = usage.totalParamsB() != null ? usage.totalParamsB()
+                : profile.map(ModelProfile::totalParamsB).orElse(null);
+        if (total == null) {
+            total = active;
+        }
+        double equivalents = weights.equivalents(usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
+        if (profile.isPresent() && profile.get().joulesPerOutputToken() != null) {
+            ModelProfile p = profile.get();
+            double whPerToken = p.joulesPerOutputToken() / 3600.0;
+            String source = format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
+            if (p.gpuOnly()) {
+                double catalogActive = p.activeParamsB();
+                double catalogTotal = p.totalParamsB() != null ? p.totalParamsB() : catalogActive;
+                whPerToken += EcoLogitsModel.serverWhPerOutputToken(catalogActive, EcoLogitsModel.gpusRequired(catalogTotal));
+                source += " + non-GPU server share (EcoLogits v0.9)";
+            }
+            return new RequestEnergy(whPerToken * equivalents, EvidenceTier.BENCHMARKED, source);
+        }
+        if (active != null) {
+            double whPerToken = EcoLogitsModel.itWhPerOutputToken(active, Math.max(total, active));
+            return new RequestEnergy(whPerToken * equivalents, EvidenceTier.ESTIMATED,
+                    "EcoLogits v0.9 parametric model, " + format(active) + "B active parameters");
+        }
+        return RequestEnergy.unavailable("model '" + usage.modelId() + "' has no size in the event or the catalog");
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.6g", value).replaceAll("\\.?0+$", "");
+    }
+}

@@ -1,0 +1,88 @@
+package io.carbonllm.payback.methodology.energy;
+
+import io.carbonllm.payback.methodology.Csv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Maps a model id to its size and optional benchmarked energy. The shipped defaults ({@code model-catalog.csv}) can
+ * be overridden by a user file of the same format, whose entries are searched first.
+ */
+public final class ModelCatalog {
+
+    private static final String DEFAULT_RESOURCE = "/io/carbonllm/payback/methodology/model-catalog.csv";
+    private final List<ModelProfile> profiles;
+
+    public ModelCatalog(List<ModelProfile> profiles) {
+        this.profiles = List.copyOf(profiles);
+    }
+
+    public static ModelCatalog defaults() {
+        try (InputStream in = ModelCatalog.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + DEFAULT_RESOURCE);
+            }
+            return new ModelCatalog(parse(in, "model-catalog.csv (shipped)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The user's file first, then the shipped defaults. */
+    public static ModelCatalog withOverrides(Path file) {
+        List<ModelProfile> all = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            all.addAll(parse(in, file.toString()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read model catalog " + file + ": " + e.getMessage(), e);
+        }
+        all.addAll(defaults().profiles);
+        return new ModelCatalog(all);
+    }
+
+    static List<ModelProfile> parse(InputStream in, String file) {
+        List<ModelProfile> profiles = new ArrayList<>();
+        for (Csv.Row row : Csv.read(in, file)) {
+            Double active = positive(row, "active_params_b");
+            Double total = positive(row, "total_params_b");
+            Double joules = positive(row, "j_per_output_token");
+            String scope = row.optionalText("energy_scope");
+            boolean gpuOnly = scope != null && scope.toUpperCase(Locale.ROOT).equals("GPU");
+            if (scope != null && !gpuOnly && !scope.toUpperCase(Locale.ROOT).equals("IT")) {
+                throw row.error("energy_scope", scope, "must be GPU or IT");
+            }
+            if (joules != null && gpuOnly && active == null) {
+                throw row.error("active_params_b", null, "is required with a GPU-only energy profile (for the server share)");
+            }
+            if (active != null && total != null && active > total) {
+                throw row.error("active_params_b", active.toString(), "exceeds total_params_b " + total);
+            }
+            profiles.add(new ModelProfile(row.text("pattern"), active, total, joules, gpuOnly, row.text("source")));
+        }
+        return profiles;
+    }
+
+    private static Double positive(Csv.Row row, String column) {
+        Double value = row.optionalNumber(column);
+        if (value != null && value <= 0) {
+            throw row.error(column, value.toString(), "must be positive");
+        }
+        return value;
+    }
+
+    /** The first profile whose pattern matches the model id. */
+    public Optional<ModelProfile> lookup(String modelId) {
+        return profiles.stream().filter(p -> p.matches(modelId)).findFirst();
+    }
+
+    public List<ModelProfile> profiles() {
+        return profiles;
+    }
+}

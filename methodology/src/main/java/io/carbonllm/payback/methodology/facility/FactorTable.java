@@ -1,0 +1,187 @@
+package io.carbonllm.payback.methodology.facility;
+
+import io.carbonllm.payback.methodology.Csv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Grid carbon intensities per region and PUE per provider or region, each with an effective-from date: a value
+ * applies from its date until a later value for the same key, never retroactively. Defaults ship as
+ * {@code grid-intensity.csv} and {@code facility-pue.csv}; user files of the same format add to or supersede them.
+ */
+public final class FactorTable {
+
+    private static final String GRID_RESOURCE = "/io/carbonllm/payback/methodology/grid-intensity.csv";
+    private static final String PUE_RESOURCE = "/io/carbonllm/payback/methodology/facility-pue.csv";
+    public static final String WORLD = "*";
+
+    private record GridRow(String region, Instant from, double location, Double market, String source, int order) {
+    }
+
+    private record PueRow(String scope, String key, Instant from, double pue, String source, int order) {
+    }
+
+    private final List<GridRow> grid;
+    private final List<PueRow> pue;
+
+    private FactorTable(List<GridRow> grid, List<PueRow> pue) {
+        this.grid = List.copyOf(grid);
+        this.pue = List.copyOf(pue);
+        if (this.grid.stream().noneMatch(r -> r.region().equals(WORLD))) {
+            throw new IllegalArgumentException("The grid intensity table has no world default (region " + WORLD + ")");
+        }
+        if (this.pue.stream().noneMatch(r -> r.scope().equals("default"))) {
+            throw new IllegalArgumentException("The PUE table has no default row (scope default)");
+        }
+    }
+
+    public static FactorTable defaults() {
+        return load(resource(GRID_RESOURCE), "grid-intensity.csv (shipped)", resource(PUE_RESOURCE),
+                "facility-pue.csv (shipped)", null, null);
+    }
+
+    /** The shipped defaults plus user files (either may be null); a user row wins over a default row of the same key and date. */
+    public static FactorTable withOverrides(Path gridFile, Path pueFile) {
+        return load(resource(GRID_RESOURCE), "grid-intensity.csv (shipped)", resource(PUE_RESOURCE),
+                "facility-pue.csv (shipped)", gridFile, pueFile);
+    }
+
+    private static FactorTable load(InputStream gridIn, String gridName, InputStream pueIn, String pueName,
+                                    Path gridFile, Path pueFile) {
+        List<GridRow> grid = new ArrayList<>();
+        List<PueRow> pue = new ArrayList<>();
+        readGrid(gridIn, gridName, grid);
+        readPue(pueIn, pueName, pue);
+        if (gridFile != null) {
+            readGrid(open(gridFile), gridFile.toString(), grid);
+        }
+        if (pueFile != null) {
+            readPue(open(pueFile), pueFile.toString(), pue);
+        }
+        return new FactorTable(grid, pue);
+    }
+
+    private static void readGrid(InputStream in, String name, List<GridRow> into) {
+        try (in) {
+            for (Csv.Row row : Csv.read(in, name)) {
+                double location = row.number("location_g_per_kwh");
+                Double market = row.optionalNumber("market_g_per_kwh");
+                if (location < 0 || (market != null && market < 0)) {
+                    throw row.error("location_g_per_kwh", String.valueOf(location), "must not be negative");
+                }
+                into.add(new GridRow(row.text("region").toLowerCase(Locale.ROOT), date(row), location, market,
+                        row.text("source"), into.size()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void readPue(InputStream in, String name, List<PueRow> into) {
+        try (in) {
+            for (Csv.Row row : Csv.read(in, name)) {
+                String scope = row.text("scope").toLowerCase(Locale.ROOT);
+                if (!List.of("provider", "region", "default").contains(scope)) {
+                    throw row.error("scope", scope, "must be provider, region or default");
+                }
+                double value = row.number("pue");
+                if (value < 1.0) {
+                    throw row.error("pue", String.valueOf(value), "must be at least 1.0");
+                }
+                into.add(new PueRow(scope, row.text("key").toLowerCase(Locale.ROOT), date(row), value,
+                        row.text("source"), into.size()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Instant date(Csv.Row row) {
+        String text = row.text("effective_from");
+        try {
+            return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw row.error("effective_from", text, "is not a date (YYYY-MM-DD)");
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = FactorTable.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("Missing resource " + name);
+        }
+        return in;
+    }
+
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read factor file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The intensity for {@code region} at {@code at}; the world default (flagged) for an unknown or null region. */
+    public ResolvedGrid grid(String region, Instant at) {
+        String key = region == null ? WORLD : region.toLowerCase(Locale.ROOT);
+        Optional<GridRow> row = latest(grid.stream().filter(r -> r.region().equals(key)).toList(), at);
+        boolean worldDefault = row.isEmpty();
+        if (worldDefault) {
+            row = latest(grid.stream().filter(r -> r.region().equals(WORLD)).toList(), at);
+        }
+        GridRow applied = row.orElseThrow(() -> new IllegalArgumentException(
+                "No grid intensity for region '" + region + "' or the world default at " + at));
+        return new ResolvedGrid(region, applied.location(), applied.market() != null ? applied.market() : applied.location(),
+                applied.market() == null, worldDefault && !WORLD.equals(key), applied.from(), applied.source());
+    }
+
+    /** The PUE for the provider, else the region, else the default, as it was at {@code at}. */
+    public ResolvedPue pue(String provider, String region, Instant at) {
+        for (String[] scope : new String[][] {{"provider", provider}, {"region", region}}) {
+            if (scope[1] == null) {
+                continue;
+            }
+            String key = scope[1].toLowerCase(Locale.ROOT);
+            Optional<PueRow> row = latestPue(pue.stream().filter(r -> r.scope().equals(scope[0]) && r.key().equals(key)).toList(), at);
+            if (row.isPresent()) {
+                return new ResolvedPue(row.get().pue(), false, row.get().source());
+            }
+        }
+        PueRow fallback = latestPue(pue.stream().filter(r -> r.scope().equals("default")).toList(), at)
+                .orElseThrow(() -> new IllegalArgumentException("No default PUE in effect at " + at));
+        return new ResolvedPue(fallback.pue(), true, fallback.source());
+    }
+
+    private static Optional<GridRow> latest(List<GridRow> rows, Instant at) {
+        Optional<GridRow> inEffect = rows.stream().filter(r -> !r.from().isAfter(at))
+                .max(Comparator.comparing(GridRow::from).thenComparing(GridRow::order));
+        // Before the first row's date nothing was published yet: the earliest value is the best there is.
+        return inEffect.isPresent() ? inEffect
+                : rows.stream().min(Comparator.comparing(GridRow::from).thenComparing(r -> -r.order()));
+    }
+
+    private static Optional<PueRow> latestPue(List<PueRow> rows, Instant at) {
+        Optional<PueRow> inEffect = rows.stream().filter(r -> !r.from().isAfter(at))
+                .max(Comparator.comparing(PueRow::from).thenComparing(PueRow::order));
+        return inEffect.isPresent() ? inEffect
+                : rows.stream().min(Comparator.comparing(PueRow::from).thenComparing(r -> -r.order()));
+    }
+
+    static void requirePue(double pue, String what) {
+        if (!(pue >= 1.0) || Double.isInfinite(pue)) {
+            throw new IllegalArgumentException("PUE must be a finite number >= 1.0 (" + what + "): " + pue);
+        }
+    }
+}

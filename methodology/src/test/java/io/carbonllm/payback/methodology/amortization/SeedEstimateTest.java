@@ -1,0 +1,93 @@
+package io.carbonllm.payback.methodology.amortization;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.footprint.Footprint;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training: 100 GPU-h x 400 W / 1000 = 40 kWh x PUE 1.1 = 44 kWh; on a 342 g/kWh grid = 15.048 kg.
+ * Baseline: PUE 1.2 x 2.0 Wh / 0.8 success = 3.0 Wh per successful task.
+ * Candidate: PUE 1.2 x 0.5 Wh / 0.9 success = 0.666667 Wh per successful task. Saving: 2.333333 Wh.
+ */
+class SeedEstimateTest {
+
+    private static final Footprint TRAINING = new Footprint(44, 15.048, 15.048, EvidenceTier.ESTIMATED, List.of("test"));
+
+    private static SeedEstimate.Inputs inputs(double candidateWh, double candidateRate, double inferenceGrid) {
+        return new SeedEstimate.Inputs(TRAINING, 2.0, candidateWh, 0.8, candidateRate, 1.2, inferenceGrid, 1000, 90);
+    }
+
+    @Test
+    void aCandidateThatPaysBackWithinTheHorizon() {
+        SeedEstimate.Result r = SeedEstimate.compute(inputs(0.5, 0.9, 342));
+        assertThat(r.baselineWhPerSuccessfulTask()).isCloseTo(3.0, within(1e-12));
+        assertThat(r.candidateWhPerSuccessfulTask()).isCloseTo(0.6666667, within(1e-6));
+        assertThat(r.savingWhPerSuccessfulTask()).isCloseTo(2.3333333, within(1e-6));
+        // 44,000 Wh / 2.333333 Wh = 18,857.14 tasks; / 1,000 per day = 18.857 days <= 90
+        assertThat(r.breakEvenSuccessfulTasks().getAsDouble()).isCloseTo(18857.142857, within(1e-4));
+        assertThat(r.breakEvenDays().getAsDouble()).isCloseTo(18.857143, within(1e-6));
+        assertThat(r.paysBackWithinHorizon()).isTrue();
+        // horizon: 90 x 1000 = 90,000 tasks x 2.333333 = 210,000 Wh - 44,000 = 166,000 Wh = 166 kWh
+        assertThat(r.horizonNetKwh()).isCloseTo(166.0, within(1e-6));
+        // same grid both sides: 2.333333 x 0.342 = 0.798 g/task; 15,048 g / 0.798 = 18,857.14 tasks, same days
+        assertThat(r.breakEvenDaysCo2e().getAsDouble()).isCloseTo(18.857143, within(1e-6));
+        // 90,000 x 0.798 = 71,820 g - 15,048 g = 56,772 g = 56.772 kg
+        assertThat(r.horizonNetKgCo2e()).isCloseTo(56.772, within(1e-6));
+        assertThat(r.paysBackWithinHorizonCo2e()).isTrue();
+    }
+
+    @Test
+    void carbonBreakEvenDiffersFromEnergyBreakEvenWhenTheGridsDiffer() {
+        // Trained on a 342 g/kWh grid, served on a 21 g/kWh one: saving 2.333333 Wh x 0.021 = 0.049 g/task
+        SeedEstimate.Result r = SeedEstimate.compute(inputs(0.5, 0.9, 21));
+        // energy: unchanged, 18.857 days
+        assertThat(r.breakEvenDays().getAsDouble()).isCloseTo(18.857143, within(1e-6));
+        assertThat(r.paysBackWithinHorizon()).isTrue();
+        // carbon: 15,048 g / 0.049 g = 307,102.04 tasks = 307.10 days > 90
+        assertThat(r.breakEvenSuccessfulTasksCo2e().getAsDouble()).isCloseTo(307102.0408, within(1e-3));
+        assertThat(r.breakEvenDaysCo2e().getAsDouble()).isCloseTo(307.1020408, within(1e-6));
+        assertThat(r.paysBackWithinHorizonCo2e()).isFalse();
+        // 90,000 x 0.049 = 4,410 g - 15,048 g = -10,638 g = -10.638 kg
+        assertThat(r.horizonNetKgCo2e()).isCloseTo(-10.638, within(1e-6));
+    }
+
+    @Test
+    void aCandidateThatCostsMorePerTaskNeverBreaksEven() {
+        // candidate: 1.2 x 1.5 / 0.5 = 3.6 Wh per successful task > 3.0: saving -0.6 Wh
+        SeedEstimate.Result r = SeedEstimate.compute(inputs(1.5, 0.5, 342));
+        assertThat(r.savingWhPerSuccessfulTask()).isCloseTo(-0.6, within(1e-9));
+        assertThat(r.breakEvenSuccessfulTasks()).isEmpty();
+        assertThat(r.breakEvenDays()).isEmpty();
+        assertThat(r.breakEvenDaysCo2e()).isEmpty();
+        assertThat(r.paysBackWithinHorizon()).isFalse();
+        // -0.6 x 90,000 = -54,000 Wh - 44,000 = -98,000 Wh = -98 kWh
+        assertThat(r.horizonNetKwh()).isCloseTo(-98.0, within(1e-6));
+    }
+
+    @Test
+    void edgeCasesAreDecidedNotDividedByZero() {
+        assertThat(Amortization.perSuccessfulTask(10, 0)).isEmpty();
+        assertThat(Amortization.savingPerTask(OptionalDouble.empty(), OptionalDouble.of(1))).isEmpty();
+        assertThat(Amortization.breakEvenTasks(0, 0)).hasValue(0);          // nothing to repay
+        assertThat(Amortization.breakEvenTasks(10, 0)).isEmpty();           // no saving: never
+        assertThat(Amortization.breakEvenDays(OptionalDouble.of(100), 0)).isEmpty(); // no traffic: never
+        assertThat(Amortization.paybackRatio(5, 0)).isEmpty();
+        assertThat(Amortization.paybackRatio(5, 20)).hasValue(0.25);
+    }
+
+    @Test
+    void aSuccessRateOutsideZeroToOneIsRejectedByName() {
+        assertThatThrownBy(() -> inputs(0.5, 0, 342))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("candidateSuccessRate");
+        assertThatThrownBy(() -> inputs(0.5, 1.01, 342))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("candidateSuccessRate");
+    }
+}
