@@ -36,7 +36,7 @@ public final class FootprintCalculator {
             tier = EvidenceTier.METERED;
             sources.add("run " + run.runId() + ": metered " + fmt(kwh) + " kWh");
         } else {
-            ResolvedPue pue = run.pue() != null ? ResolvedPue.given(run.pue(), "given for run " + run.runId())
+            ResolvedPue pue = run.pue() != null ? ResolvedPue.given(run.pue(), "as given")
                     : factors.pue(null, run.region(), run.startedAt());
             kwh = run.gpuHours() * run.avgPowerWPerGpu() / 1000.0 * run.overheadFactor() * pue.pue();
             tier = EvidenceTier.ESTIMATED;
