@@ -141,14 +141,16 @@ public final class WindowSummary implements AutoCloseable {
             VariantWindow first = inWindow.get(0);
             out.printf(Locale.ROOT, "window %s-%s  %s%s%n", TIME.format(first.getWindowStart()),
                     TIME.format(first.getWindowEnd()), first.getUseCase(), start.equals(newest) ? "  (open)" : "");
-            out.printf(Locale.ROOT, "  %-28s %9s %8s %24s %18s%n", "model", "requests", "success",
-                    "tokens/successful task", "(input / output)");
+            out.printf(Locale.ROOT, "  %-26s %8s %8s %12s %17s %10s %11s  %s%n", "model", "requests", "success",
+                    "tokens/task", "(input / output)", "Wh/task", "gCO2e/task", "energy");
             for (VariantWindow w : inWindow) {
-                out.printf(Locale.ROOT, "  %-28s %9d %7.1f%% %24s %18s%n", w.getModelId(), w.getRequests(),
+                out.printf(Locale.ROOT, "  %-26s %8d %7.1f%% %12s %17s %10s %11s  %s%n", w.getModelId(), w.getRequests(),
                         w.getSuccessRate() == null ? 0.0 : 100 * w.getSuccessRate(),
                         format(w.getTokensPerSuccessfulTask()),
                         "(" + format(w.getInputTokensPerSuccessfulTask()) + " / "
-                                + format(w.getOutputTokensPerSuccessfulTask()) + ")");
+                                + format(w.getOutputTokensPerSuccessfulTask()) + ")",
+                        precise(w.getWhPerSuccessfulTask()), precise(w.getGCo2eLocationPerSuccessfulTask()),
+                        energyLabel(w));
             }
         }
         out.printf(Locale.ROOT, "  dead letters in %s: %d%s%n", dlqTopic, deadLetters,
@@ -157,6 +159,20 @@ public final class WindowSummary implements AutoCloseable {
 
     private static String format(Double value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String precise(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    /** The evidence tier and, when not every request had a figure, the coverage. */
+    private static String energyLabel(VariantWindow w) {
+        if (w.getEnergyTier() == null) {
+            return "unavailable";
+        }
+        double coverage = w.getEnergyCoverage() == null ? 0 : w.getEnergyCoverage();
+        return coverage >= 1.0 ? w.getEnergyTier().toLowerCase(Locale.ROOT)
+                : String.format(Locale.ROOT, "%s, %.0f%% coverage", w.getEnergyTier().toLowerCase(Locale.ROOT), 100 * coverage);
     }
 
     private static String abbreviate(String text) {

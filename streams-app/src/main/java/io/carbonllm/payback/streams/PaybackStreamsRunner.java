@@ -77,6 +77,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
                         config.topicReplicationFactor());
             }
         }
+        registerSchemas();
         streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setStateListener((newState, oldState) -> {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
@@ -97,6 +98,18 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         });
         streams.start();
         return this;
+    }
+
+    /** Registers every subject the app writes: an incompatible schema fails here, naming the subject. */
+    private void registerSchemas() {
+        topics.writtenSubjects(config.applicationId()).forEach((subject, schema) -> {
+            try {
+                registry.register(subject, schema);
+            } catch (io.carbonllm.payback.schemas.registry.SchemaRegistryException e) {
+                throw new IllegalStateException("Cannot register the schema of subject '" + subject + "' at "
+                        + registry.describe() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Waits until the app is RUNNING; false on timeout or if it stopped first. */

@@ -5,6 +5,7 @@ import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.energy.EnergyAccounting;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
@@ -42,10 +43,12 @@ public final class PaybackTopology {
 
     private final PaybackStreamsConfig config;
     private final Topics topics;
+    private final EnergyAccounting energy;
 
     public PaybackTopology(PaybackStreamsConfig config, Topics topics) {
         this.config = config;
         this.topics = topics;
+        this.energy = EnergyAccounting.from(config.catalogFile(), config.gridFactorsFile(), config.pueFactorsFile());
     }
 
     public Topology build() {
@@ -81,7 +84,10 @@ public final class PaybackTopology {
                         .withStreamPartitioner(new UseCasePartitioner<>()));
     }
 
-    /** Tumbling event-time windows; the store keeps them for the ops view well past the grace period. */
+    /**
+     * Tumbling event-time windows; the store keeps them for the ops view well past the grace period. Each event's
+     * energy, PUE and grid intensity are those in effect at its event time (the methodology library).
+     */
     private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, InferenceEvent> byVariant) {
         TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
         return byVariant
@@ -90,7 +96,7 @@ public final class PaybackTopology {
                         .withValueSerde(topics.inferenceEvents().valueSerde()))
                 .windowedBy(windows)
                 .aggregate(VariantCounters::empty,
-                        (key, event, stats) -> VariantCounters.add(stats, event),
+                        (key, event, stats) -> VariantCounters.add(stats, event, energy.of(event)),
                         Named.as(WINDOW_PER_VARIANT),
                         Materialized.<VariantKey, VariantStats, WindowStore<Bytes, byte[]>>as(StoreNames.VARIANT_WINDOWS)
                                 .withKeySerde(topics.variantKeySerde())

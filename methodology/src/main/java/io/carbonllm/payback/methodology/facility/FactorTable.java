@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Grid carbon intensities per region and PUE per provider or region, each with an effective-from date: a value
@@ -33,16 +35,17 @@ public final class FactorTable {
     private record PueRow(String scope, String key, Instant from, double pue, String source, int order) {
     }
 
-    private final List<GridRow> grid;
-    private final List<PueRow> pue;
+    // Indexed by key, since the streams app looks factors up for every event.
+    private final Map<String, List<GridRow>> gridByRegion;
+    private final Map<String, List<PueRow>> pueByScopeKey;
 
     private FactorTable(List<GridRow> grid, List<PueRow> pue) {
-        this.grid = List.copyOf(grid);
-        this.pue = List.copyOf(pue);
-        if (this.grid.stream().noneMatch(r -> r.region().equals(WORLD))) {
+        this.gridByRegion = grid.stream().collect(Collectors.groupingBy(GridRow::region));
+        this.pueByScopeKey = pue.stream().collect(Collectors.groupingBy(r -> r.scope() + "|" + r.key()));
+        if (!gridByRegion.containsKey(WORLD)) {
             throw new IllegalArgumentException("The grid intensity table has no world default (region " + WORLD + ")");
         }
-        if (this.pue.stream().noneMatch(r -> r.scope().equals("default"))) {
+        if (pue.stream().noneMatch(r -> r.scope().equals("default"))) {
             throw new IllegalArgumentException("The PUE table has no default row (scope default)");
         }
     }
@@ -136,15 +139,15 @@ public final class FactorTable {
     /** The intensity for {@code region} at {@code at}; the world default (flagged) for an unknown or null region. */
     public ResolvedGrid grid(String region, Instant at) {
         String key = region == null ? WORLD : region.toLowerCase(Locale.ROOT);
-        Optional<GridRow> row = latest(grid.stream().filter(r -> r.region().equals(key)).toList(), at);
-        boolean worldDefault = row.isEmpty();
-        if (worldDefault) {
-            row = latest(grid.stream().filter(r -> r.region().equals(WORLD)).toList(), at);
+        Optional<GridRow> row = latest(gridByRegion.getOrDefault(key, List.of()), at);
+        boolean worldDefault = region == null || row.isEmpty();
+        if (row.isEmpty()) {
+            row = latest(gridByRegion.get(WORLD), at);
         }
         GridRow applied = row.orElseThrow(() -> new IllegalArgumentException(
                 "No grid intensity for region '" + region + "' or the world default at " + at));
         return new ResolvedGrid(region, applied.location(), applied.market() != null ? applied.market() : applied.location(),
-                applied.market() == null, worldDefault && !WORLD.equals(key), applied.from(), applied.source());
+                applied.market() == null, worldDefault, applied.from(), applied.source());
     }
 
     /** The PUE for the provider, else the region, else the default, as it was at {@code at}. */
@@ -154,12 +157,14 @@ public final class FactorTable {
                 continue;
             }
             String key = scope[1].toLowerCase(Locale.ROOT);
-            Optional<PueRow> row = latestPue(pue.stream().filter(r -> r.scope().equals(scope[0]) && r.key().equals(key)).toList(), at);
+            Optional<PueRow> row = latestPue(pueByScopeKey.getOrDefault(scope[0] + "|" + key, List.of()), at);
             if (row.isPresent()) {
                 return new ResolvedPue(row.get().pue(), false, row.get().source());
             }
         }
-        PueRow fallback = latestPue(pue.stream().filter(r -> r.scope().equals("default")).toList(), at)
+        List<PueRow> defaults = pueByScopeKey.entrySet().stream().filter(e -> e.getKey().startsWith("default|"))
+                .flatMap(e -> e.getValue().stream()).toList();
+        PueRow fallback = latestPue(defaults, at)
                 .orElseThrow(() -> new IllegalArgumentException("No default PUE in effect at " + at));
         return new ResolvedPue(fallback.pue(), true, fallback.source());
     }

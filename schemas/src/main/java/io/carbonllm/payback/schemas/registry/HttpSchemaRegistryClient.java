@@ -31,6 +31,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int ATTEMPTS = 3;
 
     private final RegistryClientConfig config;
     private final HttpClient http;
@@ -156,8 +157,31 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return node.asInt();
     }
 
-    /** Sends one request, trying each base URL in turn while the registry is unreachable or answers 5xx. */
+    /**
+     * Sends one request, trying each base URL in turn while the registry is unreachable or answers 5xx, for up to
+     * {@value #ATTEMPTS} rounds with a growing pause: a registry that is busy starting or restarting is transient.
+     */
     private JsonNode send(String method, String path, String body, String what) {
+        SchemaRegistryException.Unavailable lastUnavailable = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(250L << attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw lastUnavailable;
+                }
+            }
+            try {
+                return sendOnce(method, path, body, what);
+            } catch (SchemaRegistryException.Unavailable e) {
+                lastUnavailable = e;
+            }
+        }
+        throw lastUnavailable;
+    }
+
+    private JsonNode sendOnce(String method, String path, String body, String what) {
         SchemaRegistryException.Unavailable lastUnavailable = null;
         for (URI base : config.baseUrls()) {
             String url = base + path;

@@ -72,6 +72,16 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String MAX_TOKENS_PER_REQUEST_DOC = "Input or output token counts above this are absurd "
             + "and the event goes to the DLQ.";
 
+    public static final String CATALOG_FILE_CONFIG = "payback.catalog.file";
+    private static final String CATALOG_FILE_DOC = "A model catalog CSV (pattern, sizes, optional J/output token) searched "
+            + "before the shipped one; empty for the shipped catalog only. Format: docs/methodology.md.";
+    public static final String GRID_FACTORS_FILE_CONFIG = "payback.factors.grid.file";
+    private static final String GRID_FACTORS_FILE_DOC = "A grid intensity CSV (region, effective_from, location and "
+            + "market gCO2e/kWh) added to the shipped one; empty for the shipped factors only.";
+    public static final String PUE_FACTORS_FILE_CONFIG = "payback.factors.pue.file";
+    private static final String PUE_FACTORS_FILE_DOC = "A PUE CSV (provider, region or default, effective_from) added "
+            + "to the shipped one; empty for the shipped factors only.";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -102,7 +112,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             .define(WINDOW_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1_000),
                     Importance.MEDIUM, WINDOW_RETENTION_MS_DOC)
             .define(MAX_TOKENS_PER_REQUEST_CONFIG, Type.LONG, 10_000_000L, Range.atLeast(1), Importance.LOW,
-                    MAX_TOKENS_PER_REQUEST_DOC);
+                    MAX_TOKENS_PER_REQUEST_DOC)
+            .define(CATALOG_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, CATALOG_FILE_DOC)
+            .define(GRID_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, GRID_FACTORS_FILE_DOC)
+            .define(PUE_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, PUE_FACTORS_FILE_DOC);
 
     public PaybackStreamsConfig(Map<?, ?> props) {
         super(CONFIG, props);
@@ -111,6 +124,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least " + WINDOW_SIZE_MS_CONFIG + " + "
                     + WINDOW_GRACE_MS_CONFIG + " = " + windowSize().plus(windowGrace()).toMillis() + " ms");
         }
+        // Fail fast on a missing factor file, not when the topology is built.
+        catalogFile();
+        gridFactorsFile();
+        pueFactorsFile();
     }
 
     /** All declared keys with their docs, for --help output and docs. */
@@ -168,6 +185,30 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public Duration windowRetention() {
         return Duration.ofMillis(getLong(WINDOW_RETENTION_MS_CONFIG));
+    }
+
+    public Path catalogFile() {
+        return optionalFile(CATALOG_FILE_CONFIG);
+    }
+
+    public Path gridFactorsFile() {
+        return optionalFile(GRID_FACTORS_FILE_CONFIG);
+    }
+
+    public Path pueFactorsFile() {
+        return optionalFile(PUE_FACTORS_FILE_CONFIG);
+    }
+
+    private Path optionalFile(String key) {
+        String value = getString(key);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(value);
+        if (!java.nio.file.Files.isReadable(path)) {
+            throw new org.apache.kafka.common.config.ConfigException(key, value, "is not a readable file");
+        }
+        return path;
     }
 
     public long maxTokensPerRequest() {

@@ -33,6 +33,23 @@ public record Topics(
                 AvroSerde.forValues(registry, VariantStats.class));
     }
 
+    /**
+     * Every subject this app writes, with its schema: the output topic and the internal repartition and changelog
+     * topics (named from the application id and the operator and store names). The runner registers them at
+     * start-up, so an incompatible change fails before processing, not on the first record.
+     */
+    public java.util.Map<String, org.apache.avro.Schema> writtenSubjects(String applicationId) {
+        String repartition = applicationId + "-" + io.carbonllm.payback.streams.PaybackTopology.BY_USE_CASE + "-repartition";
+        String changelog = applicationId + "-" + io.carbonllm.payback.streams.state.StoreNames.VARIANT_WINDOWS + "-changelog";
+        java.util.Map<String, org.apache.avro.Schema> subjects = new java.util.LinkedHashMap<>();
+        subjects.put(variantWindows.name() + "-value", VariantWindow.getClassSchema());
+        subjects.put(repartition + "-key", VariantKey.getClassSchema());
+        subjects.put(repartition + "-value", InferenceEvent.getClassSchema());
+        subjects.put(changelog + "-key", VariantKey.getClassSchema());
+        subjects.put(changelog + "-value", VariantStats.getClassSchema());
+        return subjects;
+    }
+
     /** The topics this app reads or writes that are not internal to Kafka Streams. */
     public List<String> externalTopicNames() {
         return List.of(inferenceEvents.name(), variantWindows.name(), deadLetters.name());

@@ -46,6 +46,15 @@ public final class EventValidator {
         if (metered != null && !(metered >= 0 && metered <= MAX_METERED_WH)) {
             problems.add("meteredEnergyWh " + metered + " is outside [0, " + MAX_METERED_WH + "]");
         }
+        String retrieval = event.getAttributes() == null ? null
+                : event.getAttributes().get(io.carbonllm.payback.streams.energy.EnergyAccounting.RETRIEVAL_WH_ATTRIBUTE);
+        if (retrieval != null) {
+            Double wh = io.carbonllm.payback.streams.energy.EnergyAccounting.retrievalWh(event);
+            if (wh == null || !(wh >= 0 && wh <= MAX_METERED_WH)) {
+                problems.add("attribute " + io.carbonllm.payback.streams.energy.EnergyAccounting.RETRIEVAL_WH_ATTRIBUTE
+                        + " '" + retrieval + "' is not a number in [0, " + MAX_METERED_WH + "]");
+            }
+        }
         requireParams(problems, "activeParamsB", event.getActiveParamsB());
         requireParams(problems, "totalParamsB", event.getTotalParamsB());
         if (event.getActiveParamsB() != null && event.getTotalParamsB() != null
