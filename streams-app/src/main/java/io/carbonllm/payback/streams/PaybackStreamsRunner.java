@@ -73,7 +73,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             adminProps.putAll(config.originals());
             adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
             try (Admin admin = Admin.create(adminProps)) {
-                TopicProvisioner.createMissing(admin, topics.externalTopicNames(), config.topicPartitions(),
+                TopicProvisioner.createMissing(admin, topics.externalTopicNames(), topics.compactedTopicNames(), config.topicPartitions(),
                         config.topicReplicationFactor());
             }
         }

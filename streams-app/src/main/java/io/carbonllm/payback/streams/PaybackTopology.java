@@ -12,10 +12,20 @@ import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.validation.EventValidator;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
 import io.carbonllm.payback.streams.window.VariantCounters;
+import io.carbonllm.payback.events.ComparisonDefinition;
+import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.TrainingRun;
+import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
+import io.carbonllm.payback.streams.engine.ComparisonEngine;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -24,6 +34,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -40,6 +52,13 @@ public final class PaybackTopology {
     public static final String WINDOW_UPDATES = "variant-window-updates";
     public static final String TO_RESULT = "to-variant-window-result";
     public static final String SINK_VARIANT_WINDOWS = "write-variant-windows";
+    public static final String READ_COMPARISONS = "read-comparisons";
+    public static final String READ_TRAINING_RUNS = "read-training-runs";
+    public static final String COMPARE_AMORTIZE_ALERT = "compare-amortize-alert";
+    public static final String ROUTE = "route-";
+    public static final String SINK_COMPARISON_WINDOWS = "write-comparison-windows";
+    public static final String SINK_PAYBACK_STATUS = "write-payback-status";
+    public static final String SINK_PAYBACK_ALERTS = "write-payback-alerts";
 
     private final PaybackStreamsConfig config;
     private final Topics topics;
@@ -60,7 +79,9 @@ public final class PaybackTopology {
         KStream<String, InferenceEvent> valid = validate(events);
         KStream<VariantKey, InferenceEvent> byVariant = keyByVariant(valid);
         KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
-        publishWindowResults(windows);
+        KStream<String, VariantWindow> results = publishWindowResults(windows);
+        readDefinitions(builder);
+        publishEngineOutputs(compareAmortizeAlert(builder, results));
         return builder.build();
     }
 
@@ -105,12 +126,62 @@ public final class PaybackTopology {
     }
 
     /** Every revision of a window is published; the last one per (use case, model, window start) wins. */
-    private void publishWindowResults(KTable<Windowed<VariantKey>, VariantStats> windows) {
-        windows.toStream(Named.as(WINDOW_UPDATES))
+    private KStream<String, VariantWindow> publishWindowResults(KTable<Windowed<VariantKey>, VariantStats> windows) {
+        KStream<String, VariantWindow> results = windows.toStream(Named.as(WINDOW_UPDATES))
                 // <useCase, VariantWindow>: keyed by use case, like every external topic.
                 .map((windowed, stats) -> KeyValue.pair(windowed.key().getUseCase(), toResult(windowed, stats)),
-                        Named.as(TO_RESULT))
-                .to(topics.variantWindows().name(), topics.variantWindows().produced(SINK_VARIANT_WINDOWS));
+                        Named.as(TO_RESULT));
+        results.to(topics.variantWindows().name(), topics.variantWindows().produced(SINK_VARIANT_WINDOWS));
+        return results;
+    }
+
+    /** Comparisons and one-off runs are few and change rarely: global tables, so every instance sees them all. */
+    private void readDefinitions(StreamsBuilder builder) {
+        builder.globalTable(topics.comparisons().name(), topics.comparisons().consumed(READ_COMPARISONS),
+                Materialized.<String, ComparisonDefinition, KeyValueStore<Bytes, byte[]>>as(StoreNames.COMPARISONS)
+                        .withKeySerde(topics.comparisons().keySerde())
+                        .withValueSerde(topics.comparisons().valueSerde()));
+        builder.globalTable(topics.trainingRuns().name(), topics.trainingRuns().consumed(READ_TRAINING_RUNS),
+                Materialized.<String, TrainingRun, KeyValueStore<Bytes, byte[]>>as(StoreNames.TRAINING_RUNS)
+                        .withKeySerde(topics.trainingRuns().keySerde())
+                        .withValueSerde(topics.trainingRuns().valueSerde()));
+    }
+
+    /**
+     * Compare, amortize and alert in one local step: the window store, the ledger and the open alerts of a use case
+     * all live on its partition, so no further shuffle is needed.
+     */
+    private KStream<String, SpecificRecord> compareAmortizeAlert(StreamsBuilder builder, KStream<String, VariantWindow> results) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PAYBACK_LEDGER),
+                Serdes.String(), topics.ledgerStateSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.BASELINE_REFERENCES),
+                Serdes.String(), topics.baselineReferenceSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OPEN_ALERTS),
+                Serdes.String(), topics.paybackAlerts().valueSerde()));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
+                config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde()));
+        FootprintCalculator footprints = new FootprintCalculator(energy.factors());
+        // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
+        return results.process(() -> new ComparisonEngine(config.windowSize(), config.windowGrace(),
+                        config.ledgerRefresh(), footprints), Named.as(COMPARE_AMORTIZE_ALERT),
+                StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER, StoreNames.BASELINE_REFERENCES,
+                StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
+    }
+
+    private void publishEngineOutputs(KStream<String, SpecificRecord> outputs) {
+        outputs.split(Named.as(ROUTE))
+                .branch((key, value) -> value instanceof ComparisonWindow, Branched.withConsumer(s -> s
+                        .mapValues(value -> (ComparisonWindow) value, Named.as("as-comparison-window"))
+                        .to(topics.comparisonWindows().name(), topics.comparisonWindows().produced(SINK_COMPARISON_WINDOWS)),
+                        "comparison-windows"))
+                .branch((key, value) -> value instanceof PaybackStatus, Branched.withConsumer(s -> s
+                        .mapValues(value -> (PaybackStatus) value, Named.as("as-payback-status"))
+                        .to(topics.paybackStatus().name(), topics.paybackStatus().produced(SINK_PAYBACK_STATUS)),
+                        "payback-status"))
+                .branch((key, value) -> value instanceof PaybackAlert, Branched.withConsumer(s -> s
+                        .mapValues(value -> (PaybackAlert) value, Named.as("as-payback-alert"))
+                        .to(topics.paybackAlerts().name(), topics.paybackAlerts().produced(SINK_PAYBACK_ALERTS)),
+                        "payback-alerts"));
     }
 
     private static VariantWindow toResult(Windowed<VariantKey> windowed, VariantStats stats) {

@@ -51,8 +51,23 @@ class TopologyDescriptionTest {
         assertThat(nodes).containsExactlyInAnyOrder(
                 "read-inference-events", "validate", "key-by-variant",
                 "by-use-case-repartition-filter", "by-use-case-repartition-sink", "by-use-case-repartition-source",
-                "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows");
-        assertThat(stores).containsExactly(StoreNames.VARIANT_WINDOWS);
-        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition", "variant-windows");
+                "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows",
+                "compare-amortize-alert", "route-", "route-comparison-windows", "route-payback-status",
+                "route-payback-alerts", "as-comparison-window", "as-payback-status", "as-payback-alert",
+                "write-comparison-windows", "write-payback-status", "write-payback-alerts");
+        assertThat(stores).containsExactlyInAnyOrder(StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
+                StoreNames.BASELINE_REFERENCES, StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
+        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition", "variant-windows",
+                "comparison-windows", "payback-status", "payback-alerts");
+
+        // And the global tables read their compacted topics into their named stores
+        Set<String> globalStores = new TreeSet<>();
+        Set<String> globalTopics = new TreeSet<>();
+        for (TopologyDescription.GlobalStore global : description.globalStores()) {
+            globalStores.addAll(global.processor().stores());
+            globalTopics.addAll(global.source().topicSet());
+        }
+        assertThat(globalStores).containsExactlyInAnyOrder(StoreNames.COMPARISONS, StoreNames.TRAINING_RUNS);
+        assertThat(globalTopics).containsExactlyInAnyOrder("comparisons", "training-runs");
     }
 }

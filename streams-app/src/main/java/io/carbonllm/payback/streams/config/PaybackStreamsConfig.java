@@ -51,6 +51,25 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String DLQ_TOPIC_DOC = "Dead letters: input records that could not be read or failed "
             + "validation, with the reason, source topic, partition and offset in headers.";
 
+    public static final String COMPARISONS_TOPIC_CONFIG = "payback.topic.comparisons";
+    private static final String COMPARISONS_TOPIC_DOC = "Input, compacted: one ComparisonDefinition per comparison id; "
+            + "read as a global table, so every instance sees every comparison.";
+    public static final String TRAINING_RUNS_TOPIC_CONFIG = "payback.topic.training-runs";
+    private static final String TRAINING_RUNS_TOPIC_DOC = "Input, compacted: one TrainingRun per run id (a correction "
+            + "replaces the run); read as a global table.";
+    public static final String COMPARISON_WINDOWS_TOPIC_CONFIG = "payback.topic.comparison-windows";
+    private static final String COMPARISON_WINDOWS_TOPIC_DOC = "Output: the latest ComparisonWindow per (comparison, "
+            + "window), keyed by comparison id.";
+    public static final String PAYBACK_STATUS_TOPIC_CONFIG = "payback.topic.payback-status";
+    private static final String PAYBACK_STATUS_TOPIC_DOC = "Output, compacted: each candidate's ledger, keyed by "
+            + "comparisonId/candidateId, on every change.";
+    public static final String PAYBACK_ALERTS_TOPIC_CONFIG = "payback.topic.payback-alerts";
+    private static final String PAYBACK_ALERTS_TOPIC_DOC = "Output: alert transitions (FIRING, RESOLVED), keyed by "
+            + "comparisonId/candidateId/rule.";
+    public static final String LEDGER_REFRESH_MS_CONFIG = "payback.ledger.refresh.ms";
+    private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger re-reads its candidates' "
+            + "training runs and re-evaluates its horizon, so a run that arrives after the traffic is charged promptly.";
+
     public static final String TOPIC_PARTITIONS_CONFIG = "payback.topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing.";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "payback.topic.replication.factor";
@@ -100,6 +119,18 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, VARIANT_WINDOWS_TOPIC_DOC)
             .define(DLQ_TOPIC_CONFIG, Type.STRING, "inference-events-dlq", new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, DLQ_TOPIC_DOC)
+            .define(COMPARISONS_TOPIC_CONFIG, Type.STRING, "comparisons", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, COMPARISONS_TOPIC_DOC)
+            .define(TRAINING_RUNS_TOPIC_CONFIG, Type.STRING, "training-runs", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, TRAINING_RUNS_TOPIC_DOC)
+            .define(COMPARISON_WINDOWS_TOPIC_CONFIG, Type.STRING, "comparison-windows", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, COMPARISON_WINDOWS_TOPIC_DOC)
+            .define(PAYBACK_STATUS_TOPIC_CONFIG, Type.STRING, "payback-status", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, PAYBACK_STATUS_TOPIC_DOC)
+            .define(PAYBACK_ALERTS_TOPIC_CONFIG, Type.STRING, "payback-alerts", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, PAYBACK_ALERTS_TOPIC_DOC)
+            .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    LEDGER_REFRESH_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
                     TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Range.between(-1, 32), Importance.MEDIUM,
@@ -161,6 +192,30 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public String dlqTopic() {
         return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public String comparisonsTopic() {
+        return getString(COMPARISONS_TOPIC_CONFIG);
+    }
+
+    public String trainingRunsTopic() {
+        return getString(TRAINING_RUNS_TOPIC_CONFIG);
+    }
+
+    public String comparisonWindowsTopic() {
+        return getString(COMPARISON_WINDOWS_TOPIC_CONFIG);
+    }
+
+    public String paybackStatusTopic() {
+        return getString(PAYBACK_STATUS_TOPIC_CONFIG);
+    }
+
+    public String paybackAlertsTopic() {
+        return getString(PAYBACK_ALERTS_TOPIC_CONFIG);
+    }
+
+    public Duration ledgerRefresh() {
+        return Duration.ofMillis(getLong(LEDGER_REFRESH_MS_CONFIG));
     }
 
     public int topicPartitions() {

@@ -35,6 +35,11 @@ public final class EnergyAccounting {
         return new EnergyAccounting(new EnergyModel(catalog, TokenWeights.DEFAULT), table);
     }
 
+    /** The factor tables in use, for one-off footprints. */
+    public FactorTable factors() {
+        return factors;
+    }
+
     /** One request's energy and the factors that turn it into facility energy and CO2e. */
     public record Contribution(RequestEnergy energy, double pue, ResolvedGrid grid) {
 

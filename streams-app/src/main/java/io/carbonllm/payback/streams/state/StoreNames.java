@@ -9,6 +9,24 @@ public final class StoreNames {
     /** Windowed: {@code VariantKey -> VariantStats}, one tumbling window per (use case, model). */
     public static final String VARIANT_WINDOWS = "variant-window-store";
 
+    /** Global: {@code comparisonId -> ComparisonDefinition}, from the compacted {@code comparisons} topic. */
+    public static final String COMPARISONS = "comparisons-store";
+
+    /** Global: {@code runId -> TrainingRun}, from the compacted {@code training-runs} topic. */
+    public static final String TRAINING_RUNS = "training-runs-store";
+
+    /** Key-value: {@code comparisonId/candidateId -> LedgerState}, the amortization ledger. */
+    public static final String PAYBACK_LEDGER = "payback-ledger-store";
+
+    /** Key-value: {@code comparisonId -> BaselineReference}, recent baseline windows for the trailing reference. */
+    public static final String BASELINE_REFERENCES = "baseline-reference-store";
+
+    /** Key-value: {@code comparisonId/candidateId/rule -> PaybackAlert}, the alerts firing now. */
+    public static final String OPEN_ALERTS = "open-alerts-store";
+
+    /** Windowed: {@code comparisonId -> ComparisonWindow}, for the ops view. */
+    public static final String COMPARISON_WINDOWS = "comparison-window-store";
+
     private StoreNames() {
     }
 }

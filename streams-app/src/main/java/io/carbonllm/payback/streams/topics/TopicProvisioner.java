@@ -22,15 +22,20 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
-    /** Returns the names it created. */
-    public static List<String> createMissing(Admin admin, Collection<String> topics, int partitions, short replicationFactor) {
+    /** Returns the names it created; those in {@code compacted} get {@code cleanup.policy=compact}. */
+    public static List<String> createMissing(Admin admin, Collection<String> topics, java.util.Set<String> compacted,
+                                             int partitions, short replicationFactor) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, Optional.of(partitions),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)));
+                    NewTopic newTopic = new NewTopic(topic, Optional.of(partitions),
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor));
+                    if (compacted.contains(topic)) {
+                        newTopic.configs(java.util.Map.of("cleanup.policy", "compact"));
+                    }
+                    missing.add(newTopic);
                 }
             }
             if (missing.isEmpty()) {
