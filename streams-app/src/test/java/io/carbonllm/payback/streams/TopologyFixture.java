@@ -1,6 +1,11 @@
 package io.carbonllm.payback.streams;
 
+import io.carbonllm.payback.events.ComparisonDefinition;
+import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
@@ -37,6 +42,11 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> rawEvents;
     final TestOutputTopic<String, VariantWindow> variantWindows;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestInputTopic<String, ComparisonDefinition> comparisons;
+    final TestInputTopic<String, TrainingRun> trainingRuns;
+    final TestOutputTopic<String, ComparisonWindow> comparisonWindows;
+    final TestOutputTopic<String, PaybackStatus> paybackStatus;
+    final TestOutputTopic<String, PaybackAlert> paybackAlerts;
     private int eventSeq;
 
     TopologyFixture(Path stateDir) {
@@ -61,6 +71,16 @@ final class TopologyFixture implements AutoCloseable {
                 topics.variantWindows().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        comparisons = driver.createInputTopic(config.comparisonsTopic(), new StringSerializer(),
+                topics.comparisons().valueSerde().serializer());
+        trainingRuns = driver.createInputTopic(config.trainingRunsTopic(), new StringSerializer(),
+                topics.trainingRuns().valueSerde().serializer());
+        comparisonWindows = driver.createOutputTopic(config.comparisonWindowsTopic(), new StringDeserializer(),
+                topics.comparisonWindows().valueSerde().deserializer());
+        paybackStatus = driver.createOutputTopic(config.paybackStatusTopic(), new StringDeserializer(),
+                topics.paybackStatus().valueSerde().deserializer());
+        paybackAlerts = driver.createOutputTopic(config.paybackAlertsTopic(), new StringDeserializer(),
+                topics.paybackAlerts().valueSerde().deserializer());
     }
 
     /** A valid event at {@code epochMillis} of event time. */
