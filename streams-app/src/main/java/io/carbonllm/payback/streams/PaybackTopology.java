@@ -10,7 +10,12 @@ import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.validation.EventValidator;
+import io.carbonllm.payback.events.TaskKey;
+import io.carbonllm.payback.events.TaskOutcome;
+import io.carbonllm.payback.streams.window.CompletionTime;
+import io.carbonllm.payback.streams.window.TaskOutcomes;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
+import java.util.Map;
 import io.carbonllm.payback.streams.window.VariantCounters;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
@@ -32,9 +37,12 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -46,6 +54,14 @@ public final class PaybackTopology {
 
     public static final String SOURCE = "read-inference-events";
     public static final String VALIDATE = "validate";
+    public static final String ACCOUNT_ENERGY = "account-energy";
+    public static final String SPLIT_TASKS = "split-by-task-id-";
+    public static final String KEY_BY_TASK = "key-by-task";
+    public static final String BY_TASK = "by-task";
+    public static final String FOLD_TASKS = "fold-tasks";
+    public static final String COMPLETED_TASKS = "completed-tasks";
+    public static final String STAMP_COMPLETION = "stamp-completion-time";
+    public static final String ALL_TASKS = "all-tasks";
     public static final String KEY_BY_VARIANT = "key-by-variant";
     public static final String BY_USE_CASE = "by-use-case";
     public static final String WINDOW_PER_VARIANT = "window-per-variant";
@@ -77,7 +93,9 @@ public final class PaybackTopology {
                 topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor()));
 
         KStream<String, InferenceEvent> valid = validate(events);
-        KStream<VariantKey, InferenceEvent> byVariant = keyByVariant(valid);
+        KStream<String, TaskOutcome> accounted = accountEnergy(valid);
+        KStream<VariantKey, TaskOutcome> tasks = foldTasks(accounted);
+        KStream<VariantKey, TaskOutcome> byVariant = partitionByUseCase(tasks);
         KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
         KStream<String, VariantWindow> results = publishWindowResults(windows);
         readDefinitions(builder);
@@ -92,32 +110,75 @@ public final class PaybackTopology {
     }
 
     /**
-     * Aggregate per (use case, model), but co-locate all models of a use case, so the later comparison of a
-     * baseline with its candidates is a local join, not another shuffle.
+     * Each request's energy, PUE and grid intensity are those in effect at its own event time (the methodology
+     * library). A request becomes a task of one request here; requests with a task id are folded next.
      */
-    private KStream<VariantKey, InferenceEvent> keyByVariant(KStream<String, InferenceEvent> valid) {
-        // <VariantKey(useCase, modelId), InferenceEvent>
-        return valid
-                .selectKey((key, event) -> new VariantKey(event.getUseCase(), event.getModelId()), Named.as(KEY_BY_VARIANT))
-                .repartition(Repartitioned.<VariantKey, InferenceEvent>as(BY_USE_CASE)
-                        .withKeySerde(topics.variantKeySerde())
-                        .withValueSerde(topics.inferenceEvents().valueSerde())
-                        .withStreamPartitioner(new UseCasePartitioner<>()));
+    private KStream<String, TaskOutcome> accountEnergy(KStream<String, InferenceEvent> valid) {
+        return valid.mapValues(event -> TaskOutcomes.of(event, energy.of(event)), Named.as(ACCOUNT_ENERGY));
     }
 
     /**
-     * Tumbling event-time windows; the store keeps them for the ops view well past the grace period. Each event's
-     * energy, PUE and grid intensity are those in effect at its event time (the methodology library).
+     * Tasks, not requests: requests sharing a task id (retries, agent steps) fold into one task in a session window
+     * with an inactivity gap; the task succeeded if its last request did. A folded task is emitted once, when its
+     * session closes, and counts in the window in which it completed.
      */
-    private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, InferenceEvent> byVariant) {
+    private KStream<VariantKey, TaskOutcome> foldTasks(KStream<String, TaskOutcome> accounted) {
+        Map<String, KStream<String, TaskOutcome>> branches = accounted.split(Named.as(SPLIT_TASKS))
+                .branch((key, task) -> task.getTaskId() != null, Branched.as("with-task-id"))
+                .defaultBranch(Branched.as("single-request"));
+        // <VariantKey, TaskOutcome>: a request without a task id is a task
+        KStream<VariantKey, TaskOutcome> single = branches.get(SPLIT_TASKS + "single-request")
+                .selectKey((key, task) -> new VariantKey(task.getUseCase(), task.getModelId()), Named.as(KEY_BY_VARIANT));
+        // <TaskKey(useCase, modelId, taskId), TaskOutcome>, still partitioned by use case
+        KStream<VariantKey, TaskOutcome> folded = branches.get(SPLIT_TASKS + "with-task-id")
+                .selectKey((key, task) -> new TaskKey(task.getUseCase(), task.getModelId(), task.getTaskId()),
+                        Named.as(KEY_BY_TASK))
+                .repartition(Repartitioned.<TaskKey, TaskOutcome>as(BY_TASK)
+                        .withKeySerde(topics.taskKeySerde())
+                        .withValueSerde(topics.taskOutcomeSerde())
+                        .withStreamPartitioner(UseCasePartitioner.forTasks()))
+                .groupByKey(Grouped.<TaskKey, TaskOutcome>as(FOLD_TASKS)
+                        .withKeySerde(topics.taskKeySerde())
+                        .withValueSerde(topics.taskOutcomeSerde()))
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(config.taskGap(), config.taskGrace()))
+                .aggregate(TaskOutcomes::empty,
+                        (key, request, task) -> TaskOutcomes.merge(task, request),
+                        (key, left, right) -> TaskOutcomes.merge(left, right),
+                        Named.as(FOLD_TASKS),
+                        Materialized.<TaskKey, TaskOutcome, SessionStore<Bytes, byte[]>>as(StoreNames.TASK_SESSIONS)
+                                .withKeySerde(topics.taskKeySerde())
+                                .withValueSerde(topics.taskOutcomeSerde()))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(COMPLETED_TASKS))
+                .toStream(Named.as(COMPLETED_TASKS + "-stream"))
+                .filter((key, task) -> task != null && task.getRequests() > 0, Named.as(COMPLETED_TASKS + "-only"))
+                // <VariantKey, TaskOutcome>
+                .map((key, task) -> KeyValue.pair(new VariantKey(task.getUseCase(), task.getModelId()), task),
+                        Named.as(COMPLETED_TASKS + "-by-variant"))
+                .processValues(CompletionTime::new, Named.as(STAMP_COMPLETION));
+        return single.merge(folded, Named.as(ALL_TASKS));
+    }
+
+    /**
+     * Aggregate per (use case, model), but co-locate all models of a use case, so the comparison of a baseline with
+     * its candidates is local state, not another shuffle.
+     */
+    private KStream<VariantKey, TaskOutcome> partitionByUseCase(KStream<VariantKey, TaskOutcome> tasks) {
+        return tasks.repartition(Repartitioned.<VariantKey, TaskOutcome>as(BY_USE_CASE)
+                .withKeySerde(topics.variantKeySerde())
+                .withValueSerde(topics.taskOutcomeSerde())
+                .withStreamPartitioner(UseCasePartitioner.forVariants()));
+    }
+
+    /** Tumbling event-time windows; the store keeps them for the ops view well past the grace period. */
+    private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, TaskOutcome> byVariant) {
         TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
         return byVariant
-                .groupByKey(Grouped.<VariantKey, InferenceEvent>as(WINDOW_PER_VARIANT)
+                .groupByKey(Grouped.<VariantKey, TaskOutcome>as(WINDOW_PER_VARIANT)
                         .withKeySerde(topics.variantKeySerde())
-                        .withValueSerde(topics.inferenceEvents().valueSerde()))
+                        .withValueSerde(topics.taskOutcomeSerde()))
                 .windowedBy(windows)
                 .aggregate(VariantCounters::empty,
-                        (key, event, stats) -> VariantCounters.add(stats, event, energy.of(event)),
+                        (key, task, stats) -> VariantCounters.add(stats, task),
                         Named.as(WINDOW_PER_VARIANT),
                         Materialized.<VariantKey, VariantStats, WindowStore<Bytes, byte[]>>as(StoreNames.VARIANT_WINDOWS)
                                 .withKeySerde(topics.variantKeySerde())

@@ -47,17 +47,25 @@ class TopologyDescriptionTest {
         }
 
         // Then
+        // merging folded tasks with single requests joins the reading and the folding in one sub-topology
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(nodes).containsExactlyInAnyOrder(
-                "read-inference-events", "validate", "key-by-variant",
+                "read-inference-events", "validate", "account-energy",
+                "split-by-task-id-", "split-by-task-id-single-request", "split-by-task-id-with-task-id",
+                "key-by-variant", "key-by-task",
+                "by-task-repartition-filter", "by-task-repartition-sink", "by-task-repartition-source",
+                "fold-tasks", "completed-tasks", "completed-tasks-stream", "completed-tasks-only",
+                "completed-tasks-by-variant", "stamp-completion-time", "all-tasks",
                 "by-use-case-repartition-filter", "by-use-case-repartition-sink", "by-use-case-repartition-source",
                 "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows",
                 "compare-amortize-alert", "route-", "route-comparison-windows", "route-payback-status",
                 "route-payback-alerts", "as-comparison-window", "as-payback-status", "as-payback-alert",
                 "write-comparison-windows", "write-payback-status", "write-payback-alerts");
-        assertThat(stores).containsExactlyInAnyOrder(StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
+        assertThat(stores).containsExactlyInAnyOrder(StoreNames.TASK_SESSIONS, "completed-tasks-store",
+                StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
                 StoreNames.BASELINE_REFERENCES, StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
-        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition", "variant-windows",
+        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-task-repartition", "by-use-case-repartition",
+                "variant-windows",
                 "comparison-windows", "payback-status", "payback-alerts");
 
         // And the global tables read their compacted topics into their named stores

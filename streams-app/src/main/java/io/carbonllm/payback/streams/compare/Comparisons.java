@@ -66,7 +66,7 @@ public final class Comparisons {
 
     /** Whether this baseline window has enough tasks to stand on its own (and to join the trailing reference). */
     public static boolean isEnough(ComparisonDefinition def, VariantWindow baseline) {
-        return baseline != null && baseline.getRequests() >= def.getMinBaselineTasks()
+        return baseline != null && baseline.getTasks() >= def.getMinBaselineTasks()
                 && baseline.getWhPerSuccessfulTask() != null;
     }
 
@@ -117,7 +117,7 @@ public final class Comparisons {
                 windows.put(key, ReferenceWindow.newBuilder()
                         .setWindowStart(baseline.getWindowStart().toEpochMilli())
                         .setSuccessfulTasks(baseline.getSuccesses())
-                        .setTasks(baseline.getRequests())
+                        .setTasks(baseline.getTasks())
                         .setRequests(baseline.getRequests())
                         .setCoveredRequests(baseline.getCoveredRequests())
                         .setFacilityWh(baseline.getFacilityWh())

@@ -87,6 +87,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String WINDOW_RETENTION_MS_DOC = "How long windows stay queryable in the window store; "
             + "at least window size + grace.";
 
+    public static final String TASK_GAP_MS_CONFIG = "payback.task.gap.ms";
+    private static final String TASK_GAP_MS_DOC = "Requests with the same task id belong to one task while they come "
+            + "less than this apart (event time); after it, the task is complete and counted.";
+    public static final String TASK_GRACE_MS_CONFIG = "payback.task.grace.ms";
+    private static final String TASK_GRACE_MS_DOC = "How late a request may arrive and still join its task.";
+
     public static final String MAX_TOKENS_PER_REQUEST_CONFIG = "payback.validation.max.tokens.per.request";
     private static final String MAX_TOKENS_PER_REQUEST_DOC = "Input or output token counts above this are absurd "
             + "and the event goes to the DLQ.";
@@ -144,6 +150,8 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, WINDOW_RETENTION_MS_DOC)
             .define(MAX_TOKENS_PER_REQUEST_CONFIG, Type.LONG, 10_000_000L, Range.atLeast(1), Importance.LOW,
                     MAX_TOKENS_PER_REQUEST_DOC)
+            .define(TASK_GAP_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TASK_GAP_MS_DOC)
+            .define(TASK_GRACE_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW, TASK_GRACE_MS_DOC)
             .define(CATALOG_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, CATALOG_FILE_DOC)
             .define(GRID_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, GRID_FACTORS_FILE_DOC)
             .define(PUE_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, PUE_FACTORS_FILE_DOC);
@@ -264,6 +272,14 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             throw new org.apache.kafka.common.config.ConfigException(key, value, "is not a readable file");
         }
         return path;
+    }
+
+    public Duration taskGap() {
+        return Duration.ofMillis(getLong(TASK_GAP_MS_CONFIG));
+    }
+
+    public Duration taskGrace() {
+        return Duration.ofMillis(getLong(TASK_GRACE_MS_CONFIG));
     }
 
     public long maxTokensPerRequest() {

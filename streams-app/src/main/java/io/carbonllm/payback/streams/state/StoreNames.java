@@ -9,6 +9,9 @@ public final class StoreNames {
     /** Windowed: {@code VariantKey -> VariantStats}, one tumbling window per (use case, model). */
     public static final String VARIANT_WINDOWS = "variant-window-store";
 
+    /** Session windows: {@code TaskKey -> TaskOutcome}, requests folded into tasks by task id. */
+    public static final String TASK_SESSIONS = "task-session-store";
+
     /** Global: {@code comparisonId -> ComparisonDefinition}, from the compacted {@code comparisons} topic. */
     public static final String COMPARISONS = "comparisons-store";
 

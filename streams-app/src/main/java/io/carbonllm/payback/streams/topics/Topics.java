@@ -7,6 +7,8 @@ import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.TaskKey;
+import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
@@ -42,7 +44,9 @@ public record Topics(
         Serde<VariantKey> variantKeySerde,
         Serde<VariantStats> variantStatsSerde,
         Serde<LedgerState> ledgerStateSerde,
-        Serde<BaselineReference> baselineReferenceSerde) {
+        Serde<BaselineReference> baselineReferenceSerde,
+        Serde<TaskKey> taskKeySerde,
+        Serde<TaskOutcome> taskOutcomeSerde) {
 
     public static Topics from(PaybackStreamsConfig config, SchemaRegistryClient registry) {
         return new Topics(
@@ -57,7 +61,9 @@ public record Topics(
                 AvroSerde.forKeys(registry, VariantKey.class),
                 AvroSerde.forValues(registry, VariantStats.class),
                 AvroSerde.forValues(registry, LedgerState.class),
-                AvroSerde.forValues(registry, BaselineReference.class));
+                AvroSerde.forValues(registry, BaselineReference.class),
+                AvroSerde.forKeys(registry, TaskKey.class),
+                AvroSerde.forValues(registry, TaskOutcome.class));
     }
 
     /**
@@ -73,7 +79,12 @@ public record Topics(
         subjects.put(paybackStatus.name() + "-value", PaybackStatus.getClassSchema());
         subjects.put(paybackAlerts.name() + "-value", PaybackAlert.getClassSchema());
         subjects.put(repartition + "-key", VariantKey.getClassSchema());
-        subjects.put(repartition + "-value", InferenceEvent.getClassSchema());
+        subjects.put(repartition + "-value", TaskOutcome.getClassSchema());
+        String byTask = applicationId + "-" + PaybackTopology.BY_TASK + "-repartition";
+        subjects.put(byTask + "-key", TaskKey.getClassSchema());
+        subjects.put(byTask + "-value", TaskOutcome.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.TASK_SESSIONS) + "-key", TaskKey.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.TASK_SESSIONS) + "-value", TaskOutcome.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.VARIANT_WINDOWS) + "-key", VariantKey.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.VARIANT_WINDOWS) + "-value", VariantStats.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.PAYBACK_LEDGER) + "-value", LedgerState.getClassSchema());

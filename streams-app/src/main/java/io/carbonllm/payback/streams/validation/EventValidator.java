@@ -29,6 +29,9 @@ public final class EventValidator {
         requireText(problems, "gateway", event.getGateway());
         requireText(problems, "useCase", event.getUseCase());
         requireText(problems, "modelId", event.getModelId());
+        if (event.getTaskId() != null && event.getTaskId().isBlank()) {
+            problems.add("taskId is blank (leave it null when a request is its own task)");
+        }
         if (event.getEventTime() == null || event.getEventTime().toEpochMilli() < 0) {
             problems.add("eventTime " + event.getEventTime() + " is before 1970-01-01");
         }

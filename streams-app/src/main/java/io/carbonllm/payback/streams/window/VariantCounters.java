@@ -1,11 +1,9 @@
 package io.carbonllm.payback.streams.window;
 
-import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
-import io.carbonllm.payback.methodology.EvidenceTier;
-import io.carbonllm.payback.streams.energy.EnergyAccounting;
 import java.time.Instant;
 
 /** The arithmetic of a variant's window: adding an event, and the per-successful-task figures. No Kafka. */
@@ -18,34 +16,29 @@ public final class VariantCounters {
         return VariantStats.newBuilder().build();
     }
 
-    /** The window's counters after one more request, with its energy contribution. */
-    public static VariantStats add(VariantStats stats, InferenceEvent event, EnergyAccounting.Contribution energy) {
-        Instant time = event.getEventTime();
-        boolean covered = energy.energy().available();
-        String tier = stats.getEnergyTier();
-        if (covered) {
-            EvidenceTier eventTier = energy.energy().tier();
-            tier = (tier == null ? eventTier : EvidenceTier.valueOf(tier).weakest(eventTier)).name();
-        }
+    /** The window's counters after one more task (a request without a task id is a task of one request). */
+    public static VariantStats add(VariantStats stats, TaskOutcome task) {
+        Instant first = task.getFirstEventTime();
+        Instant last = task.getLastEventTime();
         return VariantStats.newBuilder(stats)
-                .setCoveredRequests(stats.getCoveredRequests() + (covered ? 1 : 0))
-                .setItWh(stats.getItWh() + (covered ? energy.energy().itWh() : 0.0))
-                .setFacilityWh(stats.getFacilityWh() + energy.facilityWh())
-                .setGCo2eLocation(stats.getGCo2eLocation() + energy.gCo2eLocation())
-                .setGCo2eMarket(stats.getGCo2eMarket() + energy.gCo2eMarket())
-                .setEnergyTier(tier)
-                .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests()
-                        + (covered && energy.grid().worldDefault() ? 1 : 0))
-                .setRequests(stats.getRequests() + 1)
-                .setSuccesses(stats.getSuccesses() + (event.getSuccess() ? 1 : 0))
-                .setFailures(stats.getFailures() + (event.getSuccess() ? 0 : 1))
-                .setInputTokens(stats.getInputTokens() + event.getInputTokens())
-                .setCachedInputTokens(stats.getCachedInputTokens() + event.getCachedInputTokens())
-                .setOutputTokens(stats.getOutputTokens() + event.getOutputTokens())
-                .setFirstEventTime(stats.getFirstEventTime() == null || time.isBefore(stats.getFirstEventTime())
-                        ? time : stats.getFirstEventTime())
-                .setLastEventTime(stats.getLastEventTime() == null || time.isAfter(stats.getLastEventTime())
-                        ? time : stats.getLastEventTime())
+                .setTasks(stats.getTasks() + 1)
+                .setRequests(stats.getRequests() + task.getRequests())
+                .setSuccesses(stats.getSuccesses() + (task.getSuccess() ? 1 : 0))
+                .setFailures(stats.getFailures() + (task.getSuccess() ? 0 : 1))
+                .setInputTokens(stats.getInputTokens() + task.getInputTokens())
+                .setCachedInputTokens(stats.getCachedInputTokens() + task.getCachedInputTokens())
+                .setOutputTokens(stats.getOutputTokens() + task.getOutputTokens())
+                .setCoveredRequests(stats.getCoveredRequests() + task.getCoveredRequests())
+                .setItWh(stats.getItWh() + task.getItWh())
+                .setFacilityWh(stats.getFacilityWh() + task.getFacilityWh())
+                .setGCo2eLocation(stats.getGCo2eLocation() + task.getGCo2eLocation())
+                .setGCo2eMarket(stats.getGCo2eMarket() + task.getGCo2eMarket())
+                .setEnergyTier(TaskOutcomes.weakest(stats.getEnergyTier(), task.getEnergyTier()))
+                .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests() + task.getWorldDefaultGridRequests())
+                .setFirstEventTime(stats.getFirstEventTime() == null || (first != null && first.isBefore(stats.getFirstEventTime()))
+                        ? first : stats.getFirstEventTime())
+                .setLastEventTime(stats.getLastEventTime() == null || (last != null && last.isAfter(stats.getLastEventTime()))
+                        ? last : stats.getLastEventTime())
                 .build();
     }
 
@@ -88,7 +81,8 @@ public final class VariantCounters {
                 .setTokensPerSuccessfulTask(perSuccessfulTask(allTokens, successes))
                 .setInputTokensPerSuccessfulTask(perSuccessfulTask(stats.getInputTokens(), successes))
                 .setOutputTokensPerSuccessfulTask(perSuccessfulTask(stats.getOutputTokens(), successes))
-                .setSuccessRate(stats.getRequests() == 0 ? null : (double) successes / stats.getRequests())
+                .setTasks(stats.getTasks())
+                .setSuccessRate(stats.getTasks() == 0 ? null : (double) successes / stats.getTasks())
                 .setCoveredRequests(stats.getCoveredRequests())
                 .setEnergyCoverage(stats.getRequests() == 0 ? null : (double) stats.getCoveredRequests() / stats.getRequests())
                 .setEnergyTier(stats.getEnergyTier())
