@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.demo.DemoStory;
 import io.carbonllm.payback.demo.TrafficSimulator;
 import io.carbonllm.payback.demo.VariantProfile;
 import io.carbonllm.payback.demo.WindowSummary;
@@ -8,17 +9,17 @@ import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import io.carbonllm.payback.localstack.LocalStackException;
 import io.carbonllm.payback.localstack.RegistryDistribution;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.sdk.PaybackPublisher;
 import io.carbonllm.payback.streams.PaybackStreamsRunner;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,6 @@ import picocli.CommandLine.Spec;
                 + "Ctrl-C stops everything cleanly."})
 final class DemoCommand implements Callable<Integer> {
 
-    static final String USE_CASE = "support-summarize";
 
     @Spec
     CommandSpec spec;
@@ -61,13 +61,17 @@ final class DemoCommand implements Callable<Integer> {
     int partitions = 6;
 
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Simulated gateway requests per second (default: ${DEFAULT-VALUE}).")
-    double rate = 20;
+    double rate = 40;
+
+    @Option(names = "--compression", paramLabel = "X", description = "Event time runs this many times faster than the wall clock, so the story "
+            + "(pay back, drift, NOT_SAVING, recovery) plays in minutes; 1 is real time (default: ${DEFAULT-VALUE}).")
+    double compression = 20;
 
     @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window size (default: ${DEFAULT-VALUE}).")
     int windowSeconds = 60;
 
     @Option(names = "--summary-seconds", paramLabel = "S", description = "How often the console summary prints (default: ${DEFAULT-VALUE}).")
-    int summarySeconds = 10;
+    int summarySeconds = 5;
 
     @Option(names = "--duration-seconds", paramLabel = "S", description = "Stop by itself after this long; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     int durationSeconds = 0;
@@ -137,8 +141,12 @@ final class DemoCommand implements Callable<Integer> {
             }, r -> "state " + r.state());
 
             HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.confluentApiUrl());
+            Instant storyStart = Instant.now();
+            DemoStory story = new DemoStory(storyStart, config.windowSize());
+            publishDefinitions(broker.bootstrapServers(), registryClient, config, story);
             WindowSummary summary = new WindowSummary(broker.bootstrapServers(), registryClient,
-                    config.variantWindowsTopic(), config.dlqTopic(), console.stream(), Duration.ofSeconds(summarySeconds))
+                    config.variantWindowsTopic(), config.dlqTopic(), config.paybackStatusTopic(),
+                    config.paybackAlertsTopic(), console.stream(), Duration.ofSeconds(summarySeconds))
                     .start();
             stack.push(new Stoppable("summary", summary));
 
@@ -148,9 +156,10 @@ final class DemoCommand implements Callable<Integer> {
                     .topic(config.inferenceEventsTopic())
                     .build();
             stack.push(new Stoppable("publisher", publisher));
-            TrafficSimulator simulator = new TrafficSimulator(publisher, USE_CASE,
-                    List.of(VariantProfile.baseline(), VariantProfile.fineTune()), rate, System.nanoTime(),
-                    Clock.systemUTC()).start();
+            long startNanos = System.nanoTime();
+            TrafficSimulator simulator = new TrafficSimulator(publisher, DemoStory.USE_CASE, story::variantsAt, rate,
+                    startNanos, () -> storyStart.plusMillis((long) ((System.nanoTime() - startNanos) / 1e6 * compression)))
+                    .start();
             stack.push(new Stoppable("simulator", simulator));
 
             printWhereToLook(broker, registry, config);
@@ -197,18 +206,42 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The comparison and its one-off runs, published before the traffic (a real team would use their own). */
+    private static void publishDefinitions(String bootstrapServers, HttpSchemaRegistryClient registry,
+                                           PaybackStreamsConfig config, DemoStory story) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (var comparisons = new org.apache.kafka.clients.producer.KafkaProducer<String, io.carbonllm.payback.events.ComparisonDefinition>(
+                props, new org.apache.kafka.common.serialization.StringSerializer(), new AvroSerializer<>(registry, false));
+             var runs = new org.apache.kafka.clients.producer.KafkaProducer<String, io.carbonllm.payback.events.TrainingRun>(
+                     props, new org.apache.kafka.common.serialization.StringSerializer(), new AvroSerializer<>(registry, false))) {
+            for (var run : story.runs()) {
+                runs.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.trainingRunsTopic(), run.getRunId(), run));
+            }
+            var comparison = story.comparison();
+            comparisons.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.comparisonsTopic(),
+                    comparison.getComparisonId(), comparison));
+        }
+    }
+
     private void printWhereToLook(EmbeddedKafkaBroker broker, ApicurioRegistry registry, PaybackStreamsConfig config) {
         console.blank();
-        console.line("Simulating gateway traffic: %.0f requests/s for use case '%s'", rate, USE_CASE);
+        console.line("Simulating gateway traffic: %.0f requests/s for use case '%s', event time x%s", rate,
+                DemoStory.USE_CASE, compression == Math.rint(compression) ? Long.toString((long) compression) : Double.toString(compression));
         console.line("  baseline   %s (70B, long few-shot prompts)", VariantProfile.baseline().modelId());
-        console.line("  candidate  %s (8B fine-tune, short prompts)", VariantProfile.fineTune().modelId());
+        console.line("  fine-tune  %s (8B LoRA fine-tune, short prompts; runs ft-search + ft-final)", VariantProfile.fineTune().modelId());
+        console.line("  rag        %s (70B with retrieved context; run rag-index)", VariantProfile.rag().modelId());
+        console.line("  the story: the fine-tune pays back, drifts at event-time window %d (NOT_SAVING fires), recovers at %d",
+                30, 38);
         console.line("Where to look:");
-        console.line("  Kafka            %s   topics: %s, %s, %s", broker.bootstrapServers(), config.inferenceEventsTopic(),
+        console.line("  Kafka            %s   topics: %s, %s, %s,", broker.bootstrapServers(), config.inferenceEventsTopic(),
                 config.variantWindowsTopic(), config.dlqTopic());
+        console.line("                   %s, %s, %s, %s, %s", config.comparisonsTopic(), config.trainingRunsTopic(),
+                config.comparisonWindowsTopic(), config.paybackStatusTopic(), config.paybackAlertsTopic());
         console.line("  schema registry  %s", registry.confluentApiUrl());
         console.line("  send bad records ./payback poison   (they land in %s; the demo keeps going)", config.dlqTopic());
-        console.line("A summary of the latest %d s windows prints every %d s. Ctrl-C stops everything.",
-                windowSeconds, summarySeconds);
+        console.line("Every %d s: the latest complete %d s window (event time), the ledger and the alerts. Ctrl-C stops everything.",
+                summarySeconds, windowSeconds);
     }
 
     private void validateOptions() {
@@ -221,6 +254,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (partitions < 1 || partitions > 1000) {
             throw new ParameterException(spec.commandLine(), "--partitions must be between 1 and 1000, got " + partitions);
+        }
+        if (!(compression >= 1 && compression <= 10_000)) {
+            throw new ParameterException(spec.commandLine(), "--compression must be in [1, 10000], got " + compression);
         }
         if (!(rate > 0 && rate <= 100_000)) {
             throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100000] events/s, got " + rate);

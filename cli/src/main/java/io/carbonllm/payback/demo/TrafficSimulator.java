@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +29,10 @@ public final class TrafficSimulator implements AutoCloseable {
 
     private final PaybackPublisher publisher;
     private final String useCase;
-    private final List<VariantProfile> variants;
+    private final Function<Instant, List<VariantProfile>> variants;
     private final double eventsPerSecond;
     private final Random random;
-    private final Clock clock;
+    private final Supplier<Instant> eventClock;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -40,20 +42,30 @@ public final class TrafficSimulator implements AutoCloseable {
     });
     private double owed;
 
-    public TrafficSimulator(PaybackPublisher publisher, String useCase, List<VariantProfile> variants,
-                            double eventsPerSecond, long seed, Clock clock) {
-        if (variants.isEmpty()) {
-            throw new IllegalArgumentException("at least one variant");
-        }
+    /**
+     * @param variants   the variants in play at an event time (a story changes them over time)
+     * @param eventClock the event time of the next event: the wall clock, or a compressed one
+     */
+    public TrafficSimulator(PaybackPublisher publisher, String useCase, Function<Instant, List<VariantProfile>> variants,
+                            double eventsPerSecond, long seed, Supplier<Instant> eventClock) {
         if (eventsPerSecond <= 0) {
             throw new IllegalArgumentException("eventsPerSecond must be positive: " + eventsPerSecond);
         }
         this.publisher = publisher;
         this.useCase = useCase;
-        this.variants = List.copyOf(variants);
+        this.variants = variants;
         this.eventsPerSecond = eventsPerSecond;
         this.random = new Random(seed);
-        this.clock = clock;
+        this.eventClock = eventClock;
+    }
+
+    /** Steady traffic from fixed variants, in wall-clock event time. */
+    public TrafficSimulator(PaybackPublisher publisher, String useCase, List<VariantProfile> variants,
+                            double eventsPerSecond, long seed, Clock clock) {
+        this(publisher, useCase, time -> variants, eventsPerSecond, seed, clock::instant);
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("at least one variant");
+        }
     }
 
     public TrafficSimulator start() {
@@ -66,7 +78,7 @@ public final class TrafficSimulator implements AutoCloseable {
             owed += eventsPerSecond * TICK_MS / 1000.0;
             while (owed >= 1) {
                 owed -= 1;
-                publisher.publish(nextEvent(clock.instant())).whenComplete((metadata, error) -> {
+                publisher.publish(nextEvent(eventClock.get())).whenComplete((metadata, error) -> {
                     if (error != null) {
                         failed.incrementAndGet();
                         log.warn("Simulated event not published", error);
@@ -84,7 +96,7 @@ public final class TrafficSimulator implements AutoCloseable {
 
     /** One event at {@code time}, drawn from the profiles. */
     InferenceEvent nextEvent(Instant time) {
-        VariantProfile variant = pick();
+        VariantProfile variant = pick(variants.apply(time));
         long input = draw(variant.meanInputTokens());
         long cached = Math.round(input * variant.cachedInputShare());
         boolean success = random.nextDouble() < variant.successRate();
@@ -104,11 +116,12 @@ public final class TrafficSimulator implements AutoCloseable {
                 .setErrorType(success ? null : ERROR_TYPES.get(random.nextInt(ERROR_TYPES.size())))
                 .setLatencyMs(200 + (long) (random.nextDouble() * 1800))
                 .setRegion("eu-north-1")
-                .setAttributes(Map.of("simulated", "true"))
+                .setAttributes(variant.retrievalWh() == null ? Map.of("simulated", "true")
+                        : Map.of("simulated", "true", "payback.retrieval.wh", Double.toString(variant.retrievalWh())))
                 .build();
     }
 
-    private VariantProfile pick() {
+    private VariantProfile pick(List<VariantProfile> variants) {
         double total = variants.stream().mapToDouble(VariantProfile::trafficShare).sum();
         double r = random.nextDouble() * total;
         for (VariantProfile v : variants) {

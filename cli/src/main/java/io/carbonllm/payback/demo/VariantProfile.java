@@ -2,7 +2,7 @@ package io.carbonllm.payback.demo;
 
 /**
  * How one simulated variant behaves: its model and size, its typical prompt and answer lengths, how often it
- * succeeds, and its share of the traffic.
+ * succeeds, its share of the traffic, and (for a RAG variant) its retrieval energy per request.
  */
 public record VariantProfile(
         String modelId,
@@ -12,7 +12,8 @@ public record VariantProfile(
         double cachedInputShare,
         int meanOutputTokens,
         double successRate,
-        double trafficShare) {
+        double trafficShare,
+        Double retrievalWh) {
 
     public VariantProfile {
         if (successRate < 0 || successRate > 1) {
@@ -25,11 +26,24 @@ public record VariantProfile(
 
     /** The seed's baseline: the foundation model with a long few-shot prompt. */
     public static VariantProfile baseline() {
-        return new VariantProfile("llama-3.1-70b-instruct", 70, 70, 2400, 0.25, 320, 0.86, 0.5);
+        return new VariantProfile("llama-3.1-70b-instruct", 70, 70, 2400, 0.25, 320, 0.86, 1, null);
     }
 
     /** The fine-tune: a small model that needs no examples in its prompt, and fails less often. */
     public static VariantProfile fineTune() {
-        return new VariantProfile("llama-3.1-8b-support-ft", 8, 8, 450, 0.0, 260, 0.93, 0.5);
+        return new VariantProfile("llama-3.1-8b-support-ft", 8, 8, 450, 0.0, 260, 0.93, 1, null);
+    }
+
+    /**
+     * The fine-tune after a regression: a template change stuffs the whole ticket history into the prompt, and the
+     * model, trained on short prompts, starts failing schema validation.
+     */
+    public static VariantProfile driftedFineTune() {
+        return new VariantProfile("llama-3.1-8b-support-ft", 8, 8, 6000, 0.0, 260, 0.2, 1, null);
+    }
+
+    /** The rival: the foundation model with retrieved context instead of few-shot examples. */
+    public static VariantProfile rag() {
+        return new VariantProfile("llama-3.1-70b-instruct-rag", 70, 70, 1100, 0.0, 300, 0.9, 1, 0.02);
     }
 }

@@ -1,5 +1,7 @@
 package io.carbonllm.payback.demo;
 
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
@@ -35,11 +37,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class WindowSummary implements AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME_AND_DAY = DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneId.systemDefault());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroDeserializer<VariantWindow> windows;
     private final String windowsTopic;
     private final String dlqTopic;
+    private final String statusTopic;
+    private final String alertsTopic;
+    private final AvroDeserializer<PaybackStatus> statuses;
+    private final AvroDeserializer<PaybackAlert> alerts;
+    private final Map<String, PaybackStatus> ledger = new TreeMap<>();
+    private final Map<String, PaybackAlert> openAlerts = new TreeMap<>();
+    private final List<PaybackAlert> recentTransitions = new ArrayList<>();
     private final PrintStream out;
     private final Duration interval;
     private final Map<String, VariantWindow> latest = new TreeMap<>();
@@ -50,7 +60,7 @@ public final class WindowSummary implements AutoCloseable {
     private volatile long windowResultsSeen;
 
     public WindowSummary(String bootstrapServers, SchemaRegistryClient registry, String windowsTopic, String dlqTopic,
-                         PrintStream out, Duration interval) {
+                         String statusTopic, String alertsTopic, PrintStream out, Duration interval) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -60,21 +70,30 @@ public final class WindowSummary implements AutoCloseable {
         this.windows = new AvroDeserializer<>(registry, VariantWindow.class);
         this.windowsTopic = windowsTopic;
         this.dlqTopic = dlqTopic;
+        this.statusTopic = statusTopic;
+        this.alertsTopic = alertsTopic;
+        this.statuses = new AvroDeserializer<>(registry, PaybackStatus.class);
+        this.alerts = new AvroDeserializer<>(registry, PaybackAlert.class);
         this.out = out;
         this.interval = interval;
         this.thread = new Thread(this::run, "window-summary");
         this.thread.setDaemon(true);
     }
 
-    /** Assigns all partitions: new window results from now on, and the whole DLQ (to count it). */
+    /**
+     * Assigns all partitions: new window results from now on; the whole DLQ (to count it); the whole status and
+     * alert topics (the latest status per candidate, and which alerts are open).
+     */
     public WindowSummary start() {
         List<TopicPartition> windowPartitions = partitions(windowsTopic);
-        List<TopicPartition> dlqPartitions = partitions(dlqTopic);
+        List<TopicPartition> fromStart = new ArrayList<>(partitions(dlqTopic));
+        fromStart.addAll(partitions(statusTopic));
+        fromStart.addAll(partitions(alertsTopic));
         List<TopicPartition> all = new ArrayList<>(windowPartitions);
-        all.addAll(dlqPartitions);
+        all.addAll(fromStart);
         consumer.assign(all);
         consumer.seekToEnd(windowPartitions);
-        consumer.seekToBeginning(dlqPartitions);
+        consumer.seekToBeginning(fromStart);
         for (TopicPartition tp : all) {
             consumer.position(tp); // resolve the seeks now, before any traffic is produced
         }
@@ -113,6 +132,26 @@ public final class WindowSummary implements AutoCloseable {
             lastDeadLetterReason = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
             return;
         }
+        if (record.topic().equals(statusTopic)) {
+            if (record.value() != null) {
+                PaybackStatus status = statuses.deserialize(record.topic(), record.value());
+                ledger.put(record.key(), status);
+            }
+            return;
+        }
+        if (record.topic().equals(alertsTopic)) {
+            PaybackAlert alert = alerts.deserialize(record.topic(), record.value());
+            if ("FIRING".equals(alert.getState())) {
+                openAlerts.put(record.key(), alert);
+            } else {
+                openAlerts.remove(record.key());
+            }
+            recentTransitions.add(alert);
+            if (recentTransitions.size() > 4) {
+                recentTransitions.remove(0);
+            }
+            return;
+        }
         VariantWindow window = windows.deserialize(record.topic(), record.value());
         latest.put(window.getUseCase() + "|" + window.getWindowStart().toEpochMilli() + "|" + window.getModelId(), window);
         windowResultsSeen++;
@@ -134,7 +173,7 @@ public final class WindowSummary implements AutoCloseable {
         Instant previous = rows.stream().map(VariantWindow::getWindowStart).filter(s -> s.isBefore(newest))
                 .max(Comparator.naturalOrder()).orElse(null);
         out.println();
-        for (Instant start : previous == null ? List.of(newest) : List.of(previous, newest)) {
+        for (Instant start : previous == null ? List.of(newest) : List.of(previous)) {
             List<VariantWindow> inWindow = rows.stream().filter(w -> w.getWindowStart().equals(start))
                     .sorted(Comparator.comparing(VariantWindow::getUseCase).thenComparing(VariantWindow::getModelId))
                     .toList();
@@ -153,8 +192,31 @@ public final class WindowSummary implements AutoCloseable {
                         energyLabel(w));
             }
         }
+        printLedger();
         out.printf(Locale.ROOT, "  dead letters in %s: %d%s%n", dlqTopic, deadLetters,
                 lastDeadLetterReason == null ? "" : "  (last: " + abbreviate(lastDeadLetterReason) + ")");
+    }
+
+    private void printLedger() {
+        if (ledger.isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "  %-30s %-25s %12s %12s %8s  %s%n", "ledger (energy)", "status", "saved Wh",
+                "one-off Wh", "payback", "projected break-even");
+        for (PaybackStatus s : ledger.values()) {
+            out.printf(Locale.ROOT, "  %-30s %-25s %12.1f %12.1f %8s  %s%n", s.getComparisonId() + "/" + s.getCandidateId(),
+                    s.getStatus(), s.getCumulativeSavingWh(), s.getFootprintKwh() * 1000,
+                    s.getPaybackRatio() == null ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * s.getPaybackRatio()),
+                    s.getProjectedBreakEvenAt() == null ? "-" : TIME_AND_DAY.format(s.getProjectedBreakEvenAt()));
+        }
+        for (PaybackAlert alert : recentTransitions) {
+            out.printf(Locale.ROOT, "  alert %-8s %-24s %s (window %s)%n", alert.getState(), alert.getRule(),
+                    alert.getMessage(), TIME.format(alert.getWindowStart()));
+        }
+        recentTransitions.clear();
+        if (!openAlerts.isEmpty()) {
+            out.printf(Locale.ROOT, "  firing now: %s%n", String.join(", ", openAlerts.keySet()));
+        }
     }
 
     private static String format(Double value) {
