@@ -22,7 +22,8 @@ import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.TrainingRun;
-import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
+import io.carbonllm.payback.events.FactorUpdate;
+import io.carbonllm.payback.streams.energy.AccountEnergy;
 import io.carbonllm.payback.streams.engine.ComparisonEngine;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -70,6 +71,7 @@ public final class PaybackTopology {
     public static final String SINK_VARIANT_WINDOWS = "write-variant-windows";
     public static final String READ_COMPARISONS = "read-comparisons";
     public static final String READ_TRAINING_RUNS = "read-training-runs";
+    public static final String READ_FACTORS = "read-factors";
     public static final String COMPARE_AMORTIZE_ALERT = "compare-amortize-alert";
     public static final String ROUTE = "route-";
     public static final String SINK_COMPARISON_WINDOWS = "write-comparison-windows";
@@ -92,13 +94,13 @@ public final class PaybackTopology {
         KStream<String, InferenceEvent> events = builder.stream(topics.inferenceEvents().name(),
                 topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor()));
 
+        readDefinitions(builder);
         KStream<String, InferenceEvent> valid = validate(events);
         KStream<String, TaskOutcome> accounted = accountEnergy(valid);
         KStream<VariantKey, TaskOutcome> tasks = foldTasks(accounted);
         KStream<VariantKey, TaskOutcome> byVariant = partitionByUseCase(tasks);
         KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
         KStream<String, VariantWindow> results = publishWindowResults(windows);
-        readDefinitions(builder);
         publishEngineOutputs(compareAmortizeAlert(builder, results));
         return builder.build();
     }
@@ -114,7 +116,8 @@ public final class PaybackTopology {
      * library). A request becomes a task of one request here; requests with a task id are folded next.
      */
     private KStream<String, TaskOutcome> accountEnergy(KStream<String, InferenceEvent> valid) {
-        return valid.mapValues(event -> TaskOutcomes.of(event, energy.of(event)), Named.as(ACCOUNT_ENERGY));
+        return valid.processValues(() -> new AccountEnergy<>(energy.model(), energy.factors(), config.factorsRefresh()),
+                Named.as(ACCOUNT_ENERGY));
     }
 
     /**
@@ -196,8 +199,15 @@ public final class PaybackTopology {
         return results;
     }
 
-    /** Comparisons and one-off runs are few and change rarely: global tables, so every instance sees them all. */
+    /**
+     * Comparisons, one-off runs and factors are few and change rarely: global tables, so every instance sees them
+     * all.
+     */
     private void readDefinitions(StreamsBuilder builder) {
+        builder.globalTable(topics.factors().name(), topics.factors().consumed(READ_FACTORS),
+                Materialized.<String, FactorUpdate, KeyValueStore<Bytes, byte[]>>as(StoreNames.FACTORS)
+                        .withKeySerde(topics.factors().keySerde())
+                        .withValueSerde(topics.factors().valueSerde()));
         builder.globalTable(topics.comparisons().name(), topics.comparisons().consumed(READ_COMPARISONS),
                 Materialized.<String, ComparisonDefinition, KeyValueStore<Bytes, byte[]>>as(StoreNames.COMPARISONS)
                         .withKeySerde(topics.comparisons().keySerde())
@@ -221,10 +231,9 @@ public final class PaybackTopology {
                 Serdes.String(), topics.paybackAlerts().valueSerde()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
                 config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde()));
-        FootprintCalculator footprints = new FootprintCalculator(energy.factors());
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
         return results.process(() -> new ComparisonEngine(config.windowSize(), config.windowGrace(),
-                        config.ledgerRefresh(), footprints), Named.as(COMPARE_AMORTIZE_ALERT),
+                        config.ledgerRefresh(), energy.factors()), Named.as(COMPARE_AMORTIZE_ALERT),
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER, StoreNames.BASELINE_REFERENCES,
                 StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
     }

@@ -75,7 +75,8 @@ class TopologyDescriptionTest {
             globalStores.addAll(global.processor().stores());
             globalTopics.addAll(global.source().topicSet());
         }
-        assertThat(globalStores).containsExactlyInAnyOrder(StoreNames.COMPARISONS, StoreNames.TRAINING_RUNS);
-        assertThat(globalTopics).containsExactlyInAnyOrder("comparisons", "training-runs");
+        assertThat(globalStores).containsExactlyInAnyOrder(StoreNames.COMPARISONS, StoreNames.TRAINING_RUNS,
+                StoreNames.FACTORS);
+        assertThat(globalTopics).containsExactlyInAnyOrder("comparisons", "training-runs", "factors");
     }
 }

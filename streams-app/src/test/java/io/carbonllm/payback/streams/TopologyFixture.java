@@ -2,6 +2,7 @@ package io.carbonllm.payback.streams;
 
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
@@ -44,6 +45,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
     final TestInputTopic<String, ComparisonDefinition> comparisons;
     final TestInputTopic<String, TrainingRun> trainingRuns;
+    final TestInputTopic<String, FactorUpdate> factors;
     final TestOutputTopic<String, ComparisonWindow> comparisonWindows;
     final TestOutputTopic<String, PaybackStatus> paybackStatus;
     final TestOutputTopic<String, PaybackAlert> paybackAlerts;
@@ -75,6 +77,8 @@ final class TopologyFixture implements AutoCloseable {
                 topics.comparisons().valueSerde().serializer());
         trainingRuns = driver.createInputTopic(config.trainingRunsTopic(), new StringSerializer(),
                 topics.trainingRuns().valueSerde().serializer());
+        factors = driver.createInputTopic(config.factorsTopic(), new StringSerializer(),
+                topics.factors().valueSerde().serializer());
         comparisonWindows = driver.createOutputTopic(config.comparisonWindowsTopic(), new StringDeserializer(),
                 topics.comparisonWindows().valueSerde().deserializer());
         paybackStatus = driver.createOutputTopic(config.paybackStatusTopic(), new StringDeserializer(),

@@ -35,11 +35,36 @@ public final class FactorTable {
     private record PueRow(String scope, String key, Instant from, double pue, String source, int order) {
     }
 
+    /** A grid intensity row added at run time (for example from a factors topic). */
+    public record GridFactor(String region, Instant effectiveFrom, double locationGPerKwh, Double marketGPerKwh,
+                             String source) {
+        public GridFactor {
+            if (!(locationGPerKwh >= 0) || Double.isInfinite(locationGPerKwh) || (marketGPerKwh != null && !(marketGPerKwh >= 0))) {
+                throw new IllegalArgumentException("grid intensity for " + region + " must be >= 0: " + locationGPerKwh);
+            }
+        }
+    }
+
+    /** A PUE row added at run time; scope is provider, region or default. */
+    public record PueFactor(String scope, String key, Instant effectiveFrom, double pue, String source) {
+        public PueFactor {
+            requirePue(pue, scope + " " + key);
+            if (!List.of("provider", "region", "default").contains(scope)) {
+                throw new IllegalArgumentException("PUE scope must be provider, region or default: " + scope);
+            }
+        }
+    }
+
+    private final List<GridRow> gridRows;
+    private final List<PueRow> pueRows;
+
     // Indexed by key, since the streams app looks factors up for every event.
     private final Map<String, List<GridRow>> gridByRegion;
     private final Map<String, List<PueRow>> pueByScopeKey;
 
     private FactorTable(List<GridRow> grid, List<PueRow> pue) {
+        this.gridRows = List.copyOf(grid);
+        this.pueRows = List.copyOf(pue);
         this.gridByRegion = grid.stream().collect(Collectors.groupingBy(GridRow::region));
         this.pueByScopeKey = pue.stream().collect(Collectors.groupingBy(r -> r.scope() + "|" + r.key()));
         if (!gridByRegion.containsKey(WORLD)) {
@@ -59,6 +84,27 @@ public final class FactorTable {
     public static FactorTable withOverrides(Path gridFile, Path pueFile) {
         return load(resource(GRID_RESOURCE), "grid-intensity.csv (shipped)", resource(PUE_RESOURCE),
                 "facility-pue.csv (shipped)", gridFile, pueFile);
+    }
+
+    /**
+     * This table plus rows added at run time. An added row wins over an existing one of the same key and date;
+     * otherwise the row in effect is, as always, the latest one dated at or before the time asked about.
+     */
+    public FactorTable plus(List<GridFactor> grid, List<PueFactor> pue) {
+        if (grid.isEmpty() && pue.isEmpty()) {
+            return this;
+        }
+        List<GridRow> allGrid = new ArrayList<>(gridRows);
+        for (GridFactor g : grid) {
+            allGrid.add(new GridRow(g.region().toLowerCase(Locale.ROOT), g.effectiveFrom(), g.locationGPerKwh(),
+                    g.marketGPerKwh(), g.source(), allGrid.size()));
+        }
+        List<PueRow> allPue = new ArrayList<>(pueRows);
+        for (PueFactor p : pue) {
+            allPue.add(new PueRow(p.scope(), p.key().toLowerCase(Locale.ROOT), p.effectiveFrom(), p.pue(), p.source(),
+                    allPue.size()));
+        }
+        return new FactorTable(allGrid, allPue);
     }
 
     private static FactorTable load(InputStream gridIn, String gridName, InputStream pueIn, String pueName,

@@ -66,6 +66,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public static final String PAYBACK_ALERTS_TOPIC_CONFIG = "payback.topic.payback-alerts";
     private static final String PAYBACK_ALERTS_TOPIC_DOC = "Output: alert transitions (FIRING, RESOLVED), keyed by "
             + "comparisonId/candidateId/rule.";
+    public static final String FACTORS_TOPIC_CONFIG = "payback.topic.factors";
+    private static final String FACTORS_TOPIC_DOC = "Input, compacted: grid intensities and PUEs (FactorUpdate) with "
+            + "effective-from dates, on top of the shipped and file factors; read as a global table.";
+    public static final String FACTORS_REFRESH_MS_CONFIG = "payback.factors.refresh.ms";
+    private static final String FACTORS_REFRESH_MS_DOC = "How often (wall clock) the factors topic is re-read into "
+            + "the lookup table. Publish a factor before its effective date: it applies to events processed after it arrives.";
     public static final String LEDGER_REFRESH_MS_CONFIG = "payback.ledger.refresh.ms";
     private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger re-reads its candidates' "
             + "training runs and re-evaluates its horizon, so a run that arrives after the traffic is charged promptly.";
@@ -135,6 +141,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, PAYBACK_STATUS_TOPIC_DOC)
             .define(PAYBACK_ALERTS_TOPIC_CONFIG, Type.STRING, "payback-alerts", new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, PAYBACK_ALERTS_TOPIC_DOC)
+            .define(FACTORS_TOPIC_CONFIG, Type.STRING, "factors", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, FACTORS_TOPIC_DOC)
+            .define(FACTORS_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    FACTORS_REFRESH_MS_DOC)
             .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     LEDGER_REFRESH_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
@@ -220,6 +230,14 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public String paybackAlertsTopic() {
         return getString(PAYBACK_ALERTS_TOPIC_CONFIG);
+    }
+
+    public String factorsTopic() {
+        return getString(FACTORS_TOPIC_CONFIG);
+    }
+
+    public Duration factorsRefresh() {
+        return Duration.ofMillis(getLong(FACTORS_REFRESH_MS_CONFIG));
     }
 
     public Duration ledgerRefresh() {

@@ -40,6 +40,10 @@ public final class EnergyAccounting {
         return factors;
     }
 
+    public EnergyModel model() {
+        return model;
+    }
+
     /** One request's energy and the factors that turn it into facility energy and CO2e. */
     public record Contribution(RequestEnergy energy, double pue, ResolvedGrid grid) {
 

@@ -5,6 +5,7 @@ import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.CandidateWindow;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
@@ -12,6 +13,7 @@ import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.methodology.facility.FactorTable;
 import io.carbonllm.payback.methodology.footprint.Footprint;
 import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
 import io.carbonllm.payback.methodology.footprint.OneOffRun;
@@ -19,6 +21,7 @@ import io.carbonllm.payback.methodology.footprint.RunKind;
 import io.carbonllm.payback.streams.alert.AlertRule;
 import io.carbonllm.payback.streams.alert.AlertRules;
 import io.carbonllm.payback.streams.compare.Comparisons;
+import io.carbonllm.payback.streams.energy.FactorSnapshot;
 import io.carbonllm.payback.streams.ledger.Ledgers;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.window.VariantCounters;
@@ -57,7 +60,9 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private final Duration windowSize;
     private final Duration grace;
     private final Duration refreshInterval;
-    private final FootprintCalculator footprints;
+    private final FactorTable baseFactors;
+    private FootprintCalculator footprints;
+    private TimestampedKeyValueStore<String, FactorUpdate> factors;
 
     private ProcessorContext<String, SpecificRecord> context;
     private TimestampedWindowStore<VariantKey, VariantStats> variantWindows;
@@ -68,11 +73,11 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private KeyValueStore<String, PaybackAlert> openAlerts;
     private WindowStore<String, ComparisonWindow> comparisonWindows;
 
-    public ComparisonEngine(Duration windowSize, Duration grace, Duration refreshInterval, FootprintCalculator footprints) {
+    public ComparisonEngine(Duration windowSize, Duration grace, Duration refreshInterval, FactorTable baseFactors) {
         this.windowSize = windowSize;
         this.grace = grace;
         this.refreshInterval = refreshInterval;
-        this.footprints = footprints;
+        this.baseFactors = baseFactors;
     }
 
     @Override
@@ -85,6 +90,8 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         references = context.getStateStore(StoreNames.BASELINE_REFERENCES);
         openAlerts = context.getStateStore(StoreNames.OPEN_ALERTS);
         comparisonWindows = context.getStateStore(StoreNames.COMPARISON_WINDOWS);
+        factors = context.getStateStore(StoreNames.FACTORS);
+        footprints = new FootprintCalculator(FactorSnapshot.of(baseFactors, factors));
         context.schedule(refreshInterval, PunctuationType.WALL_CLOCK_TIME, this::refreshAll);
     }
 
@@ -212,6 +219,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
 
     /** Charges runs that arrived since the last window, and re-evaluates the horizon, for every ledger. */
     private void refreshAll(long wallClock) {
+        footprints = new FootprintCalculator(FactorSnapshot.of(baseFactors, factors));
         List<KeyValue<String, LedgerState>> entries = new ArrayList<>();
         try (KeyValueIterator<String, LedgerState> all = ledger.all()) {
             all.forEachRemaining(entries::add);

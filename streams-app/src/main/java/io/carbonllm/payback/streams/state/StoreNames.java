@@ -18,6 +18,9 @@ public final class StoreNames {
     /** Global: {@code runId -> TrainingRun}, from the compacted {@code training-runs} topic. */
     public static final String TRAINING_RUNS = "training-runs-store";
 
+    /** Global: {@code kind|scope|key|effectiveFrom -> FactorUpdate}, grid intensities and PUEs from the factors topic. */
+    public static final String FACTORS = "factors-store";
+
     /** Key-value: {@code comparisonId/candidateId -> LedgerState}, the amortization ledger. */
     public static final String PAYBACK_LEDGER = "payback-ledger-store";
 

@@ -3,6 +3,7 @@ package io.carbonllm.payback.streams.topics;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
@@ -38,6 +39,7 @@ public record Topics(
         Topic<byte[], byte[]> deadLetters,
         Topic<String, ComparisonDefinition> comparisons,
         Topic<String, TrainingRun> trainingRuns,
+        Topic<String, FactorUpdate> factors,
         Topic<String, ComparisonWindow> comparisonWindows,
         Topic<String, PaybackStatus> paybackStatus,
         Topic<String, PaybackAlert> paybackAlerts,
@@ -55,6 +57,7 @@ public record Topics(
                 new Topic<>(config.dlqTopic(), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.comparisonsTopic(), Serdes.String(), AvroSerde.forValues(registry, ComparisonDefinition.class)),
                 new Topic<>(config.trainingRunsTopic(), Serdes.String(), AvroSerde.forValues(registry, TrainingRun.class)),
+                new Topic<>(config.factorsTopic(), Serdes.String(), AvroSerde.forValues(registry, FactorUpdate.class)),
                 new Topic<>(config.comparisonWindowsTopic(), Serdes.String(), AvroSerde.forValues(registry, ComparisonWindow.class)),
                 new Topic<>(config.paybackStatusTopic(), Serdes.String(), AvroSerde.forValues(registry, PaybackStatus.class)),
                 new Topic<>(config.paybackAlertsTopic(), Serdes.String(), AvroSerde.forValues(registry, PaybackAlert.class)),
@@ -101,11 +104,11 @@ public record Topics(
     /** The topics this app reads or writes that are not internal to Kafka Streams. */
     public List<String> externalTopicNames() {
         return List.of(inferenceEvents.name(), variantWindows.name(), deadLetters.name(), comparisons.name(),
-                trainingRuns.name(), comparisonWindows.name(), paybackStatus.name(), paybackAlerts.name());
+                trainingRuns.name(), factors.name(), comparisonWindows.name(), paybackStatus.name(), paybackAlerts.name());
     }
 
     /** The external topics that hold the latest value per key, and so are compacted. */
     public Set<String> compactedTopicNames() {
-        return Set.of(comparisons.name(), trainingRuns.name(), paybackStatus.name());
+        return Set.of(comparisons.name(), trainingRuns.name(), factors.name(), paybackStatus.name());
     }
 }

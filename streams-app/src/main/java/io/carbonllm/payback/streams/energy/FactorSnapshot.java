@@ -1,0 +1,49 @@
+package io.carbonllm.payback.streams.energy;
+
+import io.carbonllm.payback.events.FactorUpdate;
+import io.carbonllm.payback.methodology.facility.FactorTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The factor table in use: the shipped and file factors, plus the rows of the {@code factors} global table. Rebuilt
+ * on a wall-clock schedule, since global tables change rarely and lookups happen for every event.
+ */
+public final class FactorSnapshot {
+
+    private static final Logger log = LoggerFactory.getLogger(FactorSnapshot.class);
+
+    private FactorSnapshot() {
+    }
+
+    public static FactorTable of(FactorTable base, ReadOnlyKeyValueStore<String, ValueAndTimestamp<FactorUpdate>> store) {
+        List<FactorTable.GridFactor> grid = new ArrayList<>();
+        List<FactorTable.PueFactor> pue = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<FactorUpdate>> all = store.all()) {
+            all.forEachRemaining(kv -> {
+                FactorUpdate update = kv.value == null ? null : kv.value.value();
+                if (update == null) {
+                    return;
+                }
+                try {
+                    switch (update.getKind().toUpperCase(Locale.ROOT)) {
+                        case "GRID" -> grid.add(new FactorTable.GridFactor(update.getKey(), update.getEffectiveFrom(),
+                                update.getValue(), update.getMarketValue(), update.getSource()));
+                        case "PUE" -> pue.add(new FactorTable.PueFactor(update.getScope().toLowerCase(Locale.ROOT),
+                                update.getKey(), update.getEffectiveFrom(), update.getValue(), update.getSource()));
+                        default -> throw new IllegalArgumentException("kind must be GRID or PUE: " + update.getKind());
+                    }
+                } catch (IllegalArgumentException e) {
+                    log.warn("Ignoring factor {}: {}", kv.key, e.getMessage());
+                }
+            });
+        }
+        return base.plus(grid, pue);
+    }
+}
