@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         version = "carbon-llm payback tracker 0.1.0",
         description = "Tracks whether fine-tuning an LLM pays back its one-off energy and carbon footprint "
                 + "through cheaper inference per successful task.",
-        subcommands = {DemoCommand.class, EstimateCommand.class, PoisonCommand.class, StreamsCommand.class,
+        subcommands = {DemoCommand.class, EstimateCommand.class, ComparisonCommand.class, RunCommand.class,
+            PoisonCommand.class, StreamsCommand.class,
             CommandLine.HelpCommand.class})
 public final class PaybackCli {
 

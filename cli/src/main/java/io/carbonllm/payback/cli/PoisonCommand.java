@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "poison",
@@ -26,11 +27,8 @@ import picocli.CommandLine.Option;
                 + "negative token counts."})
 final class PoisonCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers = "127.0.0.1:9092";
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-compatible registry (default: ${DEFAULT-VALUE}).")
-    String registryUrl = "http://127.0.0.1:8081/apis/ccompat/v7";
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Input topic (default: ${DEFAULT-VALUE}).")
     String topic = "inference-events";
@@ -53,12 +51,12 @@ final class PoisonCommand implements Callable<Integer> {
         records.put("garbage bytes", "this is not avro".getBytes(StandardCharsets.UTF_8));
         records.put("wrong magic byte", new byte[] {7, 0, 0, 0, 1, 2, 3});
         records.put("unknown schema id 2000000000", new byte[] {0, 0x77, 0x35, (byte) 0x94, 0x00, 2, 'x'});
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryUrl)) {
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(kafka.registryUrl)) {
             records.put("negative token counts (valid Avro)", new AvroSerializer<InferenceEvent>(registry, false)
                     .serialize(topic, negative));
         }
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
