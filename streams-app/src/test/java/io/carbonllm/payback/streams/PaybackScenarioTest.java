@@ -306,4 +306,44 @@ class PaybackScenarioTest {
         assertThat(byKey.get("cmp-1/prompt").getStatus()).isEqualTo("PAID_BACK");
         assertThat(byKey.get("cmp-1/prompt").getPaybackRatio()).isNull();
     }
+
+    @Test
+    void aProjectionPastTheHorizonFiresBreakEvenBeyondHorizon() {
+        // Given a 1 kWh run and a horizon ending one hour after T0
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1"))
+                .setHorizonEnd(T0.plusSeconds(3600)).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 1.0));
+        // When window 0 saves 5.45 Wh
+        requests(BASE, 0, 10, 1.0);
+        requests(SMALL, 0, 10, 0.5);
+
+        // Then the rate is 5.45 Wh per 60 s = 7,848 Wh a day; 994.55 Wh remain: 994.55 / 7,848 = 0.126727 days
+        //   = 10,949.2 s after the window's end (T0 + 60 s): about T0 + 3 h 03 min, past the 1 h horizon
+        PaybackStatus status = lastStatus();
+        assertThat(status.getStatus()).isEqualTo("WONT_PAY_BACK_IN_HORIZON");
+        assertThat(status.getRecentSavingWhPerDay()).isCloseTo(7848.0, within(1e-6));
+        assertThat(status.getPaysBackWithinHorizon()).isFalse();
+        assertThat(status.getProjectedBreakEvenAt().getEpochSecond() - T0.getEpochSecond()).isBetween(11_008L, 11_010L);
+        List<PaybackAlert> alerts = fx.paybackAlerts.readValuesToList();
+        assertThat(alerts).extracting(PaybackAlert::getRule, PaybackAlert::getState)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("BREAK_EVEN_BEYOND_HORIZON", "FIRING"));
+    }
+
+    @Test
+    void aCandidateWithoutTrafficFiresNoCandidateTraffic() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+        // Given the fine-tune has traffic in window 0
+        requests(BASE, 0, 10, 1.0);
+        requests(SMALL, 0, 10, 0.5);
+        // When windows 1-3 have baseline traffic only
+        for (int w = 1; w < 4; w++) {
+            requests(BASE, w, 10, 1.0);
+        }
+        // Then NO_CANDIDATE_TRAFFIC fired once, at window 3 (the third without candidate traffic)
+        List<PaybackAlert> alerts = fx.paybackAlerts.readValuesToList();
+        assertThat(alerts).extracting(PaybackAlert::getRule, PaybackAlert::getState)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("NO_CANDIDATE_TRAFFIC", "FIRING"));
+        assertThat(alerts.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(180));
+    }
 }
