@@ -346,4 +346,22 @@ class PaybackScenarioTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("NO_CANDIDATE_TRAFFIC", "FIRING"));
         assertThat(alerts.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(180));
     }
+
+    @Test
+    void aRagCandidatesConfiguredRetrievalEnergyIsAddedToItsRequests() {
+        // Given a RAG candidate whose definition says retrieval costs 0.1 Wh per request (its events do not say)
+        fx.comparisons.pipeInput("cmp-1", comparison(CandidateDefinition.newBuilder().setCandidateId("rag")
+                .setModelId("rag-model").setKind("RAG").setRetrievalWhPerRequest(0.1).build()).build());
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));   // the accounting stage re-reads the definitions
+        // When window 0 has 10 baseline tasks (1.09 Wh each) and 10 RAG tasks metered at 0.5 Wh
+        requests(BASE, 0, 10, 1.0);
+        requests("rag-model", 0, 10, 0.5);
+
+        // Then each RAG request costs (0.5 + 0.1) x 1.09 = 0.654 Wh, and its tier is ESTIMATED (the add-on is configured)
+        List<ComparisonWindow> windows = fx.comparisonWindows.readValuesToList();
+        var rag = windows.get(windows.size() - 1).getCandidates().get(0);
+        assertThat(rag.getWindow().getWhPerSuccessfulTask()).isCloseTo(0.654, within(1e-9));
+        assertThat(rag.getWindow().getEnergyTier()).isEqualTo("ESTIMATED");
+        assertThat(rag.getSavingWhPerSuccessfulTask()).isCloseTo(1.09 - 0.654, within(1e-9));
+    }
 }

@@ -61,9 +61,18 @@ public final class EnergyAccounting {
     }
 
     public Contribution of(InferenceEvent event) {
+        return of(event, null);
+    }
+
+    /**
+     * With a configured retrieval energy for the event's variant (a RAG candidate's definition), used when the event
+     * does not carry its own.
+     */
+    public Contribution of(InferenceEvent event, Double configuredRetrievalWh) {
+        Double retrieval = retrievalWh(event);
         RequestEnergy energy = model.estimate(new RequestUsage(event.getModelId(), event.getActiveParamsB(),
                 event.getTotalParamsB(), event.getInputTokens(), event.getCachedInputTokens(), event.getOutputTokens(),
-                event.getMeteredEnergyWh(), retrievalWh(event)));
+                event.getMeteredEnergyWh(), retrieval != null ? retrieval : configuredRetrievalWh));
         double pue = factors.pue(event.getProvider(), event.getRegion(), event.getEventTime()).pue();
         return new Contribution(energy, pue, factors.grid(event.getRegion(), event.getEventTime()));
     }
