@@ -34,6 +34,13 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
                     context.partition(), context.offset(), exception);
             return Response.fail();
         }
+        if (context.taskId() == null || context.taskId().subtopology() < 0) {
+            // A global table's update task has no producer for dead letters: skip the record, loudly. It stays in
+            // its compacted topic until a corrected record with the same key replaces it.
+            log.error("Unreadable record in global table topic {} partition {} offset {} skipped; publish a corrected "
+                    + "record under its key", context.topic(), context.partition(), context.offset(), exception);
+            return Response.resume();
+        }
         log.warn("Unreadable record in task {} topic {} partition {} offset {} sent to {}", context.taskId(),
                 context.topic(), context.partition(), context.offset(), dlqTopic, exception);
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, record.key(), record.value(),

@@ -16,9 +16,9 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueIterator;
+import io.carbonllm.payback.streams.state.GlobalTables;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Accounts each request's energy with the factors in effect at its event time, including the factors topic, and
@@ -54,17 +54,12 @@ public final class AccountEnergy<K> implements FixedKeyProcessor<K, InferenceEve
     private void rebuild() {
         accounting = new EnergyAccounting(model, FactorSnapshot.of(base, factors));
         Map<String, Double> retrieval = new HashMap<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<ComparisonDefinition>> all = comparisons.all()) {
-            all.forEachRemaining(kv -> {
-                ComparisonDefinition def = kv.value == null ? null : kv.value.value();
-                if (def != null) {
-                    for (CandidateDefinition candidate : def.getCandidates()) {
-                        if (candidate.getRetrievalWhPerRequest() != null) {
-                            retrieval.put(variant(def.getUseCase(), candidate.getModelId()), candidate.getRetrievalWhPerRequest());
-                        }
-                    }
+        for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
+            for (CandidateDefinition candidate : kv.value.getCandidates()) {
+                if (candidate.getRetrievalWhPerRequest() != null) {
+                    retrieval.put(variant(kv.value.getUseCase(), candidate.getModelId()), candidate.getRetrievalWhPerRequest());
                 }
-            });
+            }
         }
         retrievalWhByVariant = retrieval;
     }

@@ -5,7 +5,9 @@ import io.carbonllm.payback.methodology.facility.FactorTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.kafka.streams.state.KeyValueIterator;
+import io.carbonllm.payback.streams.state.GlobalTables;
+import io.carbonllm.payback.streams.state.StoreNames;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
@@ -25,24 +27,19 @@ public final class FactorSnapshot {
     public static FactorTable of(FactorTable base, ReadOnlyKeyValueStore<String, ValueAndTimestamp<FactorUpdate>> store) {
         List<FactorTable.GridFactor> grid = new ArrayList<>();
         List<FactorTable.PueFactor> pue = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<FactorUpdate>> all = store.all()) {
-            all.forEachRemaining(kv -> {
-                FactorUpdate update = kv.value == null ? null : kv.value.value();
-                if (update == null) {
-                    return;
+        for (KeyValue<String, FactorUpdate> kv : GlobalTables.readAll(store, StoreNames.FACTORS)) {
+            FactorUpdate update = kv.value;
+            try {
+                switch (update.getKind().toUpperCase(Locale.ROOT)) {
+                    case "GRID" -> grid.add(new FactorTable.GridFactor(update.getKey(), update.getEffectiveFrom(),
+                            update.getValue(), update.getMarketValue(), update.getSource()));
+                    case "PUE" -> pue.add(new FactorTable.PueFactor(update.getScope().toLowerCase(Locale.ROOT),
+                            update.getKey(), update.getEffectiveFrom(), update.getValue(), update.getSource()));
+                    default -> throw new IllegalArgumentException("kind must be GRID or PUE: " + update.getKind());
                 }
-                try {
-                    switch (update.getKind().toUpperCase(Locale.ROOT)) {
-                        case "GRID" -> grid.add(new FactorTable.GridFactor(update.getKey(), update.getEffectiveFrom(),
-                                update.getValue(), update.getMarketValue(), update.getSource()));
-                        case "PUE" -> pue.add(new FactorTable.PueFactor(update.getScope().toLowerCase(Locale.ROOT),
-                                update.getKey(), update.getEffectiveFrom(), update.getValue(), update.getSource()));
-                        default -> throw new IllegalArgumentException("kind must be GRID or PUE: " + update.getKind());
-                    }
-                } catch (IllegalArgumentException e) {
-                    log.warn("Ignoring factor {}: {}", kv.key, e.getMessage());
-                }
-            });
+            } catch (IllegalArgumentException e) {
+                log.warn("Ignoring factor {}: {}", kv.key, e.getMessage());
+            }
         }
         return base.plus(grid, pue);
     }

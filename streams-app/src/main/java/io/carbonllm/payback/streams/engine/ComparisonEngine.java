@@ -23,6 +23,7 @@ import io.carbonllm.payback.streams.alert.AlertRules;
 import io.carbonllm.payback.streams.compare.Comparisons;
 import io.carbonllm.payback.streams.energy.FactorSnapshot;
 import io.carbonllm.payback.streams.ledger.Ledgers;
+import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.window.VariantCounters;
 import java.time.Duration;
@@ -110,12 +111,10 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
 
     private List<ComparisonDefinition> comparisonsOf(String useCase) {
         List<ComparisonDefinition> result = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<ComparisonDefinition>> all = comparisons.all()) {
-            all.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.value() != null && kv.value.value().getUseCase().equals(useCase)) {
-                    result.add(kv.value.value());
-                }
-            });
+        for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
+            if (kv.value.getUseCase().equals(useCase)) {
+                result.add(kv.value);
+            }
         }
         return result;
     }
@@ -195,11 +194,11 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private Footprint footprintOf(CandidateDefinition candidate, List<String> missing) {
         Footprint total = Footprint.NONE;
         for (String runId : candidate.getRunIds()) {
-            ValueAndTimestamp<TrainingRun> run = trainingRuns.get(runId);
-            if (run == null || run.value() == null) {
+            TrainingRun run = GlobalTables.get(trainingRuns, StoreNames.TRAINING_RUNS, runId);
+            if (run == null) {
                 missing.add(runId);
             } else {
-                total = total.plus(footprints.of(toOneOffRun(run.value())));
+                total = total.plus(footprints.of(toOneOffRun(run)));
             }
         }
         return total;
@@ -225,14 +224,14 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             all.forEachRemaining(entries::add);
         }
         for (KeyValue<String, LedgerState> entry : entries) {
-            ValueAndTimestamp<ComparisonDefinition> def = comparisons.get(entry.value.getComparisonId());
-            if (def == null || def.value() == null) {
+            ComparisonDefinition def = GlobalTables.get(comparisons, StoreNames.COMPARISONS, entry.value.getComparisonId());
+            if (def == null) {
                 continue;
             }
-            def.value().getCandidates().stream()
+            def.getCandidates().stream()
                     .filter(c -> c.getCandidateId().equals(entry.value.getCandidateId()))
                     .findFirst()
-                    .ifPresent(candidate -> publish(def.value(), candidate, entry.key, entry.value,
+                    .ifPresent(candidate -> publish(def, candidate, entry.key, entry.value,
                             Math.max(context.currentStreamTimeMs(), 0)));
         }
     }
