@@ -40,7 +40,15 @@ public final class PaybackStreamsMain {
             System.exit(2);
             return;
         }
-        runner.installShutdownHook().start();
+        try {
+            runner.installShutdownHook().start();
+        } catch (RuntimeException e) {
+            // Kafka or the registry unreachable at start-up, or an incompatible schema: say so, without a stack trace.
+            System.err.println("Cannot start: " + e.getMessage());
+            runner.close();
+            System.exit(1);
+            return;
+        }
         runner.awaitStopped();
         System.exit(runner.fatalError() == null ? 0 : 1);
     }
