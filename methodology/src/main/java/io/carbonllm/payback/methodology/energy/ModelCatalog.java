@@ -18,7 +18,10 @@ import java.util.Optional;
 public final class ModelCatalog {
 
     private static final String DEFAULT_RESOURCE = "/io/carbonllm/payback/methodology/model-catalog.csv";
+    /** Lookups happen for every request, and a deployment sees few model ids: remember them, up to a bound. */
+    private static final int MAX_CACHED_IDS = 10_000;
     private final List<ModelProfile> profiles;
+    private final java.util.Map<String, Optional<ModelProfile>> byModelId = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ModelCatalog(List<ModelProfile> profiles) {
         this.profiles = List.copyOf(profiles);
@@ -79,7 +82,18 @@ public final class ModelCatalog {
 
     /** The first profile whose pattern matches the model id. */
     public Optional<ModelProfile> lookup(String modelId) {
-        return profiles.stream().filter(p -> p.matches(modelId)).findFirst();
+        if (modelId == null) {
+            return Optional.empty();
+        }
+        Optional<ModelProfile> cached = byModelId.get(modelId);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<ModelProfile> found = profiles.stream().filter(p -> p.matches(modelId)).findFirst();
+        if (byModelId.size() < MAX_CACHED_IDS) {
+            byModelId.put(modelId, found);
+        }
+        return found;
     }
 
     public List<ModelProfile> profiles() {
