@@ -42,8 +42,8 @@ public final class PaybackPublisher implements AutoCloseable {
     private final boolean ownsRegistry;
     private final String topic;
 
-    private PaybackPublisher(Producer<String, InferenceEvent> producer, SchemaRegistryClient registry,
-                             boolean ownsRegistry, String topic) {
+    PaybackPublisher(Producer<String, InferenceEvent> producer, SchemaRegistryClient registry,
+                     boolean ownsRegistry, String topic) {
         this.producer = producer;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
