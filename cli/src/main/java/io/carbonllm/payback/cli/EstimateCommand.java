@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.carbonllm.payback.methodology.Numbers;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -193,8 +194,8 @@ final class EstimateCommand implements Callable<Integer> {
         List<String> sources = new ArrayList<>(training.sources());
         sources.add("baseline: " + baseline.source());
         sources.add("candidate: " + candidate.source());
-        sources.add("inference PUE " + fmt(pueUsed.pue()) + " (" + pueUsed.source() + ")");
-        sources.add("inference grid " + fmt(inferenceGridUsed.locationGPerKwh()) + " gCO2e/kWh location-based"
+        sources.add("inference PUE " + Numbers.format(pueUsed.pue()) + " (" + pueUsed.source() + ")");
+        sources.add("inference grid " + Numbers.format(inferenceGridUsed.locationGPerKwh()) + " gCO2e/kWh location-based"
                 + (inferenceGridUsed.worldDefault() ? " (world default: region unknown)" : "") + " (" + inferenceGridUsed.source() + ")");
 
         PrintWriter out = spec.commandLine().getOut();
@@ -214,14 +215,14 @@ final class EstimateCommand implements Callable<Integer> {
     private PerRequest perRequest(String who, Double wh, String modelId, Double params, Long input, long cached,
                                   Long output, EnergyModel model) {
         if (wh != null) {
-            return new PerRequest(wh, EvidenceTier.ESTIMATED, fmt(wh) + " Wh/request IT energy (--" + who + "-wh-per-request)");
+            return new PerRequest(wh, EvidenceTier.ESTIMATED, Numbers.format(wh) + " Wh/request IT energy (--" + who + "-wh-per-request)");
         }
         RequestEnergy energy = model.estimate(new RequestUsage(modelId, params, null, input, cached, output, null, null));
         if (!energy.available()) {
             throw new ParameterException(spec.commandLine(), "--" + who + "-model '" + modelId
                     + "' is not in the model catalog: give its size with --" + who + "-params-b");
         }
-        return new PerRequest(energy.itWh(), energy.tier(), fmt(energy.itWh()) + " Wh/request for " + modelId + ", "
+        return new PerRequest(energy.itWh(), energy.tier(), Numbers.format(energy.itWh()) + " Wh/request for " + modelId + ", "
                 + input + " input (" + cached + " cached) and " + output + " output tokens: " + energy.source());
     }
 
@@ -267,9 +268,9 @@ final class EstimateCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "One-off footprint (%s)%n", r.training().tier());
         out.printf(Locale.ROOT, "  energy    %,14.2f kWh%n", r.training().kwh());
-        out.printf(Locale.ROOT, "  carbon    %,14.2f kgCO2e   at %s gCO2e/kWh%n", r.training().kgCo2eLocation(), fmt(trainingGridUsed.locationGPerKwh()));
+        out.printf(Locale.ROOT, "  carbon    %,14.2f kgCO2e   at %s gCO2e/kWh%n", r.training().kgCo2eLocation(), Numbers.format(trainingGridUsed.locationGPerKwh()));
         out.println();
-        out.printf(Locale.ROOT, "Inference per successful task (PUE %s, %s gCO2e/kWh)%n", fmt(pue.pue()), fmt(inferenceGridUsed.locationGPerKwh()));
+        out.printf(Locale.ROOT, "Inference per successful task (PUE %s, %s gCO2e/kWh)%n", Numbers.format(pue.pue()), Numbers.format(inferenceGridUsed.locationGPerKwh()));
         out.printf(Locale.ROOT, "  %-22s %14s %14s  %s%n", "", "energy (Wh)", "carbon (g)", "tier");
         out.printf(Locale.ROOT, "  %-22s %14.4f %14.4f  %s%n", "baseline", r.baselineWhPerSuccessfulTask(), r.baselineWhPerSuccessfulTask() * gPerWh, baseline.tier());
         out.printf(Locale.ROOT, "  %-22s %14.4f %14.4f  %s%n", "candidate", r.candidateWhPerSuccessfulTask(), r.candidateWhPerSuccessfulTask() * gPerWh, candidate.tier());
@@ -277,9 +278,9 @@ final class EstimateCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "Break-even %24s %14s%n", "energy", "carbon");
         out.printf(Locale.ROOT, "  %-22s %14s %14s%n", "successful tasks", never(r.breakEvenSuccessfulTasks(), "%,.0f"), never(r.breakEvenSuccessfulTasksCo2e(), "%,.0f"));
-        out.printf(Locale.ROOT, "  %-22s %14s %14s%n", "days at " + fmt(tasksPerDay) + "/day", never(r.breakEvenDays(), "%,.1f"), never(r.breakEvenDaysCo2e(), "%,.1f"));
+        out.printf(Locale.ROOT, "  %-22s %14s %14s%n", "days at " + Numbers.format(tasksPerDay) + "/day", never(r.breakEvenDays(), "%,.1f"), never(r.breakEvenDaysCo2e(), "%,.1f"));
         out.println();
-        out.printf(Locale.ROOT, "Over the %s-day horizon (%,.0f successful tasks)%n", fmt(horizonDays), r.horizonSuccessfulTasks());
+        out.printf(Locale.ROOT, "Over the %s-day horizon (%,.0f successful tasks)%n", Numbers.format(horizonDays), r.horizonSuccessfulTasks());
         out.printf(Locale.ROOT, "  %-22s %10.2f kWh %10.2f kgCO2e%n", "net saving", r.horizonNetKwh(), r.horizonNetKgCo2e());
         out.printf(Locale.ROOT, "  %-22s %14s %14s%n", "pays back", r.paysBackWithinHorizon() ? "yes" : "no", r.paysBackWithinHorizonCo2e() ? "yes" : "no");
         out.println();
@@ -327,7 +328,7 @@ final class EstimateCommand implements Callable<Integer> {
             pue("--training-pue", trainingPue);
         }
         if (overheadFactor < 1 || !Double.isFinite(overheadFactor)) {
-            fail("--overhead-factor must be >= 1, got " + fmt(overheadFactor));
+            fail("--overhead-factor must be >= 1, got " + Numbers.format(overheadFactor));
         }
         exactlyOne("--training-grid-g-per-kwh", trainingGrid, "--training-region", trainingRegion);
         if (trainingGrid != null) {
@@ -377,7 +378,7 @@ final class EstimateCommand implements Callable<Integer> {
             fail("--" + who + "-cached-input-tokens (" + cached + ") exceeds --" + who + "-input-tokens (" + input + ")");
         }
         if (params != null && !(params > 0 && Double.isFinite(params))) {
-            fail("--" + who + "-params-b must be positive, got " + fmt(params));
+            fail("--" + who + "-params-b must be positive, got " + Numbers.format(params));
         }
     }
 
@@ -392,19 +393,19 @@ final class EstimateCommand implements Callable<Integer> {
 
     private void nonNegative(String flag, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            fail(flag + " must be a number >= 0, got " + fmt(value));
+            fail(flag + " must be a number >= 0, got " + Numbers.format(value));
         }
     }
 
     private void pue(String flag, double value) {
         if (!(value >= 1) || Double.isInfinite(value)) {
-            fail(flag + " must be >= 1 (1.0 would mean no cooling or power overhead at all), got " + fmt(value));
+            fail(flag + " must be >= 1 (1.0 would mean no cooling or power overhead at all), got " + Numbers.format(value));
         }
     }
 
     private void rate(String flag, double value) {
         if (!(value > 0 && value <= 1)) {
-            fail(flag + " must be in (0, 1], got " + fmt(value));
+            fail(flag + " must be in (0, 1], got " + Numbers.format(value));
         }
     }
 
@@ -412,7 +413,4 @@ final class EstimateCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), message);
     }
 
-    private static String fmt(double value) {
-        return String.format(Locale.ROOT, "%.6g", value).replaceAll("\\.?0+$", "").replaceAll("\\.?0+e", "e");
-    }
 }

@@ -1,7 +1,7 @@
 package io.carbonllm.payback.methodology.energy;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
-import java.util.Locale;
+import io.carbonllm.payback.methodology.Numbers;
 import java.util.Optional;
 
 /**
@@ -34,7 +34,7 @@ public final class EnergyModel {
         }
         // The retrieval add-on is a configured estimate: the sum is no stronger than its weakest part.
         return new RequestEnergy(model.itWh() + retrieval, model.tier().weakest(EvidenceTier.ESTIMATED),
-                model.source() + " + retrieval " + format(retrieval) + " Wh/request (configured)");
+                model.source() + " + retrieval " + Numbers.format(retrieval) + " Wh/request (configured)");
     }
 
     private RequestEnergy modelEnergy(RequestUsage usage) {
@@ -53,7 +53,7 @@ public final class EnergyModel {
         if (profile.isPresent() && profile.get().joulesPerOutputToken() != null) {
             ModelProfile p = profile.get();
             double whPerToken = p.joulesPerOutputToken() / 3600.0;
-            String source = format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
+            String source = Numbers.format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
             if (p.gpuOnly()) {
                 double catalogActive = p.activeParamsB();
                 double catalogTotal = p.totalParamsB() != null ? p.totalParamsB() : catalogActive;
@@ -65,12 +65,9 @@ public final class EnergyModel {
         if (active != null) {
             double whPerToken = EcoLogitsModel.itWhPerOutputToken(active, Math.max(total, active));
             return new RequestEnergy(whPerToken * equivalents, EvidenceTier.ESTIMATED,
-                    "EcoLogits v0.9 parametric model, " + format(active) + "B active parameters");
+                    "EcoLogits v0.9 parametric model, " + Numbers.format(active) + "B active parameters");
         }
         return RequestEnergy.unavailable("model '" + usage.modelId() + "' has no size in the event or the catalog");
     }
 
-    private static String format(double value) {
-        return String.format(Locale.ROOT, "%.6g", value).replaceAll("\\.?0+$", "");
-    }
 }

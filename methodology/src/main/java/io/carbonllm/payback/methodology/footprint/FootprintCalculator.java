@@ -7,7 +7,7 @@ import io.carbonllm.payback.methodology.facility.ResolvedPue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import io.carbonllm.payback.methodology.Numbers;
 
 /**
  * The footprint of one-off runs. Energy is {@code GPU-hours x average W x overhead x PUE / 1000} kWh, or the metered
@@ -34,21 +34,21 @@ public final class FootprintCalculator {
         if (run.meteredKwh() != null) {
             kwh = run.meteredKwh();
             tier = EvidenceTier.METERED;
-            sources.add("run " + run.runId() + ": metered " + fmt(kwh) + " kWh");
+            sources.add("run " + run.runId() + ": metered " + Numbers.format(kwh) + " kWh");
         } else {
             ResolvedPue pue = run.pue() != null ? ResolvedPue.given(run.pue(), "as given")
                     : factors.pue(null, run.region(), run.startedAt());
             kwh = run.gpuHours() * run.avgPowerWPerGpu() / 1000.0 * run.overheadFactor() * pue.pue();
             tier = EvidenceTier.ESTIMATED;
-            sources.add("run " + run.runId() + ": " + fmt(run.gpuHours()) + " GPU-h x " + fmt(run.avgPowerWPerGpu())
-                    + " W x overhead " + fmt(run.overheadFactor()) + " x PUE " + fmt(pue.pue()) + " (" + pue.source() + ")");
+            sources.add("run " + run.runId() + ": " + Numbers.format(run.gpuHours()) + " GPU-h x " + Numbers.format(run.avgPowerWPerGpu())
+                    + " W x overhead " + Numbers.format(run.overheadFactor()) + " x PUE " + Numbers.format(pue.pue()) + " (" + pue.source() + ")");
         }
         double embodiedKg = run.embodiedGPerGpuHour() == null ? 0 : run.embodiedGPerGpuHour() * run.gpuHours() / 1000.0;
-        sources.add("run " + run.runId() + ": grid " + fmt(grid.locationGPerKwh()) + " gCO2e/kWh location-based"
-                + (grid.marketIsFallback() ? "" : ", " + fmt(grid.marketGPerKwh()) + " market-based")
+        sources.add("run " + run.runId() + ": grid " + Numbers.format(grid.locationGPerKwh()) + " gCO2e/kWh location-based"
+                + (grid.marketIsFallback() ? "" : ", " + Numbers.format(grid.marketGPerKwh()) + " market-based")
                 + (grid.worldDefault() ? " (world default: region unknown)" : "") + " (" + grid.source() + ")");
         if (embodiedKg > 0) {
-            sources.add("run " + run.runId() + ": embodied " + fmt(run.embodiedGPerGpuHour()) + " gCO2e/GPU-h");
+            sources.add("run " + run.runId() + ": embodied " + Numbers.format(run.embodiedGPerGpuHour()) + " gCO2e/GPU-h");
         }
         return new Footprint(kwh, kwh * grid.locationGPerKwh() / 1000.0 + embodiedKg,
                 kwh * grid.marketGPerKwh() / 1000.0 + embodiedKg, tier, sources);
@@ -62,7 +62,4 @@ public final class FootprintCalculator {
         return total;
     }
 
-    static String fmt(double value) {
-        return String.format(Locale.ROOT, "%.6g", value).replaceAll("\\.?0+$", "");
-    }
 }
