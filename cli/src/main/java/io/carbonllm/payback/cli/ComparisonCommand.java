@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.time.LocalDate;
@@ -41,7 +42,7 @@ final class ComparisonCommand {
         KafkaOptions kafka = new KafkaOptions();
 
         @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
-        String topic = "comparisons";
+        String topic = TopicNames.COMPARISONS;
 
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The comparison id.")
         String id;
@@ -180,7 +181,7 @@ final class ComparisonCommand {
         KafkaOptions kafka = new KafkaOptions();
 
         @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
-        String topic = "comparisons";
+        String topic = TopicNames.COMPARISONS;
 
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The comparison id.")
         String id;

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
@@ -31,7 +32,7 @@ final class PoisonCommand implements Callable<Integer> {
     KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Input topic (default: ${DEFAULT-VALUE}).")
-    String topic = "inference-events";
+    String topic = TopicNames.INFERENCE_EVENTS;
 
     private final Console console = Console.stdout();
 

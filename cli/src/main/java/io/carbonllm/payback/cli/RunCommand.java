@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.events.TrainingRun;
 import java.time.Instant;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
-    String topic = "training-runs";
+    String topic = TopicNames.TRAINING_RUNS;
 
     @Option(names = "--id", required = true, paramLabel = "RUN_ID", description = "The run id comparisons charge (--candidate-runs).")
     String id;

@@ -3,7 +3,7 @@ package io.carbonllm.payback.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbonllm.payback.events.InferenceEvent;
-import io.carbonllm.payback.streams.validation.EventValidator;
+import io.carbonllm.payback.core.validation.EventValidator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

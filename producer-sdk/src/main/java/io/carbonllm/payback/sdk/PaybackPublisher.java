@@ -1,5 +1,6 @@
 package io.carbonllm.payback.sdk;
 
+import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
@@ -35,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class PaybackPublisher implements AutoCloseable {
 
-    public static final String DEFAULT_TOPIC = "inference-events";
+    public static final String DEFAULT_TOPIC = TopicNames.INFERENCE_EVENTS;
 
     private final Producer<String, InferenceEvent> producer;
     private final SchemaRegistryClient registry;

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.streams.config;
 
+import io.carbonllm.payback.contract.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -125,23 +126,23 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
             .define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, DATA_DIR_DOC)
-            .define(INFERENCE_EVENTS_TOPIC_CONFIG, Type.STRING, "inference-events", new ConfigDef.NonEmptyString(),
+            .define(INFERENCE_EVENTS_TOPIC_CONFIG, Type.STRING, TopicNames.INFERENCE_EVENTS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, INFERENCE_EVENTS_TOPIC_DOC)
-            .define(VARIANT_WINDOWS_TOPIC_CONFIG, Type.STRING, "variant-windows", new ConfigDef.NonEmptyString(),
+            .define(VARIANT_WINDOWS_TOPIC_CONFIG, Type.STRING, TopicNames.VARIANT_WINDOWS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, VARIANT_WINDOWS_TOPIC_DOC)
-            .define(DLQ_TOPIC_CONFIG, Type.STRING, "inference-events-dlq", new ConfigDef.NonEmptyString(),
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, TopicNames.DEAD_LETTERS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, DLQ_TOPIC_DOC)
-            .define(COMPARISONS_TOPIC_CONFIG, Type.STRING, "comparisons", new ConfigDef.NonEmptyString(),
+            .define(COMPARISONS_TOPIC_CONFIG, Type.STRING, TopicNames.COMPARISONS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, COMPARISONS_TOPIC_DOC)
-            .define(TRAINING_RUNS_TOPIC_CONFIG, Type.STRING, "training-runs", new ConfigDef.NonEmptyString(),
+            .define(TRAINING_RUNS_TOPIC_CONFIG, Type.STRING, TopicNames.TRAINING_RUNS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, TRAINING_RUNS_TOPIC_DOC)
-            .define(COMPARISON_WINDOWS_TOPIC_CONFIG, Type.STRING, "comparison-windows", new ConfigDef.NonEmptyString(),
+            .define(COMPARISON_WINDOWS_TOPIC_CONFIG, Type.STRING, TopicNames.COMPARISON_WINDOWS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, COMPARISON_WINDOWS_TOPIC_DOC)
-            .define(PAYBACK_STATUS_TOPIC_CONFIG, Type.STRING, "payback-status", new ConfigDef.NonEmptyString(),
+            .define(PAYBACK_STATUS_TOPIC_CONFIG, Type.STRING, TopicNames.PAYBACK_STATUS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, PAYBACK_STATUS_TOPIC_DOC)
-            .define(PAYBACK_ALERTS_TOPIC_CONFIG, Type.STRING, "payback-alerts", new ConfigDef.NonEmptyString(),
+            .define(PAYBACK_ALERTS_TOPIC_CONFIG, Type.STRING, TopicNames.PAYBACK_ALERTS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, PAYBACK_ALERTS_TOPIC_DOC)
-            .define(FACTORS_TOPIC_CONFIG, Type.STRING, "factors", new ConfigDef.NonEmptyString(),
+            .define(FACTORS_TOPIC_CONFIG, Type.STRING, TopicNames.FACTORS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, FACTORS_TOPIC_DOC)
             .define(FACTORS_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     FACTORS_REFRESH_MS_DOC)

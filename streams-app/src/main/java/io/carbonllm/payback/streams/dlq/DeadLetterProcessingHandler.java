@@ -1,6 +1,6 @@
 package io.carbonllm.payback.streams.dlq;
 
-import io.carbonllm.payback.streams.validation.InvalidEventException;
+import io.carbonllm.payback.core.validation.InvalidEventException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;

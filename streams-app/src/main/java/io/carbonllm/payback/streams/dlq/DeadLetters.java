@@ -1,5 +1,6 @@
 package io.carbonllm.payback.streams.dlq;
 
+import io.carbonllm.payback.contract.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class DeadLetters {
 
     /** The config key that names the DLQ topic; the handlers read it from the Streams config. */
     public static final String TOPIC_CONFIG = "payback.topic.dlq";
-    public static final String TOPIC_DEFAULT = "inference-events-dlq";
+    public static final String TOPIC_DEFAULT = TopicNames.DEAD_LETTERS;
 
     private DeadLetters() {
     }

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.streams.energy;
 
+import io.carbonllm.payback.core.energy.EnergyAccounting;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.FactorUpdate;
@@ -8,7 +9,7 @@ import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.methodology.energy.EnergyModel;
 import io.carbonllm.payback.methodology.facility.FactorTable;
 import io.carbonllm.payback.streams.state.StoreNames;
-import io.carbonllm.payback.streams.window.TaskOutcomes;
+import io.carbonllm.payback.core.window.TaskOutcomes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -16,7 +16,6 @@ import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerde;
-import io.carbonllm.payback.streams.PaybackTopology;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.state.StoreNames;
 import java.util.LinkedHashMap;
@@ -75,7 +74,7 @@ public record Topics(
      * start-up, so an incompatible change fails before processing, not on the first record.
      */
     public Map<String, Schema> writtenSubjects(String applicationId) {
-        String repartition = applicationId + "-" + PaybackTopology.BY_USE_CASE + "-repartition";
+        String repartition = RepartitionNames.topic(applicationId, RepartitionNames.BY_USE_CASE);
         Map<String, Schema> subjects = new LinkedHashMap<>();
         subjects.put(variantWindows.name() + "-value", VariantWindow.getClassSchema());
         subjects.put(comparisonWindows.name() + "-value", ComparisonWindow.getClassSchema());
@@ -83,7 +82,7 @@ public record Topics(
         subjects.put(paybackAlerts.name() + "-value", PaybackAlert.getClassSchema());
         subjects.put(repartition + "-key", VariantKey.getClassSchema());
         subjects.put(repartition + "-value", TaskOutcome.getClassSchema());
-        String byTask = applicationId + "-" + PaybackTopology.BY_TASK + "-repartition";
+        String byTask = RepartitionNames.topic(applicationId, RepartitionNames.BY_TASK);
         subjects.put(byTask + "-key", TaskKey.getClassSchema());
         subjects.put(byTask + "-value", TaskOutcome.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.TASK_SESSIONS) + "-key", TaskKey.getClassSchema());

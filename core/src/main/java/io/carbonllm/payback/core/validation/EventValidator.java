@@ -1,0 +1,99 @@
+package io.carbonllm.payback.core.validation;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Semantic checks of an {@link InferenceEvent}: what Avro cannot express. Plain Java, no Kafka.
+ *
+ * <p>Every problem is named with the field and the value, so a DLQ reader knows what to fix at the gateway.
+ */
+public final class EventValidator {
+
+    /** Above this, metered energy per request is absurd: 100 kWh would run an 8-GPU server for about 10 hours. */
+    static final double MAX_METERED_WH = 100_000.0;
+    /** Above this, a parameter count is absurd: 100 trillion parameters. */
+    static final double MAX_PARAMS_B = 100_000.0;
+
+    private final long maxTokensPerRequest;
+
+    public EventValidator(long maxTokensPerRequest) {
+        this.maxTokensPerRequest = maxTokensPerRequest;
+    }
+
+    /** The problems with {@code event}; empty when it is valid. */
+    public List<String> problems(InferenceEvent event) {
+        List<String> problems = new ArrayList<>();
+        requireText(problems, "eventId", event.getEventId());
+        requireText(problems, "gateway", event.getGateway());
+        requireText(problems, "useCase", event.getUseCase());
+        requireText(problems, "modelId", event.getModelId());
+        if (event.getTaskId() != null && event.getTaskId().isBlank()) {
+            problems.add("taskId is blank (leave it null when a request is its own task)");
+        }
+        if (event.getEventTime() == null || event.getEventTime().toEpochMilli() < 0) {
+            problems.add("eventTime " + event.getEventTime() + " is before 1970-01-01");
+        }
+        requireTokens(problems, "inputTokens", event.getInputTokens());
+        requireTokens(problems, "cachedInputTokens", event.getCachedInputTokens());
+        requireTokens(problems, "outputTokens", event.getOutputTokens());
+        if (event.getInputTokens() >= 0 && event.getCachedInputTokens() > event.getInputTokens()) {
+            problems.add("cachedInputTokens " + event.getCachedInputTokens() + " exceeds inputTokens "
+                    + event.getInputTokens());
+        }
+        if (event.getLatencyMs() != null && event.getLatencyMs() < 0) {
+            problems.add("latencyMs " + event.getLatencyMs() + " is negative");
+        }
+        Double metered = event.getMeteredEnergyWh();
+        if (metered != null && !(metered >= 0 && metered <= MAX_METERED_WH)) {
+            problems.add("meteredEnergyWh " + metered + " is outside [0, " + MAX_METERED_WH + "]");
+        }
+        String retrieval = event.getAttributes() == null ? null
+                : event.getAttributes().get(io.carbonllm.payback.core.energy.EnergyAccounting.RETRIEVAL_WH_ATTRIBUTE);
+        if (retrieval != null) {
+            Double wh = io.carbonllm.payback.core.energy.EnergyAccounting.retrievalWh(event);
+            if (wh == null || !(wh >= 0 && wh <= MAX_METERED_WH)) {
+                problems.add("attribute " + io.carbonllm.payback.core.energy.EnergyAccounting.RETRIEVAL_WH_ATTRIBUTE
+                        + " '" + retrieval + "' is not a number in [0, " + MAX_METERED_WH + "]");
+            }
+        }
+        requireParams(problems, "activeParamsB", event.getActiveParamsB());
+        requireParams(problems, "totalParamsB", event.getTotalParamsB());
+        if (event.getActiveParamsB() != null && event.getTotalParamsB() != null
+                && event.getActiveParamsB() > event.getTotalParamsB()) {
+            problems.add("activeParamsB " + event.getActiveParamsB() + " exceeds totalParamsB " + event.getTotalParamsB());
+        }
+        return problems;
+    }
+
+    /** Throws {@link InvalidEventException} naming every problem; returns the event when it is valid. */
+    public InferenceEvent requireValid(InferenceEvent event) {
+        List<String> problems = problems(event);
+        if (!problems.isEmpty()) {
+            throw new InvalidEventException("invalid InferenceEvent " + event.getEventId() + ": "
+                    + String.join("; ", problems));
+        }
+        return event;
+    }
+
+    private static void requireText(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + " is empty");
+        }
+    }
+
+    private void requireTokens(List<String> problems, String field, long value) {
+        if (value < 0) {
+            problems.add(field + " " + value + " is negative");
+        } else if (value > maxTokensPerRequest) {
+            problems.add(field + " " + value + " exceeds the limit of " + maxTokensPerRequest + " per request");
+        }
+    }
+
+    private static void requireParams(List<String> problems, String field, Double value) {
+        if (value != null && !(value > 0 && value <= MAX_PARAMS_B)) {
+            problems.add(field + " " + value + " is outside (0, " + MAX_PARAMS_B + "]");
+        }
+    }
+}

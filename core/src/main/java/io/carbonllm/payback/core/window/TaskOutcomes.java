@@ -1,0 +1,87 @@
+package io.carbonllm.payback.core.window;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.TaskOutcome;
+import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.core.energy.EnergyAccounting;
+import java.time.Instant;
+
+/**
+ * Folds requests into tasks. Every request's tokens and energy count; the task succeeded if its <em>last</em>
+ * request (by event time) did: retries that end in success are a success, an agent whose final step failed is a
+ * failure. Plain Java, no Kafka.
+ */
+public final class TaskOutcomes {
+
+    private TaskOutcomes() {
+    }
+
+    public static TaskOutcome empty() {
+        return TaskOutcome.newBuilder().build();
+    }
+
+    /** One request, as a task of one request, with its energy accounted. */
+    public static TaskOutcome of(InferenceEvent event, EnergyAccounting.Contribution energy) {
+        boolean covered = energy.energy().available();
+        return TaskOutcome.newBuilder()
+                .setUseCase(event.getUseCase())
+                .setModelId(event.getModelId())
+                .setTaskId(event.getTaskId())
+                .setRequests(1)
+                .setSuccess(event.getSuccess())
+                .setInputTokens(event.getInputTokens())
+                .setCachedInputTokens(event.getCachedInputTokens())
+                .setOutputTokens(event.getOutputTokens())
+                .setCoveredRequests(covered ? 1 : 0)
+                .setItWh(covered ? energy.energy().itWh() : 0.0)
+                .setFacilityWh(energy.facilityWh())
+                .setGCo2eLocation(energy.gCo2eLocation())
+                .setGCo2eMarket(energy.gCo2eMarket())
+                .setEnergyTier(covered ? energy.energy().tier().name() : null)
+                .setWorldDefaultGridRequests(covered && energy.grid().worldDefault() ? 1 : 0)
+                .setFirstEventTime(event.getEventTime())
+                .setLastEventTime(event.getEventTime())
+                .build();
+    }
+
+    /** Two parts of one task (requests, or sessions that merge). */
+    public static TaskOutcome merge(TaskOutcome a, TaskOutcome b) {
+        if (a.getRequests() == 0) {
+            return b;
+        }
+        if (b.getRequests() == 0) {
+            return a;
+        }
+        TaskOutcome last = isAfter(a.getLastEventTime(), b.getLastEventTime()) ? a : b;
+        return TaskOutcome.newBuilder(a)
+                .setRequests(a.getRequests() + b.getRequests())
+                .setSuccess(last.getSuccess())
+                .setInputTokens(a.getInputTokens() + b.getInputTokens())
+                .setCachedInputTokens(a.getCachedInputTokens() + b.getCachedInputTokens())
+                .setOutputTokens(a.getOutputTokens() + b.getOutputTokens())
+                .setCoveredRequests(a.getCoveredRequests() + b.getCoveredRequests())
+                .setItWh(a.getItWh() + b.getItWh())
+                .setFacilityWh(a.getFacilityWh() + b.getFacilityWh())
+                .setGCo2eLocation(a.getGCo2eLocation() + b.getGCo2eLocation())
+                .setGCo2eMarket(a.getGCo2eMarket() + b.getGCo2eMarket())
+                .setEnergyTier(weakest(a.getEnergyTier(), b.getEnergyTier()))
+                .setWorldDefaultGridRequests(a.getWorldDefaultGridRequests() + b.getWorldDefaultGridRequests())
+                .setFirstEventTime(isAfter(a.getFirstEventTime(), b.getFirstEventTime()) ? b.getFirstEventTime() : a.getFirstEventTime())
+                .setLastEventTime(last.getLastEventTime())
+                .build();
+    }
+
+    static String weakest(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return EvidenceTier.valueOf(a).weakest(EvidenceTier.valueOf(b)).name();
+    }
+
+    private static boolean isAfter(Instant a, Instant b) {
+        return a != null && (b == null || a.isAfter(b));
+    }
+}

@@ -1,0 +1,22 @@
+package io.carbonllm.payback.streams.topics;
+
+/**
+ * Names of the topology's repartition operators. Each is also the stem of an internal topic
+ * ({@code <application.id>-<name>-repartition}) whose schemas the runner registers at start-up, so they live here,
+ * below both the topology and {@link Topics}: renaming one is a migration, not a refactor.
+ */
+public final class RepartitionNames {
+
+    /** Requests that carry a task id, keyed by (use case, model, task id) and partitioned by use case. */
+    public static final String BY_TASK = "by-task";
+    /** Tasks keyed by (use case, model) and partitioned by use case, so a comparison is local state. */
+    public static final String BY_USE_CASE = "by-use-case";
+
+    private RepartitionNames() {
+    }
+
+    /** The internal topic Kafka Streams names after a repartition operator. */
+    public static String topic(String applicationId, String operator) {
+        return applicationId + "-" + operator + "-repartition";
+    }
+}
