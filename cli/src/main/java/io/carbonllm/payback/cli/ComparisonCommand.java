@@ -1,16 +1,24 @@
 package io.carbonllm.payback.cli;
 
 import io.carbonllm.payback.contract.TopicNames;
+import io.carbonllm.payback.core.definition.CandidateKind;
+import io.carbonllm.payback.core.definition.ComparisonValidator;
+import io.carbonllm.payback.core.definition.LedgerLimits;
+import io.carbonllm.payback.core.ledger.Basis;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
+import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,22 +26,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "comparison",
         mixinStandardHelpOptions = true,
         description = "Defines (or deletes) a comparison: a baseline and its candidates for one use case, published to "
-                + "the compacted comparisons topic.",
+                + "the compacted " + TopicNames.COMPARISONS + " topic.",
         subcommands = {ComparisonCommand.Put.class, ComparisonCommand.Delete.class})
 final class ComparisonCommand {
 
-    static final Set<String> KINDS = Set.of("FINE_TUNE", "RAG", "PROMPT", "OTHER");
-
     @Command(name = "put", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Publishes a comparison definition; one with the same id is replaced.",
+            description = {"Publishes a comparison definition; one with the same id is replaced. It is checked as the "
+                + "streams app checks it before anything is published.",
+                "Changing the use case, the baseline model or a candidate's model starts a new ledger epoch for the "
+                + "candidates it affects: their figures restart from zero. The command reads the current definition, "
+                + "says what would change, and refuses unless --new-epoch is given."},
             footer = {"", "Example:", "  ./payback comparison put --id support-ft --use-case support-summarize \\",
-                "    --baseline llama-3.1-70b-instruct --candidate ft=llama-3.1-8b-support-ft --candidate-runs ft=ft-search,ft-final \\",
-                "    --horizon-days 90 --min-success-rate 0.85"})
+                "    --baseline llama-3.1-70b-instruct --candidate ft=llama-3.1-8b-support-ft \\",
+                "    --candidate-runs ft=ft-search,ft-final \\",
+                "    --horizon-days 90 --min-success-rate 0.85 --basis co2e-location"})
     static final class Put implements Callable<Integer> {
+
+        /** The flag to name for each field the shared checks ({@link ComparisonValidator#problems}) report. */
+        static final FieldFlags FLAGS = new FieldFlags(flagsByField());
+
+        /** A problem with one candidate's field, as {@link ComparisonValidator} words it: "candidate ft retrievalWhPerRequest ...". */
+        private static final Pattern CANDIDATE_FIELD = Pattern.compile("^candidate (\\S+) (modelId|retrievalWhPerRequest|runIds)\\b");
 
         @Spec
         CommandSpec spec;
@@ -56,14 +74,19 @@ final class ComparisonCommand {
         @Option(names = "--candidate", required = true, paramLabel = "ID=MODEL", description = "A candidate and its model id; repeat for several.")
         Map<String, String> candidates = new LinkedHashMap<>();
 
-        @Option(names = "--candidate-runs", paramLabel = "ID=RUN[,RUN...]", description = "One-off runs (training-runs ids) charged to a candidate.")
+        @Option(names = "--candidate-runs", paramLabel = "ID=RUN[,RUN...]", description = "One-off runs (" + TopicNames.TRAINING_RUNS + " ids) charged to a candidate.")
         Map<String, String> candidateRuns = new LinkedHashMap<>();
 
-        @Option(names = "--candidate-kind", paramLabel = "ID=KIND", description = "FINE_TUNE (default), RAG, PROMPT or OTHER.")
+        @Option(names = "--candidate-kind", paramLabel = "ID=KIND", description = "fine-tune (default), rag, prompt or other, in any case.")
         Map<String, String> candidateKinds = new LinkedHashMap<>();
 
         @Option(names = "--candidate-retrieval-wh", paramLabel = "ID=WH", description = "A RAG candidate's retrieval energy per request, when its events do not carry it.")
         Map<String, Double> retrievalWh = new LinkedHashMap<>();
+
+        @Option(names = "--basis", paramLabel = "BASIS", converter = EnumOptions.Bases.class,
+                description = "Which basis drives the status and the alerts: energy (facility Wh), co2e-location or "
+                        + "co2e-market (gCO2e), in any case (default: energy). All three are published either way.")
+        Basis basis = Basis.ENERGY;
 
         @Option(names = "--horizon-end", paramLabel = "YYYY-MM-DD", description = "It should have paid back by this date.")
         LocalDate horizonEnd;
@@ -80,29 +103,49 @@ final class ComparisonCommand {
         @Option(names = "--max-success-rate-drop", paramLabel = "D", description = "Quality bar: the largest acceptable drop below the baseline's success rate, in [0, 1].")
         Double maxDrop;
 
-        @Option(names = "--fire-after", paramLabel = "N", description = "Consecutive windows before an alert fires (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--fire-after", paramLabel = "N", description = "Consecutive windows before an alert fires, 1 to "
+                + LedgerLimits.MAX_STREAK_WINDOWS + " (default: ${DEFAULT-VALUE}).")
         int fireAfter = 3;
 
-        @Option(names = "--resolve-after", paramLabel = "N", description = "Consecutive windows before it resolves (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--resolve-after", paramLabel = "N", description = "Consecutive windows before it resolves, 1 to "
+                + LedgerLimits.MAX_STREAK_WINDOWS + " (default: ${DEFAULT-VALUE}).")
         int resolveAfter = 2;
 
         @Option(names = "--min-baseline-tasks", paramLabel = "N", description = "Fewer baseline tasks in a window use the reference (default: ${DEFAULT-VALUE}).")
         long minBaselineTasks = 20;
 
-        @Option(names = "--pinned-baseline-wh", paramLabel = "WH", description = "A pinned baseline Wh per successful task for thin windows (default: the trailing reference).")
+        @Option(names = "--pinned-baseline-wh", paramLabel = "WH", description = "A pinned baseline facility Wh per successful task for thin windows (default: the trailing reference). Its CO2e is priced with the grid in effect at each window.")
         Double pinnedWh;
 
-        @Option(names = "--lookback-windows", paramLabel = "N", description = "Windows the saving rate uses (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--pinned-baseline-success-rate", paramLabel = "R", description = "The pinned baseline's success rate, in [0, 1]; goes with --pinned-baseline-wh, and is required when --max-success-rate-drop is given with it.")
+        Double pinnedSuccessRate;
+
+        @Option(names = "--lookback-windows", paramLabel = "N", description = "Windows the saving rate uses, 1 to "
+                + LedgerLimits.MAX_LOOKBACK_WINDOWS + " (default: ${DEFAULT-VALUE}).")
         int lookback = 60;
+
+        @Option(names = "--new-epoch", description = "Confirms an edit that starts a new ledger epoch (a changed use case, baseline model or candidate model): the candidates affected restart from zero.")
+        boolean newEpoch;
 
         @Override
         public Integer call() throws Exception {
-            validate();
+            ComparisonDefinition definition = validDefinition();
+            Optional<ComparisonDefinition> current = CurrentComparison.read(kafka, topic, id, CurrentComparison.DEFAULT_TIMEOUT);
+            confirmEpoch(EpochChange.between(current.orElse(null), definition));
+            RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, id, definition);
+            spec.commandLine().getOut().printf("published comparison %s (%d candidate(s)) to %s partition %d offset %d%n",
+                    id, definition.getCandidates().size(), topic, metadata.partition(), metadata.offset());
+            return 0;
+        }
+
+        /** The definition to publish, refused (exit code 2) with every problem the streams app would find in it. */
+        ComparisonDefinition validDefinition() {
+            checkFlags();
             List<CandidateDefinition> list = new ArrayList<>();
             candidates.forEach((candidateId, model) -> list.add(CandidateDefinition.newBuilder()
                     .setCandidateId(candidateId).setModelId(model)
-                    .setKind(candidateKinds.getOrDefault(candidateId, "FINE_TUNE").toUpperCase(java.util.Locale.ROOT))
-                    .setRunIds(candidateRuns.containsKey(candidateId) ? List.of(candidateRuns.get(candidateId).split(",")) : List.of())
+                    .setKind(candidateKind(candidateId).name())
+                    .setRunIds(candidateRuns.containsKey(candidateId) ? List.of(candidateRuns.get(candidateId).split(",", -1)) : List.of())
                     .setRetrievalWhPerRequest(retrievalWh.get(candidateId))
                     .build()));
             LocalDate end = horizonEnd != null ? horizonEnd
@@ -113,56 +156,103 @@ final class ComparisonCommand {
                     .setHorizonSuccessfulTasks(horizonTasks)
                     .setMinSuccessRate(minSuccessRate).setMaxSuccessRateDrop(maxDrop)
                     .setFireAfterWindows(fireAfter).setResolveAfterWindows(resolveAfter)
-                    .setMinBaselineTasks(minBaselineTasks).setPinnedBaselineWhPerSuccessfulTask(pinnedWh)
+                    .setMinBaselineTasks(minBaselineTasks)
+                    .setPinnedBaselineWhPerSuccessfulTask(pinnedWh).setPinnedBaselineSuccessRate(pinnedSuccessRate)
                     .setSavingRateLookbackWindows(lookback)
+                    .setBasis(basis.name())
                     .build();
-            RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, id, definition);
-            spec.commandLine().getOut().printf("published comparison %s (%d candidate(s)) to %s partition %d offset %d%n",
-                    id, list.size(), topic, metadata.partition(), metadata.offset());
-            return 0;
+            List<String> problems = ComparisonValidator.problems(definition);
+            if (!problems.isEmpty()) {
+                fail("invalid comparison " + id + ": "
+                        + problems.stream().map(Put::rename).collect(Collectors.joining("; ")));
+            }
+            return definition;
         }
 
-        private void validate() {
+        /** Warns on stderr about an edit that restarts ledgers, and refuses it unless --new-epoch confirms it. */
+        void confirmEpoch(EpochChange change) {
+            if (!change.startsNewEpoch()) {
+                return;
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("warning: this edit of comparison %s starts a new ledger epoch for candidate(s) %s: their "
+                    + "figures restart from zero (runs already charged stay charged)%n", id, String.join(", ", change.candidates()));
+            change.changes().forEach(c -> err.println("  " + c));
+            err.flush();
+            if (!newEpoch) {
+                fail("comparison " + id + ": this edit starts a new ledger epoch for " + String.join(", ", change.candidates())
+                        + " (" + String.join("; ", change.changes()) + "); pass --new-epoch to confirm");
+            }
+        }
+
+        /** The checks only the command line can make: flags that name candidates, and conflicting flags. */
+        private void checkFlags() {
             for (String key : candidateRuns.keySet()) {
                 requireCandidate("--candidate-runs", key);
             }
-            for (Map.Entry<String, String> kind : candidateKinds.entrySet()) {
-                requireCandidate("--candidate-kind", kind.getKey());
-                if (!KINDS.contains(kind.getValue().toUpperCase(java.util.Locale.ROOT))) {
-                    fail("--candidate-kind " + kind.getKey() + "=" + kind.getValue() + ": the kind must be one of " + KINDS);
-                }
+            for (String key : candidateKinds.keySet()) {
+                requireCandidate("--candidate-kind", key);
+                candidateKind(key);
             }
-            for (Map.Entry<String, Double> wh : retrievalWh.entrySet()) {
-                requireCandidate("--candidate-retrieval-wh", wh.getKey());
-                if (!(wh.getValue() >= 0)) {
-                    fail("--candidate-retrieval-wh " + wh.getKey() + " must be >= 0, got " + wh.getValue());
-                }
+            for (String key : retrievalWh.keySet()) {
+                requireCandidate("--candidate-retrieval-wh", key);
             }
             if (horizonEnd != null && horizonDays != null) {
                 fail("--horizon-end and --horizon-days conflict: give one or the other");
             }
-            rate("--min-success-rate", minSuccessRate);
-            rate("--max-success-rate-drop", maxDrop);
-            if (fireAfter < 1 || resolveAfter < 1) {
-                fail("--fire-after and --resolve-after must be at least 1");
+            if (pinnedSuccessRate != null && pinnedWh == null) {
+                fail("--pinned-baseline-success-rate goes with --pinned-baseline-wh: it is the pinned baseline's success rate");
             }
-            if (minBaselineTasks < 1 || lookback < 1) {
-                fail("--min-baseline-tasks and --lookback-windows must be at least 1");
+        }
+
+        private CandidateKind candidateKind(String candidateId) {
+            String kind = candidateKinds.get(candidateId);
+            if (kind == null) {
+                return CandidateKind.FINE_TUNE;
             }
-            if (candidates.containsValue(baseline)) {
-                fail("--candidate and --baseline name the same model '" + baseline + "': a variant is its model id");
+            try {
+                return EnumOptions.parse(CandidateKind.class, kind);
+            } catch (TypeConversionException e) {
+                throw new ParameterException(spec.commandLine(), "--candidate-kind " + candidateId + "=" + kind + ": the kind "
+                        + e.getMessage());
             }
+        }
+
+        /** "candidate ft retrievalWhPerRequest must be ..." reads "--candidate-retrieval-wh ft must be ...". */
+        static String rename(String problem) {
+            Matcher candidate = CANDIDATE_FIELD.matcher(problem);
+            if (candidate.find()) {
+                return FLAGS.rename(candidate.group(2)) + " " + candidate.group(1) + problem.substring(candidate.end());
+            }
+            return FLAGS.rename(problem);
+        }
+
+        private static Map<String, String> flagsByField() {
+            Map<String, String> flags = new LinkedHashMap<>();
+            flags.put("comparisonId", "--id");
+            flags.put("useCase", "--use-case");
+            flags.put("baselineModel", "--baseline");
+            flags.put("candidates", "--candidate");
+            flags.put("candidateId", "--candidate ID");
+            flags.put("modelId", "--candidate");
+            flags.put("retrievalWhPerRequest", "--candidate-retrieval-wh");
+            flags.put("runIds", "--candidate-runs");
+            flags.put("minSuccessRate", "--min-success-rate");
+            flags.put("maxSuccessRateDrop", "--max-success-rate-drop");
+            flags.put("fireAfterWindows", "--fire-after");
+            flags.put("resolveAfterWindows", "--resolve-after");
+            flags.put("savingRateLookbackWindows", "--lookback-windows");
+            flags.put("minBaselineTasks", "--min-baseline-tasks");
+            flags.put("horizonSuccessfulTasks", "--horizon-tasks");
+            flags.put("pinnedBaselineWhPerSuccessfulTask", "--pinned-baseline-wh");
+            flags.put("pinnedBaselineSuccessRate", "--pinned-baseline-success-rate");
+            flags.put("basis", "--basis");
+            return flags;
         }
 
         private void requireCandidate(String flag, String candidateId) {
             if (!candidates.containsKey(candidateId)) {
                 fail(flag + " names candidate '" + candidateId + "', which no --candidate declares");
-            }
-        }
-
-        private void rate(String flag, Double value) {
-            if (value != null && !(value >= 0 && value <= 1)) {
-                fail(flag + " must be in [0, 1], got " + value);
             }
         }
 

@@ -2,7 +2,9 @@ package io.carbonllm.payback.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.carbonllm.payback.core.estimate.SeedEstimate;
 import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.Numbers;
 import io.carbonllm.payback.methodology.energy.EnergyModel;
 import io.carbonllm.payback.methodology.energy.ModelCatalog;
 import io.carbonllm.payback.methodology.energy.RequestEnergy;
@@ -13,9 +15,10 @@ import io.carbonllm.payback.methodology.facility.ResolvedGrid;
 import io.carbonllm.payback.methodology.facility.ResolvedPue;
 import io.carbonllm.payback.methodology.footprint.Footprint;
 import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
+import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.OneOffRun;
+import io.carbonllm.payback.methodology.footprint.OneOffRunValidator;
 import io.carbonllm.payback.methodology.footprint.RunKind;
-import io.carbonllm.payback.methodology.amortization.SeedEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import io.carbonllm.payback.methodology.Numbers;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
             "The seed's estimate, before anyone trains: does a fine-tune repay its one-off footprint through cheaper "
                 + "inference per successful task within the horizon? In energy and in CO2e.",
             "",
-            "training kWh = GPU-hours x W / 1000 x training PUE (or --training-kwh); "
+            "training kWh = GPU-hours x W / 1000 x overhead x training PUE, or --training-kwh (x training PUE when "
+                + "it is IT energy: --training-kwh-scope it); "
                 + "Wh per successful task = inference PUE x Wh per request / success rate; "
                 + "break-even = footprint / saving per task. Formulas and sources: docs/methodology.md.",
             ""},
@@ -52,6 +55,10 @@ import picocli.CommandLine.Spec;
             "    --candidate-wh-per-request 0.5 --candidate-success-rate 0.9 \\",
             "    --inference-pue 1.2 --inference-region eu-north-1 --successful-tasks-per-day 1000 --horizon-days 90 --json"})
 final class EstimateCommand implements Callable<Integer> {
+
+    private static final String RUN_ID = "estimate";
+    /** The flag to name for each field {@link OneOffRunValidator} reports. */
+    private static final FieldFlags RUN_FLAGS = new FieldFlags(runFlagsByField());
 
     @Spec
     CommandSpec spec;
@@ -63,19 +70,31 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--gpu-power-w", paramLabel = "W", description = "Average power per GPU in W (measured draw, often well below TDP; an H100 SXM's TDP is 700 W).")
     Double gpuPowerW;
 
-    @Option(names = "--training-pue", paramLabel = "PUE", description = "PUE during training (>= 1). Default: the factor table's value for --training-region, else 1.58 (industry average).")
+    @Option(names = "--training-pue", paramLabel = "PUE", description = "PUE during training (>= 1), for --gpu-hours estimates and IT-metered --training-kwh. "
+            + "Default: the factor table's value for --training-provider, else --training-region, else 1.58 (industry average).")
     Double trainingPue;
 
     @Option(names = "--overhead-factor", paramLabel = "F", description = "Multiplies GPU energy to cover CPU and RAM (>= 1; default: ${DEFAULT-VALUE}).")
     double overheadFactor = 1.0;
 
-    @Option(names = "--training-kwh", paramLabel = "KWH", description = "Metered facility energy of the run(s); replaces --gpu-hours, --gpu-power-w and --training-pue.")
+    @Option(names = "--training-kwh", paramLabel = "KWH", description = "Metered energy of the run(s); replaces --gpu-power-w (--gpu-hours then only counts for "
+            + "--embodied-g-per-gpu-hour). What it measured is --training-kwh-scope.")
     Double trainingKwh;
+
+    @Option(names = "--training-kwh-scope", paramLabel = "SCOPE", converter = EnumOptions.MeteredScopes.class,
+            description = "What --training-kwh measured: it or facility, in any case (default: facility). IT is the servers' "
+                    + "draw, what CodeCarbon, DCGM and nvidia-smi report: the training PUE (--training-pue, else the factor "
+                    + "table's for --training-provider, else --training-region) is then applied. FACILITY (a facility "
+                    + "meter, a data-centre bill) already includes the PUE.")
+    MeteredScope trainingKwhScope;
+
+    @Option(names = "--training-provider", paramLabel = "NAME", description = "The cloud or operator of the training run (e.g. aws): selects its PUE before --training-region does.")
+    String trainingProvider;
 
     @Option(names = "--training-grid-g-per-kwh", paramLabel = "G", description = "Grid intensity during training, gCO2e/kWh.")
     Double trainingGrid;
 
-    @Option(names = "--training-region", paramLabel = "REGION", description = "Region of the training run, to look up its grid intensity (e.g. eu-central-1).")
+    @Option(names = "--training-region", paramLabel = "REGION", description = "Region of the training run, to look up its grid intensity, and its PUE when --training-provider has none (e.g. eu-central-1).")
     String trainingRegion;
 
     @Option(names = "--training-date", paramLabel = "YYYY-MM-DD", description = "When the run happened, for the factors in effect then (default: today).")
@@ -127,13 +146,16 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--candidate-success-rate", paramLabel = "R", description = "Share of candidate requests that complete the task, in (0, 1] (default: ${DEFAULT-VALUE}).")
     double candidateSuccessRate = 1.0;
 
-    @Option(names = "--inference-pue", paramLabel = "PUE", description = "PUE during inference (>= 1). Default: the factor table's value for --inference-region, else 1.58.")
+    @Option(names = "--inference-pue", paramLabel = "PUE", description = "PUE during inference (>= 1). Default: the factor table's value for --inference-provider, else --inference-region, else 1.58.")
     Double inferencePue;
+
+    @Option(names = "--inference-provider", paramLabel = "NAME", description = "The cloud or provider serving inference (e.g. aws): selects the inference PUE before --inference-region does.")
+    String inferenceProvider;
 
     @Option(names = "--inference-grid-g-per-kwh", paramLabel = "G", description = "Grid intensity during inference, gCO2e/kWh.")
     Double inferenceGrid;
 
-    @Option(names = "--inference-region", paramLabel = "REGION", description = "Region where inference runs, to look up its grid intensity (e.g. eu-north-1).")
+    @Option(names = "--inference-region", paramLabel = "REGION", description = "Region where inference runs, to look up its grid intensity, and its PUE when --inference-provider has none (e.g. eu-north-1).")
     String inferenceRegion;
 
     // Traffic and horizon
@@ -158,23 +180,13 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        OneOffRun run = validate();
         FactorTable factors = loadFactors();
-        Instant trainedAt = (trainingDate == null ? LocalDate.now(ZoneOffset.UTC) : trainingDate).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant now = Instant.now();
 
         ResolvedGrid trainingGridUsed = trainingGrid != null
                 ? ResolvedGrid.given(trainingGrid, "--training-grid-g-per-kwh")
-                : factors.grid(trainingRegion, trainedAt);
-        OneOffRun run;
-        if (trainingKwh != null) {
-            run = new OneOffRun("estimate", RunKind.FINE_TUNE, gpuHours == null ? 0 : gpuHours, 0, null, 1.0,
-                    trainingKwh, trainingRegion, trainedAt, embodiedGPerGpuHour);
-        } else {
-            // A null PUE makes the calculator look it up for the region (or the default), and say which it used.
-            run = new OneOffRun("estimate", RunKind.FINE_TUNE, gpuHours, gpuPowerW, trainingPue, overheadFactor, null,
-                    trainingRegion, trainedAt, embodiedGPerGpuHour);
-        }
+                : factors.grid(trainingRegion, run.startedAt());
         Footprint training = new FootprintCalculator(factors).of(run, trainingGridUsed);
 
         EnergyModel model = new EnergyModel(catalogFile == null ? ModelCatalog.defaults() : loadCatalog(), TokenWeights.DEFAULT);
@@ -182,7 +194,7 @@ final class EstimateCommand implements Callable<Integer> {
         PerRequest candidate = perRequest("candidate", candidateWh, candidateModel, candidateParams, candidateInput, candidateCached, candidateOutput, model);
 
         ResolvedPue pueUsed = inferencePue != null ? ResolvedPue.given(inferencePue, "--inference-pue")
-                : factors.pue(null, inferenceRegion, now);
+                : factors.pue(inferenceProvider, inferenceRegion, now);
         ResolvedGrid inferenceGridUsed = inferenceGrid != null
                 ? ResolvedGrid.given(inferenceGrid, "--inference-grid-g-per-kwh")
                 : factors.grid(inferenceRegion, now);
@@ -308,34 +320,12 @@ final class EstimateCommand implements Callable<Integer> {
         }
     }
 
-    private void validate() {
-        if (trainingKwh != null) {
-            nonNegative("--training-kwh", trainingKwh);
-            if (gpuPowerW != null || trainingPue != null) {
-                fail("--training-kwh replaces --gpu-power-w and --training-pue: give one or the other");
-            }
-        } else {
-            if (gpuHours == null || gpuPowerW == null) {
-                fail("give the one-off run as --gpu-hours and --gpu-power-w, or as --training-kwh");
-            }
-            nonNegative("--gpu-hours", gpuHours);
-            nonNegative("--gpu-power-w", gpuPowerW);
-        }
-        if (gpuHours != null) {
-            nonNegative("--gpu-hours", gpuHours);
-        }
-        if (trainingPue != null) {
-            pue("--training-pue", trainingPue);
-        }
-        if (overheadFactor < 1 || !Double.isFinite(overheadFactor)) {
-            fail("--overhead-factor must be >= 1, got " + Numbers.format(overheadFactor));
-        }
+    /** Checks every flag before any work, and returns the one-off run the flags describe. */
+    private OneOffRun validate() {
+        OneOffRun run = oneOffRun();
         exactlyOne("--training-grid-g-per-kwh", trainingGrid, "--training-region", trainingRegion);
         if (trainingGrid != null) {
             nonNegative("--training-grid-g-per-kwh", trainingGrid);
-        }
-        if (embodiedGPerGpuHour != null) {
-            nonNegative("--embodied-g-per-gpu-hour", embodiedGPerGpuHour);
         }
         variant("baseline", baselineWh, baselineModel, baselineParams, baselineInput, baselineCached, baselineOutput);
         variant("candidate", candidateWh, candidateModel, candidateParams, candidateInput, candidateCached, candidateOutput);
@@ -350,6 +340,61 @@ final class EstimateCommand implements Callable<Integer> {
         }
         nonNegative("--successful-tasks-per-day", tasksPerDay);
         nonNegative("--horizon-days", horizonDays);
+        return run;
+    }
+
+    /**
+     * The one-off run, checked by {@link OneOffRunValidator} (the checks the streams app applies to a published run)
+     * with its fields named by their flags. A null PUE makes the calculator look it up for the provider, else the
+     * region, else the default, and say which it used; facility-metered energy gets none.
+     */
+    private OneOffRun oneOffRun() {
+        Instant trainedAt = (trainingDate == null ? LocalDate.now(ZoneOffset.UTC) : trainingDate).atStartOfDay(ZoneOffset.UTC).toInstant();
+        MeteredScope scope = null;
+        if (trainingKwh != null) {
+            scope = trainingKwhScope == null ? MeteredScope.FACILITY : trainingKwhScope;
+            if (gpuPowerW != null) {
+                fail("--training-kwh replaces --gpu-power-w" + (scope == MeteredScope.FACILITY ? " and --training-pue" : "")
+                        + ": give one or the other");
+            }
+            if (scope == MeteredScope.FACILITY && trainingPue != null) {
+                fail("--training-kwh replaces --gpu-power-w and --training-pue: facility-metered energy already includes "
+                        + "the PUE (pass --training-kwh-scope it if it is the servers' draw)");
+            }
+        } else {
+            if (trainingKwhScope != null) {
+                fail("--training-kwh-scope needs --training-kwh: it says what the metered energy measured");
+            }
+            if (gpuHours == null || gpuPowerW == null) {
+                fail("give the one-off run as --gpu-hours and --gpu-power-w, or as --training-kwh");
+            }
+        }
+        if (embodiedGPerGpuHour != null && gpuHours == null) {
+            fail("--embodied-g-per-gpu-hour needs --gpu-hours: embodied emissions are charged per GPU-hour");
+        }
+        double hours = gpuHours == null ? 0 : gpuHours;
+        double power = gpuPowerW == null ? 0 : gpuPowerW;
+        Double pue = scope == MeteredScope.FACILITY ? null : trainingPue;
+        List<String> problems = OneOffRunValidator.problems(RUN_ID, RunKind.FINE_TUNE, hours, power, pue,
+                overheadFactor, trainingKwh, scope, trainedAt, embodiedGPerGpuHour);
+        if (!problems.isEmpty()) {
+            fail("invalid one-off run: " + RUN_FLAGS.message(problems));
+        }
+        return new OneOffRun(RUN_ID, RunKind.FINE_TUNE, hours, power, pue, overheadFactor, trainingKwh, scope,
+                trainingRegion, trainingProvider, trainedAt, embodiedGPerGpuHour);
+    }
+
+    private static Map<String, String> runFlagsByField() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("gpuHours", "--gpu-hours");
+        flags.put("avgPowerWPerGpu", "--gpu-power-w");
+        flags.put("pue", "--training-pue");
+        flags.put("overheadFactor", "--overhead-factor");
+        flags.put("meteredKwh", "--training-kwh");
+        flags.put("meteredScope", "--training-kwh-scope");
+        flags.put("startedAt", "--training-date");
+        flags.put("embodiedGPerGpuHour", "--embodied-g-per-gpu-hour");
+        return flags;
     }
 
     private void variant(String who, Double wh, String model, Double params, Long input, long cached, Long output) {

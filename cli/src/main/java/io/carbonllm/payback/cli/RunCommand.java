@@ -1,10 +1,14 @@
 package io.carbonllm.payback.cli;
 
 import io.carbonllm.payback.contract.TopicNames;
+import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.events.TrainingRun;
+import io.carbonllm.payback.methodology.footprint.MeteredScope;
+import io.carbonllm.payback.methodology.footprint.RunKind;
 import java.time.Instant;
-import java.util.Locale;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
@@ -18,13 +22,20 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Publishes a one-off run (a training or fine-tuning run, a RAG index build) to the compacted "
-                + "training-runs topic. Publishing the same --id again corrects the run: it replaces the old one.",
-            "Give --gpus, --hours and --power-w (measured average draw), or --metered-kwh, which wins."},
-        footer = {"", "Example:", "  ./payback run --id ft-final --model llama-3.1-8b-support-ft --gpus 8 --hours 3.5 --power-w 300 \\",
-            "    --pue 1.1 --region eu-north-1 --started-at 2026-11-20T08:00:00Z"})
+                + TopicNames.TRAINING_RUNS + " topic. Publishing the same --id again corrects the run: it replaces "
+                + "the old one.",
+            "Give --gpus, --hours and --power-w (measured average draw), or --metered-kwh, which wins. The run is "
+                + "checked as the streams app checks it before anything is published."},
+        footer = {"", "Examples:",
+            "  ./payback run --id ft-final --model llama-3.1-8b-support-ft \\",
+            "    --gpus 8 --hours 3.5 --power-w 300 --provider aws --region eu-north-1 \\",
+            "    --started-at 2026-11-20T08:00:00Z",
+            "  ./payback run --id ft-search --metered-kwh 42.5 --metered-scope it \\",
+            "    --provider aws --region eu-north-1"})
 final class RunCommand implements Callable<Integer> {
 
-    static final Set<String> KINDS = Set.of("FINE_TUNE", "RAG_INDEX", "OTHER");
+    /** The flag to name for each field the shared checks ({@link TrainingRuns#problems}) report. */
+    static final FieldFlags FLAGS = new FieldFlags(flagsByField());
 
     @Spec
     CommandSpec spec;
@@ -38,8 +49,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, paramLabel = "RUN_ID", description = "The run id comparisons charge (--candidate-runs).")
     String id;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "FINE_TUNE, RAG_INDEX or OTHER (default: ${DEFAULT-VALUE}).")
-    String kind = "FINE_TUNE";
+    @Option(names = "--kind", paramLabel = "KIND", converter = EnumOptions.RunKinds.class,
+            description = "fine-tune, rag-index or other, in any case (default: fine-tune).")
+    RunKind kind = RunKind.FINE_TUNE;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "The model the run produced, for readers of the topic.")
     String model;
@@ -53,53 +65,86 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--power-w", paramLabel = "W", description = "Average measured power per GPU, in W.")
     Double powerW;
 
-    @Option(names = "--pue", paramLabel = "PUE", description = "PUE (>= 1; default: the factor table's for --region).")
+    @Option(names = "--pue", paramLabel = "PUE", description = "PUE (>= 1) for GPU estimates and IT-metered kWh "
+            + "(default: the factor table's for --provider, else --region, else the default).")
     Double pue;
 
-    @Option(names = "--overhead-factor", paramLabel = "F", description = "CPU and RAM on top of the GPUs (>= 1; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--overhead-factor", paramLabel = "F", description = "CPU and RAM on top of the GPUs (>= 1; default: ${DEFAULT-VALUE}); never applied to metered kWh.")
     double overhead = 1.0;
 
-    @Option(names = "--metered-kwh", paramLabel = "KWH", description = "Metered facility energy; replaces the GPU inputs.")
+    @Option(names = "--metered-kwh", paramLabel = "KWH", description = "Metered energy of the whole run; replaces the GPU inputs. What it measured is --metered-scope.")
     Double meteredKwh;
 
-    @Option(names = "--region", paramLabel = "REGION", description = "Where it ran (selects the grid intensity).")
+    @Option(names = "--metered-scope", paramLabel = "SCOPE", converter = EnumOptions.MeteredScopes.class,
+            description = "What --metered-kwh measured: it or facility, in any case (default with --metered-kwh: "
+                    + "facility). IT is the servers' draw, what CodeCarbon, DCGM and nvidia-smi report: the PUE of "
+                    + "the run's --provider/--region (or --pue) is then applied. FACILITY (a facility meter, a "
+                    + "data-centre bill) already includes the PUE.")
+    MeteredScope meteredScope;
+
+    @Option(names = "--provider", paramLabel = "NAME", description = "The cloud or operator it ran on (e.g. aws): selects the PUE before --region does, as for inference.")
+    String provider;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Where it ran: selects the grid intensity, and the PUE when --provider has none.")
     String region;
 
     @Option(names = "--started-at", paramLabel = "ISO-8601", description = "When it ran (default: now).")
     Instant startedAt;
 
-    @Option(names = "--embodied-g-per-gpu-hour", paramLabel = "G", description = "Optional embodied emissions per GPU-hour.")
+    @Option(names = "--embodied-g-per-gpu-hour", paramLabel = "G", description = "Optional embodied emissions per GPU-hour (>= 0).")
     Double embodied;
 
     @Override
     public Integer call() throws Exception {
-        if (!KINDS.contains(kind.toUpperCase(Locale.ROOT))) {
-            fail("--kind must be one of " + KINDS + ", got " + kind);
-        }
-        if (meteredKwh == null && (gpus == null || hours == null || powerW == null)) {
-            fail("give --gpus, --hours and --power-w, or --metered-kwh");
-        }
-        if (meteredKwh != null && !(meteredKwh >= 0)) {
-            fail("--metered-kwh must be >= 0, got " + meteredKwh);
-        }
-        if (gpus != null && gpus < 0 || hours != null && !(hours >= 0) || powerW != null && !(powerW >= 0)) {
-            fail("--gpus, --hours and --power-w must be >= 0");
-        }
-        if (pue != null && !(pue >= 1)) {
-            fail("--pue must be >= 1, got " + pue);
-        }
-        if (!(overhead >= 1)) {
-            fail("--overhead-factor must be >= 1, got " + overhead);
-        }
-        TrainingRun run = TrainingRun.newBuilder().setRunId(id).setKind(kind.toUpperCase(Locale.ROOT))
-                .setCandidateModel(model).setGpuCount(gpus == null ? 0 : gpus).setHours(hours == null ? 0 : hours)
-                .setAvgPowerWPerGpu(powerW == null ? 0 : powerW).setPue(pue).setOverheadFactor(overhead)
-                .setMeteredKwh(meteredKwh).setRegion(region).setStartedAt(startedAt == null ? Instant.now() : startedAt)
-                .setEmbodiedGPerGpuHour(embodied).build();
+        TrainingRun run = validRun();
         RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, id, run);
         spec.commandLine().getOut().printf("published run %s to %s partition %d offset %d%n", id, topic,
                 metadata.partition(), metadata.offset());
         return 0;
+    }
+
+    /** The record to publish, refused (exit code 2) with every problem the streams app would find in it. */
+    TrainingRun validRun() {
+        if (meteredScope != null && meteredKwh == null) {
+            fail("--metered-scope needs --metered-kwh: it says what the metered energy measured");
+        }
+        if (meteredKwh == null && (gpus == null || hours == null || powerW == null)) {
+            fail("give --gpus, --hours and --power-w, or --metered-kwh");
+        }
+        MeteredScope scope = meteredKwh == null ? null : meteredScope == null ? MeteredScope.FACILITY : meteredScope;
+        if (scope == MeteredScope.FACILITY && pue != null) {
+            fail("--pue does not apply to facility-metered --metered-kwh, which already includes it: drop --pue, "
+                    + "or pass --metered-scope it if the meter saw only the servers");
+        }
+        TrainingRun run = TrainingRun.newBuilder().setRunId(id).setKind(kind.name())
+                .setCandidateModel(model).setGpuCount(gpus == null ? 0 : gpus).setHours(hours == null ? 0 : hours)
+                .setAvgPowerWPerGpu(powerW == null ? 0 : powerW).setPue(pue).setOverheadFactor(overhead)
+                .setMeteredKwh(meteredKwh).setMeteredScope(scope == null ? null : scope.name())
+                .setProvider(provider).setRegion(region)
+                .setStartedAt(startedAt == null ? Instant.now() : startedAt)
+                .setEmbodiedGPerGpuHour(embodied).build();
+        List<String> problems = TrainingRuns.problems(run);
+        if (!problems.isEmpty()) {
+            fail("invalid run " + id + ": " + FLAGS.message(problems));
+        }
+        return run;
+    }
+
+    private static Map<String, String> flagsByField() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("runId", "--id");
+        flags.put("kind", "--kind");
+        flags.put("gpuCount", "--gpus");
+        flags.put("hours", "--hours");
+        flags.put("gpuHours", "--gpus x --hours");
+        flags.put("avgPowerWPerGpu", "--power-w");
+        flags.put("pue", "--pue");
+        flags.put("overheadFactor", "--overhead-factor");
+        flags.put("meteredKwh", "--metered-kwh");
+        flags.put("meteredScope", "--metered-scope");
+        flags.put("startedAt", "--started-at");
+        flags.put("embodiedGPerGpuHour", "--embodied-g-per-gpu-hour");
+        return flags;
     }
 
     private void fail(String message) {

@@ -1,5 +1,7 @@
 package io.carbonllm.payback.demo;
 
+import io.carbonllm.payback.core.alert.AlertState;
+import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.VariantWindow;
@@ -141,7 +143,7 @@ public final class WindowSummary implements AutoCloseable {
         }
         if (record.topic().equals(alertsTopic)) {
             PaybackAlert alert = alerts.deserialize(record.topic(), record.value());
-            if ("FIRING".equals(alert.getState())) {
+            if (AlertState.FIRING.name().equals(alert.getState())) {
                 openAlerts.put(record.key(), alert);
             } else {
                 openAlerts.remove(record.key());
@@ -201,13 +203,20 @@ public final class WindowSummary implements AutoCloseable {
         if (ledger.isEmpty()) {
             return;
         }
-        out.printf(Locale.ROOT, "  %-30s %-25s %12s %12s %8s  %s%n", "ledger (energy)", "status", "saved Wh",
-                "one-off Wh", "payback", "projected break-even");
+        // The status is in the comparison's basis; energy and location-based CO2e sit side by side, with the evidence
+        out.printf(Locale.ROOT, "  %-30s %-25s %10s %10s %8s %9s  %-27s %s%n", "ledger", "status", "saved Wh",
+                "one-off Wh", "energy", "CO2e", "evidence (saving/one-off)", "projected break-even");
         for (PaybackStatus s : ledger.values()) {
-            out.printf(Locale.ROOT, "  %-30s %-25s %12.1f %12.1f %8s  %s%n", s.getComparisonId() + "/" + s.getCandidateId(),
-                    s.getStatus(), s.getCumulativeSavingWh(), s.getFootprintKwh() * 1000,
-                    s.getPaybackRatio() == null ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * s.getPaybackRatio()),
-                    s.getProjectedBreakEvenAt() == null ? "-" : TIME_AND_DAY.format(s.getProjectedBreakEvenAt()));
+            BasisLedger energy = s.getEnergy();
+            BasisLedger co2e = s.getCo2eLocation();
+            BasisLedger driving = "CO2E_LOCATION".equals(s.getBasis()) ? co2e
+                    : "CO2E_MARKET".equals(s.getBasis()) ? s.getCo2eMarket() : energy;
+            out.printf(Locale.ROOT, "  %-30s %-25s %10.1f %10.1f %8s %9s  %-27s %s%n",
+                    s.getComparisonId() + "/" + s.getCandidateId(),
+                    s.getStatus() + ("ENERGY".equals(s.getBasis()) ? "" : " (" + s.getBasis() + ")"),
+                    energy.getSaved(), energy.getFootprint(), percent(energy.getPaybackRatio()),
+                    percent(co2e.getPaybackRatio()), evidence(s),
+                    driving.getProjectedBreakEvenAt() == null ? "-" : TIME_AND_DAY.format(driving.getProjectedBreakEvenAt()));
         }
         for (PaybackAlert alert : recentTransitions) {
             out.printf(Locale.ROOT, "  alert %-8s %-24s %s (window %s)%n", alert.getState(), alert.getRule(),
@@ -217,6 +226,19 @@ public final class WindowSummary implements AutoCloseable {
         if (!openAlerts.isEmpty()) {
             out.printf(Locale.ROOT, "  firing now: %s%n", String.join(", ", openAlerts.keySet()));
         }
+    }
+
+    private static String percent(Double ratio) {
+        return ratio == null ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * ratio);
+    }
+
+    /** The saving's and the footprint's evidence tiers, and the energy coverage when it is partial. */
+    private static String evidence(PaybackStatus s) {
+        String saving = s.getSavingTier() == null ? "-" : s.getSavingTier().toLowerCase(Locale.ROOT);
+        String footprint = s.getFootprintTier() == null ? "-" : s.getFootprintTier().toLowerCase(Locale.ROOT);
+        String coverage = s.getEnergyCoverage() == null || s.getEnergyCoverage() >= 1.0 ? ""
+                : String.format(Locale.ROOT, ", %.0f%% cov.", 100 * s.getEnergyCoverage());
+        return saving + "/" + footprint + coverage;
     }
 
     private static String format(Double value) {

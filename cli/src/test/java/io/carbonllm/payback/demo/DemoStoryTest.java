@@ -2,8 +2,11 @@ package io.carbonllm.payback.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.core.definition.ComparisonValidator;
+import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.core.validation.EventValidator;
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.TrainingRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +32,14 @@ class DemoStoryTest {
     void theComparisonChargesEveryRunTheStoryPublishes() {
         List<String> charged = story.comparison().getCandidates().stream().flatMap(c -> c.getRunIds().stream()).toList();
         assertThat(story.runs()).extracting(r -> r.getRunId()).containsExactlyInAnyOrderElementsOf(charged);
+    }
+
+    @Test
+    void everyDefinitionTheStoryPublishesPassesTheEnginesChecks() {
+        assertThat(ComparisonValidator.problems(story.comparison())).isEmpty();
+        for (TrainingRun run : story.runs()) {
+            assertThat(TrainingRuns.problems(run)).as(run.getRunId()).isEmpty();
+        }
     }
 
     @Test

@@ -111,29 +111,32 @@ class PaybackRestartIT {
         // windows 0-1: 10 + 10 candidate successes, window 2: 5
         await().atMost(90, TimeUnit.SECONDS).until(() -> successfulTasks(restarted) >= 25);
 
-        // When it stops, windows 3-5 arrive while it is down, and it starts again on the same state directory
+        // When it stops, windows 3-5 arrive while it is down, then a request at T0 + 395 s that closes them all
+        // (window 5 closes at its end + 30 s grace = 390 s), and it starts again on the same state directory
         restarted.close();
         runners.remove(restarted);
         publishWindows(3, 6);
+        publishTick(395);
         PaybackStreamsRunner again = start("restart-b");
-        // all six windows in: 3 x 10 + 3 x 5 = 45 candidate successes
-        await().atMost(90, TimeUnit.SECONDS).until(() -> successfulTasks(again) >= 45);
+        // all six windows closed (the ledger refresh closes them as stream time has moved on)
+        await().atMost(90, TimeUnit.SECONDS).until(() -> closedWindows(again) >= 6);
 
         // And an uninterrupted app reads the same input from the start
         PaybackStreamsRunner uninterrupted = start("restart-a");
-        await().atMost(90, TimeUnit.SECONDS).until(() -> successfulTasks(uninterrupted) >= 45);
+        await().atMost(90, TimeUnit.SECONDS).until(() -> closedWindows(uninterrupted) >= 6);
 
-        // Then both ledgers agree. By hand: windows 0, 1 and 5 save 10 x (1.09 - 0.545) = 5.45 Wh each;
-        // windows 2-4 lose 5 successful tasks x (1.09 - 1.308 x 10 / 5) = 5 x -1.526 = -7.63 Wh each;
+        // Then both ledgers agree. By hand: windows 0, 1 and 5 save 1.09 x 10 - 0.545 x 10 = 5.45 Wh each;
+        // windows 2-4 save 1.09 x 5 successful tasks - 1.308 x 10 requests = -7.63 Wh each;
         // cumulative = 3 x 5.45 - 3 x 7.63 = -6.54 Wh over 3 x 10 + 3 x 5 = 45 successful tasks
         LedgerState a = ledger(uninterrupted);
         LedgerState b = ledger(again);
-        assertThat(a.getCumulativeSavingWh()).isCloseTo(-6.54, within(1e-9));
-        assertThat(b.getCumulativeSavingWh()).isCloseTo(a.getCumulativeSavingWh(), within(1e-9));
-        assertThat(b.getCumulativeSavingGCo2eLocation()).isCloseTo(a.getCumulativeSavingGCo2eLocation(), within(1e-9));
-        assertThat(b.getSuccessfulTasks()).isEqualTo(a.getSuccessfulTasks()).isEqualTo(45);
-        assertThat(b.getWindowsCounted()).isEqualTo(a.getWindowsCounted()).isEqualTo(6);
-        assertThat(b.getLastStatus().getStatus()).isEqualTo(a.getLastStatus().getStatus());
+        assertThat(a.getClosedSavingWh()).isCloseTo(-6.54, within(1e-9));
+        assertThat(b.getClosedSavingWh()).isCloseTo(a.getClosedSavingWh(), within(1e-9));
+        assertThat(b.getClosedSavingGCo2eLocation()).isCloseTo(a.getClosedSavingGCo2eLocation(), within(1e-9));
+        assertThat(b.getClosedSuccessfulTasks()).isEqualTo(a.getClosedSuccessfulTasks()).isEqualTo(45);
+        assertThat(b.getClosedWindows()).isEqualTo(a.getClosedWindows()).isEqualTo(6);
+        assertThat(b.getOpenWindows()).isEmpty();
+        assertThat(b.getLastStatus()).isEqualTo(a.getLastStatus());
 
         // And the same alerts are open: NOT_SAVING, which has not resolved (one good window of two)
         assertThat(openAlerts(again)).isEqualTo(openAlerts(uninterrupted)).containsExactly(LEDGER + "/NOT_SAVING");
@@ -178,6 +181,17 @@ class PaybackRestartIT {
         }
     }
 
+    /** One request of an unrelated model at T0 + {@code seconds}: it moves stream time, nothing else. */
+    private static void publishTick(int seconds) throws Exception {
+        try (PaybackPublisher publisher = PaybackPublisher.builder().bootstrapServers(broker.bootstrapServers())
+                .schemaRegistryUrl(registry.confluentApiUrl()).build()) {
+            publisher.publish(InferenceEvent.newBuilder().setEventId("rs-" + (++seq)).setEventTime(T0.plusSeconds(seconds))
+                    .setGateway("it").setUseCase(UC).setModelId("unrelated").setInputTokens(1).setOutputTokens(1)
+                    .setSuccess(true).build());
+            publisher.flush();
+        }
+    }
+
     private static InferenceEvent event(String model, int window, int i, boolean success, double wh) {
         return InferenceEvent.newBuilder().setEventId("rs-" + (++seq)).setEventTime(T0.plusSeconds(60L * window + 1 + i))
                 .setGateway("it").setUseCase(UC).setModelId(model).setProvider("google").setRegion("eu-north-1")
@@ -189,11 +203,21 @@ class PaybackRestartIT {
                 QueryableStoreTypes.<String, LedgerState>keyValueStore()));
     }
 
-    /** The candidate's successful tasks in the ledger: a window is in once all its candidate tasks are. */
+    /** The candidate's successful tasks in the ledger, open windows included: a window is in once all its tasks are. */
     private static long successfulTasks(PaybackStreamsRunner runner) {
         try {
             LedgerState state = ledgerStore(runner).get(LEDGER);
-            return state == null ? 0 : state.getSuccessfulTasks();
+            return state == null ? 0 : state.getClosedSuccessfulTasks() + state.getOpenWindows().values().stream()
+                    .mapToLong(w -> w.getSuccessfulTasks()).sum();
+        } catch (RuntimeException notQueryableYet) {
+            return 0;
+        }
+    }
+
+    private static long closedWindows(PaybackStreamsRunner runner) {
+        try {
+            LedgerState state = ledgerStore(runner).get(LEDGER);
+            return state == null ? 0 : state.getClosedWindows();
         } catch (RuntimeException notQueryableYet) {
             return 0;
         }

@@ -1,31 +1,39 @@
 package io.carbonllm.payback.streams;
 
+import io.carbonllm.payback.core.definition.ComparisonValidator;
+import io.carbonllm.payback.core.definition.FactorUpdates;
+import io.carbonllm.payback.core.definition.TrainingRuns;
+import io.carbonllm.payback.core.energy.EnergyAccounting;
+import io.carbonllm.payback.core.validation.EventValidator;
+import io.carbonllm.payback.core.window.TaskOutcomes;
+import io.carbonllm.payback.core.window.VariantCounters;
+import io.carbonllm.payback.events.ComparisonDefinition;
+import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.TaskKey;
+import io.carbonllm.payback.events.TaskOutcome;
+import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
-import io.carbonllm.payback.core.energy.EnergyAccounting;
-import io.carbonllm.payback.streams.state.StoreNames;
-import io.carbonllm.payback.streams.topics.RepartitionNames;
-import io.carbonllm.payback.streams.topics.Topics;
-import io.carbonllm.payback.streams.validation.EventTimeExtractor;
-import io.carbonllm.payback.core.validation.EventValidator;
-import io.carbonllm.payback.events.TaskKey;
-import io.carbonllm.payback.events.TaskOutcome;
-import io.carbonllm.payback.streams.window.CompletionTime;
-import io.carbonllm.payback.core.window.TaskOutcomes;
-import io.carbonllm.payback.streams.window.UseCasePartitioner;
-import java.util.Map;
-import io.carbonllm.payback.core.window.VariantCounters;
-import io.carbonllm.payback.events.ComparisonDefinition;
-import io.carbonllm.payback.events.ComparisonWindow;
-import io.carbonllm.payback.events.PaybackAlert;
-import io.carbonllm.payback.events.PaybackStatus;
-import io.carbonllm.payback.events.TrainingRun;
-import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.streams.energy.AccountEnergy;
 import io.carbonllm.payback.streams.engine.ComparisonEngine;
+import io.carbonllm.payback.streams.state.DefinitionReader;
+import io.carbonllm.payback.streams.state.Definitions;
+import io.carbonllm.payback.streams.state.StoreNames;
+import io.carbonllm.payback.streams.topics.RepartitionNames;
+import io.carbonllm.payback.streams.topics.Topic;
+import io.carbonllm.payback.streams.topics.Topics;
+import io.carbonllm.payback.streams.validation.EventTimeExtractor;
+import io.carbonllm.payback.streams.window.CompletionTime;
+import io.carbonllm.payback.streams.window.UseCasePartitioner;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -74,7 +82,6 @@ public final class PaybackTopology {
     public static final String READ_TRAINING_RUNS = "read-training-runs";
     public static final String READ_FACTORS = "read-factors";
     public static final String COMPARE_AMORTIZE_ALERT = "compare-amortize-alert";
-    public static final String ROUTE = "route-";
     public static final String SINK_COMPARISON_WINDOWS = "write-comparison-windows";
     public static final String SINK_PAYBACK_STATUS = "write-payback-status";
     public static final String SINK_PAYBACK_ALERTS = "write-payback-alerts";
@@ -82,10 +89,17 @@ public final class PaybackTopology {
     private final PaybackStreamsConfig config;
     private final Topics topics;
     private final EnergyAccounting energy;
+    private final Definitions definitions;
 
     public PaybackTopology(PaybackStreamsConfig config, Topics topics) {
+        this(config, topics, new Definitions());
+    }
+
+    /** With the {@link Definitions} the app instance shares with its query layer and metrics. */
+    public PaybackTopology(PaybackStreamsConfig config, Topics topics, Definitions definitions) {
         this.config = config;
         this.topics = topics;
+        this.definitions = definitions;
         this.energy = EnergyAccounting.from(config.catalogFile(), config.gridFactorsFile(), config.pueFactorsFile());
     }
 
@@ -102,7 +116,7 @@ public final class PaybackTopology {
         KStream<VariantKey, TaskOutcome> byVariant = partitionByUseCase(tasks);
         KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
         KStream<String, VariantWindow> results = publishWindowResults(windows);
-        publishEngineOutputs(compareAmortizeAlert(builder, results));
+        compareAmortizeAlert(builder, results);
         return builder.build();
     }
 
@@ -117,7 +131,7 @@ public final class PaybackTopology {
      * library). A request becomes a task of one request here; requests with a task id are folded next.
      */
     private KStream<String, TaskOutcome> accountEnergy(KStream<String, InferenceEvent> valid) {
-        return valid.processValues(() -> new AccountEnergy<>(energy.model(), energy.factors(), config.factorsRefresh()),
+        return valid.processValues(() -> new AccountEnergy<>(energy.model(), energy.factors(), definitions),
                 Named.as(ACCOUNT_ENERGY));
     }
 
@@ -173,7 +187,11 @@ public final class PaybackTopology {
                 .withStreamPartitioner(UseCasePartitioner.forVariants()));
     }
 
-    /** Tumbling event-time windows; the store keeps them for the ops view well past the grace period. */
+    /**
+     * Tumbling event-time windows; the store keeps them for the ops view well past the grace period. Its revisions
+     * are forwarded uncached, so once the ledger closes a window (end + grace passed in stream time) no revision of
+     * it can still be on its way: Kafka Streams drops later records for that window.
+     */
     private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, TaskOutcome> byVariant) {
         TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
         return byVariant
@@ -187,7 +205,10 @@ public final class PaybackTopology {
                         Materialized.<VariantKey, VariantStats, WindowStore<Bytes, byte[]>>as(StoreNames.VARIANT_WINDOWS)
                                 .withKeySerde(topics.variantKeySerde())
                                 .withValueSerde(topics.variantStatsSerde())
-                                .withRetention(config.windowRetention()));
+                                .withRetention(config.windowRetention())
+                                // Every revision reaches the ledger in processing order. A record cache could hold
+                                // one back past the point where the ledger closes its window, and it would be lost.
+                                .withCachingDisabled());
     }
 
     /** Every revision of a window is published; the last one per (use case, model, window start) wins. */
@@ -201,29 +222,31 @@ public final class PaybackTopology {
     }
 
     /**
-     * Comparisons, one-off runs and factors are few and change rarely: global tables, so every instance sees them
-     * all.
+     * Comparisons, one-off runs and factors are few and change rarely: global stores, so every instance sees them
+     * all. Each record is validated where it is read, with the checks the CLI applies before publishing.
      */
     private void readDefinitions(StreamsBuilder builder) {
-        builder.globalTable(topics.factors().name(), topics.factors().consumed(READ_FACTORS),
-                Materialized.<String, FactorUpdate, KeyValueStore<Bytes, byte[]>>as(StoreNames.FACTORS)
-                        .withKeySerde(topics.factors().keySerde())
-                        .withValueSerde(topics.factors().valueSerde()));
-        builder.globalTable(topics.comparisons().name(), topics.comparisons().consumed(READ_COMPARISONS),
-                Materialized.<String, ComparisonDefinition, KeyValueStore<Bytes, byte[]>>as(StoreNames.COMPARISONS)
-                        .withKeySerde(topics.comparisons().keySerde())
-                        .withValueSerde(topics.comparisons().valueSerde()));
-        builder.globalTable(topics.trainingRuns().name(), topics.trainingRuns().consumed(READ_TRAINING_RUNS),
-                Materialized.<String, TrainingRun, KeyValueStore<Bytes, byte[]>>as(StoreNames.TRAINING_RUNS)
-                        .withKeySerde(topics.trainingRuns().keySerde())
-                        .withValueSerde(topics.trainingRuns().valueSerde()));
+        readDefinitions(builder, topics.factors(), StoreNames.FACTORS, READ_FACTORS, FactorUpdates::problems);
+        readDefinitions(builder, topics.comparisons(), StoreNames.COMPARISONS, READ_COMPARISONS,
+                ComparisonValidator::problems);
+        readDefinitions(builder, topics.trainingRuns(), StoreNames.TRAINING_RUNS, READ_TRAINING_RUNS,
+                TrainingRuns::problems);
+    }
+
+    private <V> void readDefinitions(StreamsBuilder builder, Topic<String, V> topic, String store, String name,
+                                     Function<V, List<String>> validator) {
+        // Global stores restore through the reader too (KAFKA-7663), so a restored store holds valid records only.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), topic.keySerde(),
+                        topic.valueSerde()).withLoggingDisabled(),
+                topic.name(), topic.consumed(name),
+                () -> new DefinitionReader<>(store, validator, definitions));
     }
 
     /**
      * Compare, amortize and alert in one local step: the window store, the ledger and the open alerts of a use case
-     * all live on its partition, so no further shuffle is needed.
+     * all live on its partition, so no further shuffle is needed. The engine forwards each output to its sink by name.
      */
-    private KStream<String, SpecificRecord> compareAmortizeAlert(StreamsBuilder builder, KStream<String, VariantWindow> results) {
+    private void compareAmortizeAlert(StreamsBuilder builder, KStream<String, VariantWindow> results) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PAYBACK_LEDGER),
                 Serdes.String(), topics.ledgerStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.BASELINE_REFERENCES),
@@ -233,26 +256,17 @@ public final class PaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
                 config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde()));
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
-        return results.process(() -> new ComparisonEngine(config.windowSize(), config.windowGrace(),
-                        config.ledgerRefresh(), energy.factors()), Named.as(COMPARE_AMORTIZE_ALERT),
+        KStream<String, SpecificRecord> outputs = results.process(() -> new ComparisonEngine(SINK_COMPARISON_WINDOWS,
+                        SINK_PAYBACK_STATUS, SINK_PAYBACK_ALERTS, config.windowGrace(), config.ledgerRefresh(),
+                        energy.factors(), definitions), Named.as(COMPARE_AMORTIZE_ALERT),
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER, StoreNames.BASELINE_REFERENCES,
                 StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
-    }
-
-    private void publishEngineOutputs(KStream<String, SpecificRecord> outputs) {
-        outputs.split(Named.as(ROUTE))
-                .branch((key, value) -> value instanceof ComparisonWindow, Branched.withConsumer(s -> s
-                        .mapValues(value -> (ComparisonWindow) value, Named.as("as-comparison-window"))
-                        .to(topics.comparisonWindows().name(), topics.comparisonWindows().produced(SINK_COMPARISON_WINDOWS)),
-                        "comparison-windows"))
-                .branch((key, value) -> value instanceof PaybackStatus, Branched.withConsumer(s -> s
-                        .mapValues(value -> (PaybackStatus) value, Named.as("as-payback-status"))
-                        .to(topics.paybackStatus().name(), topics.paybackStatus().produced(SINK_PAYBACK_STATUS)),
-                        "payback-status"))
-                .branch((key, value) -> value instanceof PaybackAlert, Branched.withConsumer(s -> s
-                        .mapValues(value -> (PaybackAlert) value, Named.as("as-payback-alert"))
-                        .to(topics.paybackAlerts().name(), topics.paybackAlerts().produced(SINK_PAYBACK_ALERTS)),
-                        "payback-alerts"));
+        outputs.to(topics.comparisonWindows().name(),
+                topics.comparisonWindows().producedFrom(ComparisonWindow.class, SINK_COMPARISON_WINDOWS));
+        outputs.to(topics.paybackStatus().name(),
+                topics.paybackStatus().producedFrom(PaybackStatus.class, SINK_PAYBACK_STATUS));
+        outputs.to(topics.paybackAlerts().name(),
+                topics.paybackAlerts().producedFrom(PaybackAlert.class, SINK_PAYBACK_ALERTS));
     }
 
     private static VariantWindow toResult(Windowed<VariantKey> windowed, VariantStats stats) {

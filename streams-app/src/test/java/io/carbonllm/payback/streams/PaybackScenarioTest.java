@@ -3,6 +3,7 @@ package io.carbonllm.payback.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a candidate request metered at 0.5 Wh costs 0.545 Wh; at 1.2 Wh it costs 1.308 Wh.</li>
  * </ul>
  * With every request successful, the saving per successful task is 1.09 - 0.545 = 0.545 Wh, and a window of 10
- * candidate tasks contributes 5.45 Wh. The fine-tune's one-off run is metered at 0.01 kWh = 10 Wh.
+ * candidate tasks contributes 5.45 Wh. The fine-tune's one-off run is metered at 0.01 kWh = 10 Wh of facility energy.
+ *
+ * <p>Window w is [T0 + 60w, T0 + 60w + 60) s; it closes when stream time reaches its end + 30 s, T0 + 60w + 90 s. The
+ * requests of window w are stamped from T0 + 60w + 1 s, one a second, so piping window w closes no window by itself.
+ * Only closed windows feed the rate, the projection and the alert streaks; {@link #closeThrough} moves stream time with
+ * an unrelated model's request and lets the wall-clock refresh close the ledgers.
  */
 class PaybackScenarioTest {
 
@@ -94,6 +101,22 @@ class PaybackScenarioTest {
         return statuses.get(statuses.size() - 1);
     }
 
+    /** Stream time to T0 + {@code seconds} (an unrelated model's request), then the ledger refresh closes windows. */
+    private void closeThrough(int seconds) {
+        fx.pipe(InferenceEvent.newBuilder().setEventId("tick-" + (++seq)).setEventTime(T0.plusSeconds(seconds))
+                .setGateway("gw").setUseCase(UC).setModelId("unrelated").setInputTokens(1).setOutputTokens(1)
+                .setSuccess(true).build());
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));
+    }
+
+    private static BasisLedger energy(PaybackStatus status) {
+        return status.getEnergy();
+    }
+
+    private static Tuple alert(String rule, String state) {
+        return Tuple.tuple(rule, state);
+    }
+
     private LedgerState ledger() {
         KeyValueStore<String, LedgerState> store = fx.driver.getKeyValueStore(StoreNames.PAYBACK_LEDGER);
         return store.get(LEDGER);
@@ -105,43 +128,64 @@ class PaybackScenarioTest {
         fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
         fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
 
-        // When window 0 has 10 baseline and 10 candidate tasks
+        // When window 0 has 10 baseline and 10 candidate tasks (still open: stream time T0 + 50 s < 90 s)
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
 
-        // Then the ledger holds 10 x 0.545 = 5.45 Wh of 10 Wh: ratio 0.545, still paying back
+        // Then the saving so far counts it: 1.09 x 10 - 0.545 x 10 = 5.45 Wh of 10 Wh, ratio 0.545; but no window is
+        // closed, so there is no rate and no projection yet
+        PaybackStatus open = lastStatus();
+        assertThat(open.getStatus()).isEqualTo("INSUFFICIENT_DATA");
+        assertThat(energy(open).getSaved()).isCloseTo(5.45, within(1e-9));
+        assertThat(energy(open).getFootprint()).isCloseTo(10.0, within(1e-12));
+        assertThat(energy(open).getPaybackRatio()).isCloseTo(0.545, within(1e-9));
+        assertThat(energy(open).getRecentSavingPerDay()).isNull();
+
+        // When window 0 closes
+        closeThrough(95);
+
+        // Then it projects: 10 - 5.45 = 4.55 Wh remain at 0.545 Wh per task = 8.348624 more, 18.348624 tasks in all
         PaybackStatus first = lastStatus();
         assertThat(first.getStatus()).isEqualTo("PAYING_BACK");
-        assertThat(first.getFootprintKwh()).isCloseTo(0.01, within(1e-12));
         assertThat(first.getFootprintTier()).isEqualTo("METERED");
-        assertThat(first.getCumulativeSavingWh()).isCloseTo(5.45, within(1e-9));
+        assertThat(first.getSavingTier()).isEqualTo("METERED");
         assertThat(first.getSuccessfulTasks()).isEqualTo(10);
-        assertThat(first.getPaybackRatio()).isCloseTo(0.545, within(1e-9));
-        // break-even = 10 Wh / 0.545 Wh = 18.35 successful tasks: the projection says 18.35 in all
-        assertThat(first.getProjectedBreakEvenSuccessfulTasks()).isCloseTo(18.348624, within(1e-6));
-        // CO2e: saving 0.545 Wh x 21 / 1000 = 0.011445 g per task x 10 = 0.11445 g; footprint 10 Wh x 21 = 0.21 g
-        assertThat(first.getCumulativeSavingGCo2eLocation()).isCloseTo(0.11445, within(1e-9));
-        assertThat(first.getPaybackRatioCo2e()).isCloseTo(0.545, within(1e-9));
+        assertThat(energy(first).getProjectedBreakEvenSuccessfulTasks()).isCloseTo(18.348624, within(1e-6));
+        // CO2e: saving 5.45 Wh x 21 g/kWh / 1000 = 0.11445 g; footprint 10 Wh x 21 / 1000 = 0.21 g: ratio 0.545
+        assertThat(first.getCo2eLocation().getSaved()).isCloseTo(0.11445, within(1e-9));
+        assertThat(first.getCo2eLocation().getFootprint()).isCloseTo(0.21, within(1e-12));
+        assertThat(first.getCo2eLocation().getPaybackRatio()).isCloseTo(0.545, within(1e-9));
+        // The shipped grid rows have no market-based figure: the market basis falls back to location, and says so
+        assertThat(first.getCo2eMarket().getSaved()).isCloseTo(0.11445, within(1e-9));
+        assertThat(first.getMarketFallback()).isTrue();
+        // And the evidence names its rows and the baseline's source
+        assertThat(first.getBaselineSources()).containsEntry("WINDOW", 1L);
+        assertThat(first.getEnergyCoverage()).isEqualTo(1.0);
+        assertThat(first.getFactorRows()).extracting(r -> r.getId()).contains(
+                "GRID|region|eu-north-1|2025-01-01", "PUE|provider|google|2023-01-01");
 
-        // When window 1 repeats it (stream time moves past window 0's grace, too)
+        // When window 1 repeats it
         requests(BASE, 1, 10, 1.0);
         requests(SMALL, 1, 10, 0.5);
 
         // Then 20 tasks x 0.545 = 10.9 Wh >= 10 Wh: paid back, ratio 1.09
         PaybackStatus second = lastStatus();
         assertThat(second.getStatus()).isEqualTo("PAID_BACK");
-        assertThat(second.getCumulativeSavingWh()).isCloseTo(10.9, within(1e-9));
+        assertThat(energy(second).getSaved()).isCloseTo(10.9, within(1e-9));
         assertThat(second.getSuccessfulTasks()).isEqualTo(20);
-        assertThat(second.getPaybackRatio()).isCloseTo(1.09, within(1e-9));
+        assertThat(energy(second).getPaybackRatio()).isCloseTo(1.09, within(1e-9));
 
-        // And the comparison window says where the baseline came from and what the candidate saved
+        // And the comparison window says where the baseline came from and what the candidate saved, in total too
         List<ComparisonWindow> windows = fx.comparisonWindows.readValuesToList();
         ComparisonWindow last = windows.get(windows.size() - 1);
         assertThat(last.getBaselineSource()).isEqualTo("WINDOW");
         assertThat(last.getBaselineWhPerSuccessfulTask()).isCloseTo(1.09, within(1e-9));
         assertThat(last.getCandidates().get(0).getSavingWhPerSuccessfulTask()).isCloseTo(0.545, within(1e-9));
-        // And the ledger store agrees with the topic
-        assertThat(ledger().getCumulativeSavingWh()).isCloseTo(10.9, within(1e-9));
+        assertThat(last.getCandidates().get(0).getSavingWh()).isCloseTo(5.45, within(1e-9));
+        assertThat(last.getCandidates().get(0).getSavingTier()).isEqualTo("METERED");
+        // And the ledger store agrees with the topic: window 0 closed (5.45 Wh), window 1 open (5.45 Wh)
+        assertThat(ledger().getClosedSavingWh()).isCloseTo(5.45, within(1e-9));
+        assertThat(ledger().getOpenWindows()).hasSize(1);
     }
 
     @Test
@@ -149,22 +193,43 @@ class PaybackScenarioTest {
         fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
         fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
 
-        // When three windows each have the candidate at 1.308 Wh per task against the baseline's 1.09
+        // When three windows each have the candidate at 1.308 Wh per task against the baseline's 1.09, and all close
         for (int w = 0; w < 3; w++) {
             requests(BASE, w, 10, 1.0);
             requests(SMALL, w, 10, 1.2);
         }
+        closeThrough(215);
 
-        // Then the saving is 1.09 - 1.308 = -0.218 Wh per task, x 30 tasks = -6.54 Wh: it never pays back
+        // Then each window saves 1.09 x 10 - 13.08 = -2.18 Wh, -6.54 Wh in all: it never pays back
         PaybackStatus status = lastStatus();
         assertThat(status.getStatus()).isEqualTo("NOT_SAVING");
-        assertThat(status.getCumulativeSavingWh()).isCloseTo(-6.54, within(1e-9));
-        assertThat(status.getProjectedBreakEvenAt()).isNull();
-        // And NOT_SAVING fired exactly once, at the third window
+        assertThat(energy(status).getSaved()).isCloseTo(-6.54, within(1e-9));
+        assertThat(energy(status).getProjectedBreakEvenAt()).isNull();
+        assertThat(energy(status).getProjectedBreakEvenSuccessfulTasks()).isNull();
+        // And NOT_SAVING fired exactly once, when the third window (window 2) closed
         List<PaybackAlert> alerts = fx.paybackAlerts.readValuesToList();
         assertThat(alerts).extracting(PaybackAlert::getRule, PaybackAlert::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("NOT_SAVING", "FIRING"));
+                .containsExactly(alert("NOT_SAVING", "FIRING"));
         assertThat(alerts.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(120));
+    }
+
+    @Test
+    void aWindowStillOpenIsNotOneOfTheStreak() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+
+        // Given two closed windows where the candidate costs more (windows 0 and 1), and window 2 open with the same
+        for (int w = 0; w < 3; w++) {
+            requests(BASE, w, 10, 1.0);
+            requests(SMALL, w, 10, 1.2);
+        }
+        // When stream time reaches T0 + 155 s: windows 0 and 1 close (at 90 s and 150 s), window 2 only at 210 s
+        closeThrough(155);
+
+        // Then NOT_SAVING has not fired: 2 closed windows are fewer than fireAfterWindows = 3
+        assertThat(fx.paybackAlerts.readValuesToList()).isEmpty();
+        assertThat(ledger().getRecentClosed()).hasSize(2);
+        assertThat(ledger().getOpenWindows()).containsOnlyKeys(Long.toString(T0.plusSeconds(120).toEpochMilli()));
     }
 
     @Test
@@ -178,28 +243,30 @@ class PaybackScenarioTest {
             requests(SMALL, w, 10, 0.5);
         }
         // When it drifts for three windows: prompts grow (1.2 Wh metered) and half the tasks fail:
-        //   1.308 Wh x 10 requests / 5 successes = 2.616 Wh per task > 1.09
+        //   1.308 Wh x 10 requests / 5 successes = 2.616 Wh per task > 1.09; the window saves 1.09 x 5 - 13.08 = -7.63 Wh
         for (int w = 2; w < 5; w++) {
             requests(BASE, w, 10, 1.0);
             requests(SMALL, w, 10, 5, 1.2);
         }
-        // Then NOT_SAVING fired once, at window 4 (the third bad one)
+        closeThrough(335);
+        // Then NOT_SAVING fired once, when window 4 (the third bad one) closed
         List<PaybackAlert> fired = fx.paybackAlerts.readValuesToList();
         assertThat(fired).extracting(PaybackAlert::getRule, PaybackAlert::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("NOT_SAVING", "FIRING"));
+                .containsExactly(alert("NOT_SAVING", "FIRING"));
         assertThat(fired.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(240));
         KeyValueStore<String, PaybackAlert> open = fx.driver.getKeyValueStore(StoreNames.OPEN_ALERTS);
         assertThat(open.get(LEDGER + "/NOT_SAVING")).isNotNull();
 
-        // When it recovers for two windows
+        // When it recovers for two windows, and they close
         for (int w = 5; w < 7; w++) {
             requests(BASE, w, 10, 1.0);
             requests(SMALL, w, 10, 0.5);
         }
+        closeThrough(455);
         // Then it resolved once, at window 6 (the second good one), and nothing is open
         List<PaybackAlert> resolved = fx.paybackAlerts.readValuesToList();
         assertThat(resolved).extracting(PaybackAlert::getRule, PaybackAlert::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("NOT_SAVING", "RESOLVED"));
+                .containsExactly(alert("NOT_SAVING", "RESOLVED"));
         assertThat(resolved.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(360));
         assertThat(open.get(LEDGER + "/NOT_SAVING")).isNull();
     }
@@ -212,28 +279,35 @@ class PaybackScenarioTest {
         // Given window 0 with 10 + 10 tasks, and stream time at window 1 (70 s: window 0 open until 90 s)
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
-        fx.pipe(InferenceEvent.newBuilder().setEventId("tick").setEventTime(T0.plusSeconds(70)).setGateway("gw")
-                .setUseCase(UC).setModelId("unrelated").setInputTokens(1).setOutputTokens(1).setSuccess(true).build());
+        closeThrough(70);
         // When 5 more candidate tasks for window 0 arrive late, within grace
         requests(SMALL, 0, 5, 0.5);
 
-        // Then window 0 counts 15 candidate tasks once: 15 x 0.545 = 8.175 Wh (not 5.45 + 8.175)
+        // Then window 0 counts 15 candidate tasks once: 1.09 x 15 - 0.545 x 15 = 8.175 Wh (not 5.45 + 8.175)
         PaybackStatus status = lastStatus();
         assertThat(status.getSuccessfulTasks()).isEqualTo(15);
-        assertThat(status.getCumulativeSavingWh()).isCloseTo(8.175, within(1e-9));
-        assertThat(ledger().getWindowsCounted()).isEqualTo(1);
+        assertThat(energy(status).getSaved()).isCloseTo(8.175, within(1e-9));
+        assertThat(status.getWindowsCounted()).isEqualTo(1);
+
+        // When window 0 closes, it is folded into the totals once
+        closeThrough(95);
+        assertThat(ledger().getClosedWindows()).isEqualTo(1);
+        assertThat(ledger().getClosedSavingWh()).isCloseTo(8.175, within(1e-9));
+        assertThat(ledger().getOpenWindows()).isEmpty();
+        assertThat(lastStatus().getWindowsCounted()).isEqualTo(1);
     }
 
     @Test
     void aTrainingRunArrivingAfterTheTrafficIsCharged() {
         fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
-        // Given traffic, and no run yet: the ledger cannot judge
+        // Given traffic in a closed window, and no run yet: the ledger cannot judge
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
+        closeThrough(95);
         PaybackStatus before = lastStatus();
         assertThat(before.getStatus()).isEqualTo("INSUFFICIENT_DATA");
         assertThat(before.getRunIdsMissing()).containsExactly("run-1");
-        assertThat(before.getCumulativeSavingWh()).isCloseTo(5.45, within(1e-9));
+        assertThat(energy(before).getSaved()).isCloseTo(5.45, within(1e-9));
 
         // When the run arrives (10 Wh) and the ledger refreshes (wall clock)
         fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
@@ -243,8 +317,8 @@ class PaybackScenarioTest {
         PaybackStatus after = lastStatus();
         assertThat(after.getStatus()).isEqualTo("PAYING_BACK");
         assertThat(after.getRunIdsMissing()).isEmpty();
-        assertThat(after.getFootprintKwh()).isCloseTo(0.01, within(1e-12));
-        assertThat(after.getPaybackRatio()).isCloseTo(0.545, within(1e-9));
+        assertThat(energy(after).getFootprint()).isCloseTo(10.0, within(1e-12));
+        assertThat(energy(after).getPaybackRatio()).isCloseTo(0.545, within(1e-9));
     }
 
     @Test
@@ -260,12 +334,37 @@ class PaybackScenarioTest {
 
         // Then the footprint is 20 Wh (replaced, not 10 + 20): ratio 5.45 / 20 = 0.2725
         PaybackStatus status = lastStatus();
-        assertThat(status.getFootprintKwh()).isCloseTo(0.02, within(1e-12));
-        assertThat(status.getPaybackRatio()).isCloseTo(0.2725, within(1e-9));
+        assertThat(energy(status).getFootprint()).isCloseTo(20.0, within(1e-12));
+        assertThat(energy(status).getPaybackRatio()).isCloseTo(0.2725, within(1e-9));
     }
 
     @Test
-    void aThinBaselineWindowUsesTheTrailingReference() {
+    void anInvalidRunIsSkippedWhereItIsReadAndTheAppKeepsCounting() {
+        // Given a run with infinite metered energy: the CLI rejects it, but another producer wrote it
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", Double.POSITIVE_INFINITY));
+
+        // When traffic follows and a window closes
+        requests(BASE, 0, 10, 1.0);
+        requests(SMALL, 0, 10, 0.5);
+        closeThrough(95);
+
+        // Then the run was never stored: the candidate's run is missing, and the figures still count
+        PaybackStatus status = lastStatus();
+        assertThat(status.getStatus()).isEqualTo("INSUFFICIENT_DATA");
+        assertThat(status.getRunIdsMissing()).containsExactly("run-1");
+        assertThat(energy(status).getSaved()).isCloseTo(5.45, within(1e-9));
+        KeyValueStore<String, TrainingRun> runs = fx.driver.getKeyValueStore(StoreNames.TRAINING_RUNS);
+        assertThat(runs.get("run-1")).isNull();
+
+        // When a corrected run is published under the same id
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertThat(lastStatus().getStatus()).isEqualTo("PAYING_BACK");
+    }
+
+    @Test
+    void aThinBaselineWindowUsesTheTrailingReferencePricedAtItsOwnTime() {
         fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
         fx.trainingRuns.pipeInput("run-1", run("run-1", 1.0));
         // Given two windows with enough baseline tasks (1.09 Wh per task) ...
@@ -277,15 +376,20 @@ class PaybackScenarioTest {
         requests(BASE, 2, 1, 2.0);
         requests(SMALL, 2, 10, 0.5);
 
-        // Then window 2 compares against the trailing reference of windows 0 and 1: 1.09 Wh per task, not 2.18
+        // Then window 2 compares against the trailing reference of windows 0 and 1: 1.09 Wh per task, not 2.18, priced
+        // with the grid in effect at window 2 where the baseline ran: 1.09 x 21 / 1000 = 0.02289 g
         List<ComparisonWindow> windows = fx.comparisonWindows.readValuesToList();
         ComparisonWindow last = windows.get(windows.size() - 1);
         assertThat(last.getWindowStart()).isEqualTo(T0.plusSeconds(120));
         assertThat(last.getBaselineSource()).isEqualTo("TRAILING_REFERENCE");
         assertThat(last.getBaselineWhPerSuccessfulTask()).isCloseTo(1.09, within(1e-9));
+        assertThat(last.getBaselineGCo2eLocationPerSuccessfulTask()).isCloseTo(0.02289, within(1e-12));
+        assertThat(last.getBaselineTier()).isEqualTo("METERED");
+        assertThat(last.getBaselineFactorRows()).extracting(r -> r.getId())
+                .containsExactly("GRID|region|eu-north-1|2025-01-01");
         assertThat(last.getCandidates().get(0).getSavingWhPerSuccessfulTask()).isCloseTo(0.545, within(1e-9));
         // and the ledger counted 30 tasks x 0.545 = 16.35 Wh
-        assertThat(lastStatus().getCumulativeSavingWh()).isCloseTo(16.35, within(1e-9));
+        assertThat(energy(lastStatus()).getSaved()).isCloseTo(16.35, within(1e-9));
     }
 
     @Test
@@ -297,36 +401,51 @@ class PaybackScenarioTest {
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
         requests("big-model-short", 0, 4, 0.8);
+        closeThrough(95);
 
-        // Then each has its own status: fine-tune 5.45 of 10 Wh; prompt rewrite 4 x (1.09 - 0.872) = 0.872 Wh of 0: paid back
+        // Then each has its own status: fine-tune 5.45 of 10 Wh; prompt rewrite 1.09 x 4 - 0.872 x 4 = 0.872 Wh of 0:
+        // paid back, with no ratio (nothing to repay)
         Map<String, PaybackStatus> byKey = fx.paybackStatus.readKeyValuesToMap();
-        assertThat(byKey.get("cmp-1/ft").getCumulativeSavingWh()).isCloseTo(5.45, within(1e-9));
+        assertThat(energy(byKey.get("cmp-1/ft")).getSaved()).isCloseTo(5.45, within(1e-9));
         assertThat(byKey.get("cmp-1/ft").getStatus()).isEqualTo("PAYING_BACK");
-        assertThat(byKey.get("cmp-1/prompt").getCumulativeSavingWh()).isCloseTo(0.872, within(1e-9));
+        assertThat(energy(byKey.get("cmp-1/prompt")).getSaved()).isCloseTo(0.872, within(1e-9));
         assertThat(byKey.get("cmp-1/prompt").getStatus()).isEqualTo("PAID_BACK");
-        assertThat(byKey.get("cmp-1/prompt").getPaybackRatio()).isNull();
+        assertThat(energy(byKey.get("cmp-1/prompt")).getPaybackRatio()).isNull();
     }
 
     @Test
-    void aProjectionPastTheHorizonFiresBreakEvenBeyondHorizon() {
+    void aProjectionPastTheHorizonFiresBreakEvenBeyondHorizonAfterThreeClosedWindows() {
         // Given a 1 kWh run and a horizon ending one hour after T0
         fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1"))
                 .setHorizonEnd(T0.plusSeconds(3600)).build());
         fx.trainingRuns.pipeInput("run-1", run("run-1", 1.0));
-        // When window 0 saves 5.45 Wh
+        // When window 0 saves 5.45 Wh and closes
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
+        closeThrough(95);
 
         // Then the rate is 5.45 Wh per 60 s = 7,848 Wh a day; 994.55 Wh remain: 994.55 / 7,848 = 0.126727 days
         //   = 10,949.2 s after the window's end (T0 + 60 s): about T0 + 3 h 03 min, past the 1 h horizon
         PaybackStatus status = lastStatus();
         assertThat(status.getStatus()).isEqualTo("WONT_PAY_BACK_IN_HORIZON");
-        assertThat(status.getRecentSavingWhPerDay()).isCloseTo(7848.0, within(1e-6));
-        assertThat(status.getPaysBackWithinHorizon()).isFalse();
-        assertThat(status.getProjectedBreakEvenAt().getEpochSecond() - T0.getEpochSecond()).isBetween(11_008L, 11_010L);
+        assertThat(energy(status).getRecentSavingPerDay()).isCloseTo(7848.0, within(1e-6));
+        assertThat(energy(status).getPaysBackWithinHorizon()).isFalse();
+        assertThat(energy(status).getProjectedBreakEvenAt().getEpochSecond() - T0.getEpochSecond()).isBetween(11_008L, 11_010L);
+        // but one closed window beyond the horizon is not three: nothing fired yet
+        assertThat(fx.paybackAlerts.readValuesToList()).isEmpty();
+
+        // When windows 1 and 2 do the same and close: 16.35 Wh over 180 s is still 7,848 Wh a day
+        for (int w = 1; w < 3; w++) {
+            requests(BASE, w, 10, 1.0);
+            requests(SMALL, w, 10, 0.5);
+        }
+        closeThrough(215);
+
+        // Then BREAK_EVEN_BEYOND_HORIZON fired once, at window 2
         List<PaybackAlert> alerts = fx.paybackAlerts.readValuesToList();
         assertThat(alerts).extracting(PaybackAlert::getRule, PaybackAlert::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("BREAK_EVEN_BEYOND_HORIZON", "FIRING"));
+                .containsExactly(alert("BREAK_EVEN_BEYOND_HORIZON", "FIRING"));
+        assertThat(alerts.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(120));
     }
 
     @Test
@@ -336,15 +455,40 @@ class PaybackScenarioTest {
         // Given the fine-tune has traffic in window 0
         requests(BASE, 0, 10, 1.0);
         requests(SMALL, 0, 10, 0.5);
-        // When windows 1-3 have baseline traffic only
+        // When windows 1-3 have baseline traffic only, and close
         for (int w = 1; w < 4; w++) {
             requests(BASE, w, 10, 1.0);
         }
+        closeThrough(275);
         // Then NO_CANDIDATE_TRAFFIC fired once, at window 3 (the third without candidate traffic)
         List<PaybackAlert> alerts = fx.paybackAlerts.readValuesToList();
         assertThat(alerts).extracting(PaybackAlert::getRule, PaybackAlert::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("NO_CANDIDATE_TRAFFIC", "FIRING"));
+                .containsExactly(alert("NO_CANDIDATE_TRAFFIC", "FIRING"));
         assertThat(alerts.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(180));
+    }
+
+    @Test
+    void editingTheCandidatesModelStartsANewEpoch() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 1.0));
+        // Given window 0 saved 5.45 Wh for the fine-tune and closed
+        requests(BASE, 0, 10, 1.0);
+        requests(SMALL, 0, 10, 0.5);
+        closeThrough(95);
+        assertThat(energy(lastStatus()).getSaved()).isCloseTo(5.45, within(1e-9));
+
+        // When the candidate is pointed at another model, whose window 2 saves 1.09 x 10 - 0.654 x 10 = 4.36 Wh
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", "small-model-v2", "run-1")).build());
+        requests(BASE, 2, 10, 1.0);
+        requests("small-model-v2", 2, 10, 0.6);
+
+        // Then the ledger starts again at window 2: 4.36 Wh, not 5.45 + 4.36; the run stays charged (1,000 Wh)
+        PaybackStatus status = lastStatus();
+        assertThat(status.getModelId()).isEqualTo("small-model-v2");
+        assertThat(status.getEpochStart()).isEqualTo(T0.plusSeconds(120));
+        assertThat(energy(status).getSaved()).isCloseTo(4.36, within(1e-9));
+        assertThat(status.getSuccessfulTasks()).isEqualTo(10);
+        assertThat(energy(status).getFootprint()).isCloseTo(1000.0, within(1e-9));
     }
 
     @Test
@@ -352,7 +496,6 @@ class PaybackScenarioTest {
         // Given a RAG candidate whose definition says retrieval costs 0.1 Wh per request (its events do not say)
         fx.comparisons.pipeInput("cmp-1", comparison(CandidateDefinition.newBuilder().setCandidateId("rag")
                 .setModelId("rag-model").setKind("RAG").setRetrievalWhPerRequest(0.1).build()).build());
-        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));   // the accounting stage re-reads the definitions
         // When window 0 has 10 baseline tasks (1.09 Wh each) and 10 RAG tasks metered at 0.5 Wh
         requests(BASE, 0, 10, 1.0);
         requests("rag-model", 0, 10, 0.5);
@@ -363,5 +506,7 @@ class PaybackScenarioTest {
         assertThat(rag.getWindow().getWhPerSuccessfulTask()).isCloseTo(0.654, within(1e-9));
         assertThat(rag.getWindow().getEnergyTier()).isEqualTo("ESTIMATED");
         assertThat(rag.getSavingWhPerSuccessfulTask()).isCloseTo(1.09 - 0.654, within(1e-9));
+        // and the saving's tier is the weaker of the baseline's (METERED) and the candidate's (ESTIMATED)
+        assertThat(rag.getSavingTier()).isEqualTo("ESTIMATED");
     }
 }

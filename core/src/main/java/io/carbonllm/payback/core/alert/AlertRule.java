@@ -1,8 +1,8 @@
 package io.carbonllm.payback.core.alert;
 
-/** The alert rules, evaluated as windows are revised and as the ledger changes. */
+/** The alert rules, evaluated over closed windows in the comparison's driving basis (see {@code AlertRules}). */
 public enum AlertRule {
-    /** The candidate's energy per successful task is at or above the baseline's: the fine-tune stopped paying off. */
+    /** The candidate saves nothing per successful task (or costs more): the fine-tune stopped paying off. */
     NOT_SAVING,
     /** The projected break-even is past the horizon. */
     BREAK_EVEN_BEYOND_HORIZON,

@@ -1,50 +1,60 @@
 package io.carbonllm.payback.core.compare;
 
+import io.carbonllm.payback.core.evidence.FactorRows;
+import io.carbonllm.payback.core.ledger.Amounts;
+import io.carbonllm.payback.core.window.TaskOutcomes;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.CandidateWindow;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorRow;
 import io.carbonllm.payback.events.ReferenceWindow;
 import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.methodology.facility.ResolvedGrid;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Compares a baseline with its candidates in one window, per successful task. Plain Java, no Kafka.
+ * Compares a baseline with its candidates in one window, per successful task and in total.
  *
- * <p>The baseline figures come from its own window when it had at least {@code minBaselineTasks} tasks. Otherwise
+ * <p>The baseline figure comes from its own window when it had at least {@code minBaselineTasks} tasks. Otherwise
  * (say, because all the traffic moved to the fine-tune) from the pinned reference in the definition, else from the
  * trailing reference: the past windows that did have enough baseline tasks, summed and divided as one window.
+ * References are kept in energy and priced in CO2e with the grid factor in effect at the window compared, where the
+ * baseline last ran (a pinned figure, which has no region of its own, where the candidate runs).
+ *
+ * <p>A candidate's saving in a window is {@code baseline per successful task x candidate successful tasks - candidate
+ * energy}, in each basis. With successes that is {@code (baseline - candidate) per task x tasks}; with none it is minus
+ * the candidate's energy: a window of failures is not free. A window without a baseline figure, or without the
+ * candidate's energy (no traffic, or no energy coverage), is unpriced: it has no saving.
  */
 public final class Comparisons {
 
     private Comparisons() {
     }
 
+    /** The baseline figure a window is compared with, and its evidence. */
+    record BaselineFigure(BaselineSource source, Amounts perTask, Double successRate, String tier, Double coverage,
+                          List<FactorRow> rows) {
+
+        static final BaselineFigure NONE = new BaselineFigure(BaselineSource.NONE, null, null, null, null, List.of());
+    }
+
     public static ComparisonWindow compare(ComparisonDefinition def, Instant windowStart, Instant windowEnd,
                                            VariantWindow baseline, Map<String, VariantWindow> candidateWindows,
-                                           BaselineReference reference) {
-        Figures base = baselineFigures(def, windowStart, baseline, reference);
+                                           BaselineReference reference, FactorTable factors) {
+        BaselineFigure base = baselineFigure(def, windowStart, baseline, candidateWindows, reference, factors);
         List<CandidateWindow> candidates = new ArrayList<>();
         for (CandidateDefinition candidate : def.getCandidates()) {
-            VariantWindow window = candidateWindows.get(candidate.getCandidateId());
-            CandidateWindow.Builder c = CandidateWindow.newBuilder()
-                    .setCandidateId(candidate.getCandidateId())
-                    .setModelId(candidate.getModelId())
-                    .setWindow(window);
-            if (window != null) {
-                c.setSavingWhPerSuccessfulTask(minus(base.wh(), window.getWhPerSuccessfulTask()))
-                        .setSavingGCo2eLocationPerSuccessfulTask(minus(base.gLocation(), window.getGCo2eLocationPerSuccessfulTask()))
-                        .setSavingGCo2eMarketPerSuccessfulTask(minus(base.gMarket(), window.getGCo2eMarketPerSuccessfulTask()))
-                        .setSuccessRateDelta(minus(window.getSuccessRate(), base.successRate()))
-                        .setTokensPerSuccessfulTaskDelta(base.source() == BaselineSource.WINDOW
-                                ? minus(window.getTokensPerSuccessfulTask(), baseline.getTokensPerSuccessfulTask()) : null);
-            }
-            candidates.add(c.build());
+            candidates.add(candidate(def, candidate, candidateWindows.get(candidate.getCandidateId()), baseline, base, factors));
         }
         return ComparisonWindow.newBuilder()
                 .setComparisonId(def.getComparisonId())
@@ -53,15 +63,82 @@ public final class Comparisons {
                 .setWindowEnd(windowEnd)
                 .setBaseline(baseline)
                 .setBaselineSource(base.source().name())
-                .setBaselineWhPerSuccessfulTask(base.wh())
-                .setBaselineGCo2eLocationPerSuccessfulTask(base.gLocation())
-                .setBaselineGCo2eMarketPerSuccessfulTask(base.gMarket())
+                .setBaselineWhPerSuccessfulTask(base.perTask() == null ? null : base.perTask().wh())
+                .setBaselineGCo2eLocationPerSuccessfulTask(base.perTask() == null ? null : base.perTask().gCo2eLocation())
+                .setBaselineGCo2eMarketPerSuccessfulTask(base.perTask() == null ? null : base.perTask().gCo2eMarket())
                 .setBaselineSuccessRate(base.successRate())
+                .setBaselineTier(base.tier())
+                .setBaselineEnergyCoverage(base.coverage())
+                .setBaselineFactorRows(base.rows())
+                .setBasis(def.getBasis())
                 .setCandidates(candidates)
                 .build();
     }
 
-    private record Figures(BaselineSource source, Double wh, Double gLocation, Double gMarket, Double successRate) {
+    private static CandidateWindow candidate(ComparisonDefinition def, CandidateDefinition candidate, VariantWindow window,
+                                             VariantWindow baseline, BaselineFigure base, FactorTable factors) {
+        CandidateWindow.Builder c = CandidateWindow.newBuilder()
+                .setCandidateId(candidate.getCandidateId())
+                .setModelId(candidate.getModelId())
+                .setWindow(window)
+                .setPriced(false);
+        if (def.getMaxSuccessRateDrop() != null && base.successRate() == null) {
+            c.setQualityNote("maxSuccessRateDrop not evaluated: no baseline success rate in this window (baseline source "
+                    + base.source() + ")");
+        }
+        if (window == null) {
+            return c.build();
+        }
+        c.setEnergyCoverage(window.getEnergyCoverage())
+                .setMarketFallback(window.getMarketFallbackRequests() > 0)
+                .setFactorRows(FactorRows.resolve(window.getFactorRows(), factors))
+                .setSuccessRateDelta(minus(window.getSuccessRate(), base.successRate()))
+                .setTokensPerSuccessfulTaskDelta(base.source() == BaselineSource.WINDOW
+                        ? minus(window.getTokensPerSuccessfulTask(), baseline.getTokensPerSuccessfulTask()) : null);
+        Amounts energy = candidateEnergy(window);
+        if (base.perTask() == null || energy == null) {
+            return c.build();
+        }
+        long successes = window.getSuccesses();
+        // (baseline - candidate) per task x tasks, zero when the per-task figures are equal but for rounding, so a
+        // candidate that is not cheaper never shows a rounding residue as a saving; minus its energy with no success.
+        Amounts perTask = successes > 0 ? difference(base.perTask(), energy.per(successes)) : null;
+        Amounts saving = perTask != null ? perTask.times(successes) : Amounts.ZERO.minus(energy);
+        return c.setPriced(true)
+                .setSavingWh(saving.wh())
+                .setSavingGCo2eLocation(saving.gCo2eLocation())
+                .setSavingGCo2eMarket(saving.gCo2eMarket())
+                .setSavingWhPerSuccessfulTask(perTask == null ? null : perTask.wh())
+                .setSavingGCo2eLocationPerSuccessfulTask(perTask == null ? null : perTask.gCo2eLocation())
+                .setSavingGCo2eMarketPerSuccessfulTask(perTask == null ? null : perTask.gCo2eMarket())
+                .setSavingTier(TaskOutcomes.weakest(base.tier(), window.getEnergyTier()))
+                .build();
+    }
+
+    /** Relative difference below which two per-task figures are the same figure, summed in a different order. */
+    static final double SAME_FIGURE = 1e-9;
+
+    /** {@code a - b} in each basis, exactly zero where the two differ only by floating-point rounding. */
+    static Amounts difference(Amounts a, Amounts b) {
+        return new Amounts(difference(a.wh(), b.wh()), difference(a.gCo2eLocation(), b.gCo2eLocation()),
+                difference(a.gCo2eMarket(), b.gCo2eMarket()));
+    }
+
+    private static double difference(double a, double b) {
+        double d = a - b;
+        return Math.abs(d) <= SAME_FIGURE * Math.max(Math.abs(a), Math.abs(b)) ? 0.0 : d;
+    }
+
+    /**
+     * The candidate's energy in the window, in the three bases: the covered requests' figures scaled to all its
+     * requests ({@code covered total / covered x requests}). Null without coverage: its energy is unknown.
+     */
+    static Amounts candidateEnergy(VariantWindow window) {
+        if (window.getCoveredRequests() <= 0) {
+            return null;
+        }
+        double scale = (double) window.getRequests() / window.getCoveredRequests();
+        return new Amounts(window.getFacilityWh(), window.getGCo2eLocation(), window.getGCo2eMarket()).times(scale);
     }
 
     /** Whether this baseline window has enough tasks to stand on its own (and to join the trailing reference). */
@@ -70,47 +147,106 @@ public final class Comparisons {
                 && baseline.getWhPerSuccessfulTask() != null;
     }
 
-    private static Figures baselineFigures(ComparisonDefinition def, Instant windowStart, VariantWindow baseline,
-                                           BaselineReference reference) {
+    static BaselineFigure baselineFigure(ComparisonDefinition def, Instant windowStart, VariantWindow baseline,
+                                         Map<String, VariantWindow> candidateWindows, BaselineReference reference,
+                                         FactorTable factors) {
         if (isEnough(def, baseline)) {
-            return new Figures(BaselineSource.WINDOW, baseline.getWhPerSuccessfulTask(),
-                    baseline.getGCo2eLocationPerSuccessfulTask(), baseline.getGCo2eMarketPerSuccessfulTask(),
-                    baseline.getSuccessRate());
+            return new BaselineFigure(BaselineSource.WINDOW,
+                    new Amounts(baseline.getWhPerSuccessfulTask(), baseline.getGCo2eLocationPerSuccessfulTask(),
+                            baseline.getGCo2eMarketPerSuccessfulTask()),
+                    baseline.getSuccessRate(), baseline.getEnergyTier(), baseline.getEnergyCoverage(),
+                    FactorRows.resolve(baseline.getFactorRows(), factors));
         }
         if (def.getPinnedBaselineWhPerSuccessfulTask() != null) {
-            Double g = def.getPinnedBaselineGCo2ePerSuccessfulTask();
-            return new Figures(BaselineSource.PINNED_REFERENCE, def.getPinnedBaselineWhPerSuccessfulTask(), g, g, null);
+            String region = lastBaselineRegion(reference);
+            if (region == null) {
+                region = candidateRegion(def, candidateWindows);
+            }
+            ResolvedGrid grid = factors.grid(region, windowStart);
+            double wh = def.getPinnedBaselineWhPerSuccessfulTask();
+            return new BaselineFigure(BaselineSource.PINNED_REFERENCE, priced(wh, grid),
+                    def.getPinnedBaselineSuccessRate(), EvidenceTier.ESTIMATED.name(), null,
+                    List.of(FactorRows.toAvro(grid, null)));
         }
+        return trailing(windowStart, reference, factors);
+    }
+
+    /** The past windows with enough baseline tasks, as one window, priced at {@code windowStart}. */
+    private static BaselineFigure trailing(Instant windowStart, BaselineReference reference, FactorTable factors) {
         long successes = 0;
         long tasks = 0;
         long requests = 0;
         long covered = 0;
-        double wh = 0;
-        double gLocation = 0;
-        double gMarket = 0;
+        Amounts total = Amounts.ZERO;
+        String tier = null;
+        Map<String, FactorRow> rows = new LinkedHashMap<>();
         for (ReferenceWindow w : reference.getWindows().values()) {
-            if (w.getWindowStart() < windowStart.toEpochMilli()) {
-                successes += w.getSuccessfulTasks();
-                tasks += w.getTasks();
-                requests += w.getRequests();
-                covered += w.getCoveredRequests();
-                wh += w.getFacilityWh();
-                gLocation += w.getGCo2eLocation();
-                gMarket += w.getGCo2eMarket();
+            if (w.getWindowStart() >= windowStart.toEpochMilli()) {
+                continue;
             }
+            ResolvedGrid grid = factors.grid(w.getRegion(), windowStart);
+            successes += w.getSuccessfulTasks();
+            tasks += w.getTasks();
+            requests += w.getRequests();
+            covered += w.getCoveredRequests();
+            total = total.plus(priced(w.getFacilityWh(), grid));
+            tier = TaskOutcomes.weakest(tier, w.getEnergyTier());
+            FactorRow row = FactorRows.toAvro(grid, null);
+            rows.putIfAbsent(row.getId(), row);
         }
         if (successes == 0 || covered == 0) {
-            return new Figures(BaselineSource.NONE, null, null, null, null);
+            return BaselineFigure.NONE;
         }
         double scale = (double) requests / covered / successes;
-        return new Figures(BaselineSource.TRAILING_REFERENCE, wh * scale, gLocation * scale, gMarket * scale,
-                (double) successes / tasks);
+        return new BaselineFigure(BaselineSource.TRAILING_REFERENCE, total.times(scale), (double) successes / tasks,
+                tier, (double) covered / requests, new ArrayList<>(rows.values()));
     }
 
-    /** The reference after this baseline window: added when it has enough tasks, the oldest beyond {@code keep} dropped. */
+    /** Facility Wh with its CO2e at {@code grid}. */
+    private static Amounts priced(double wh, ResolvedGrid grid) {
+        return new Amounts(wh, wh * grid.locationGPerKwh() / 1000.0, wh * grid.marketGPerKwh() / 1000.0);
+    }
+
+    /** The region of the latest reference window, if any: where the baseline last ran. */
+    private static String lastBaselineRegion(BaselineReference reference) {
+        return reference.getWindows().values().stream()
+                .max(Comparator.comparingLong(ReferenceWindow::getWindowStart))
+                .map(ReferenceWindow::getRegion).orElse(null);
+    }
+
+    /** Where the first candidate with traffic ran, in the definition's order; null (the world default) if none did. */
+    private static String candidateRegion(ComparisonDefinition def, Map<String, VariantWindow> candidateWindows) {
+        for (CandidateDefinition c : def.getCandidates()) {
+            VariantWindow w = candidateWindows.get(c.getCandidateId());
+            if (w != null && dominantRegion(w.getFactorRows()) != null) {
+                return dominantRegion(w.getFactorRows());
+            }
+        }
+        return null;
+    }
+
+    /** The region whose grid row priced most requests; null when that was the world default or there is none. */
+    public static String dominantRegion(Map<String, Long> factorRows) {
+        String best = null;
+        long most = 0;
+        for (Map.Entry<String, Long> row : factorRows.entrySet()) {
+            if (row.getKey().startsWith("GRID|region|") && row.getValue() > most) {
+                most = row.getValue();
+                best = row.getKey().split("\\|", -1)[2];
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The reference after this baseline window: added when it has enough tasks, the oldest beyond the look-back
+     * dropped. A change of use case or baseline model starts a new reference.
+     */
     public static BaselineReference updateReference(BaselineReference reference, ComparisonDefinition def,
-                                                    VariantWindow baseline, int keep) {
-        Map<String, ReferenceWindow> windows = new HashMap<>(reference.getWindows());
+                                                    VariantWindow baseline) {
+        String fingerprint = def.getUseCase() + "\u0000" + def.getBaselineModel();
+        Map<String, ReferenceWindow> windows = reference == null || !fingerprint.equals(reference.getFingerprint())
+                ? new HashMap<>() : new HashMap<>(reference.getWindows());
         if (baseline != null) {
             String key = Long.toString(baseline.getWindowStart().toEpochMilli());
             if (isEnough(def, baseline)) {
@@ -121,18 +257,19 @@ public final class Comparisons {
                         .setRequests(baseline.getRequests())
                         .setCoveredRequests(baseline.getCoveredRequests())
                         .setFacilityWh(baseline.getFacilityWh())
-                        .setGCo2eLocation(baseline.getGCo2eLocation())
-                        .setGCo2eMarket(baseline.getGCo2eMarket())
+                        .setRegion(dominantRegion(baseline.getFactorRows()))
+                        .setEnergyTier(baseline.getEnergyTier())
                         .build());
             } else {
-                windows.remove(key); // a revision can make a window thin (it cannot here, counts only grow) or not
+                windows.remove(key);
             }
         }
+        int keep = def.getSavingRateLookbackWindows();
         if (windows.size() > keep) {
-            List<String> byStart = windows.keySet().stream().sorted((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b))).toList();
+            List<String> byStart = windows.keySet().stream().sorted(Comparator.comparingLong(Long::parseLong)).toList();
             byStart.subList(0, byStart.size() - keep).forEach(windows::remove);
         }
-        return BaselineReference.newBuilder().setWindows(windows).build();
+        return BaselineReference.newBuilder().setFingerprint(fingerprint).setWindows(windows).build();
     }
 
     private static Double minus(Double a, Double b) {

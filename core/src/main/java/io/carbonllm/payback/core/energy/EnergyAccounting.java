@@ -8,6 +8,7 @@ import io.carbonllm.payback.methodology.energy.RequestUsage;
 import io.carbonllm.payback.methodology.energy.TokenWeights;
 import io.carbonllm.payback.methodology.facility.FactorTable;
 import io.carbonllm.payback.methodology.facility.ResolvedGrid;
+import io.carbonllm.payback.methodology.facility.ResolvedPue;
 import java.nio.file.Path;
 
 /**
@@ -44,11 +45,14 @@ public final class EnergyAccounting {
         return model;
     }
 
-    /** One request's energy and the factors that turn it into facility energy and CO2e. */
-    public record Contribution(RequestEnergy energy, double pue, ResolvedGrid grid) {
+    /**
+     * One request's energy and the factors that turn it into facility energy and CO2e. The event's energy is IT
+     * energy (a meter at the server does not see the cooling), so the PUE of its provider and region applies.
+     */
+    public record Contribution(RequestEnergy energy, ResolvedPue pue, ResolvedGrid grid) {
 
         public double facilityWh() {
-            return energy.available() ? energy.itWh() * pue : 0.0;
+            return energy.available() ? energy.itWh() * pue.pue() : 0.0;
         }
 
         public double gCo2eLocation() {
@@ -73,7 +77,7 @@ public final class EnergyAccounting {
         RequestEnergy energy = model.estimate(new RequestUsage(event.getModelId(), event.getActiveParamsB(),
                 event.getTotalParamsB(), event.getInputTokens(), event.getCachedInputTokens(), event.getOutputTokens(),
                 event.getMeteredEnergyWh(), retrieval != null ? retrieval : configuredRetrievalWh));
-        double pue = factors.pue(event.getProvider(), event.getRegion(), event.getEventTime()).pue();
+        ResolvedPue pue = factors.pue(event.getProvider(), event.getRegion(), event.getEventTime());
         return new Contribution(energy, pue, factors.grid(event.getRegion(), event.getEventTime()));
     }
 

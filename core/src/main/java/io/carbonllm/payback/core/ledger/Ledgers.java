@@ -1,14 +1,18 @@
 package io.carbonllm.payback.core.ledger;
 
+import io.carbonllm.payback.core.definition.LedgerLimits;
+import io.carbonllm.payback.core.evidence.FactorRows;
+import io.carbonllm.payback.core.window.TaskOutcomes;
+import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.CandidateWindow;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.FactorRow;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.WindowContribution;
-import io.carbonllm.payback.methodology.amortization.Amortization;
-import io.carbonllm.payback.methodology.footprint.Footprint;
+import io.carbonllm.payback.methodology.facility.FactorTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,76 +20,215 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The amortization ledger of one candidate. Plain Java, no Kafka.
+ * The amortization ledger of one candidate: the one implementation the streams app runs and the property tests test.
  *
- * <p>A window counts exactly once: the ledger keeps each recent window's last contribution and applies only the
- * difference when the window is revised (late records within grace, or a replay after a restart). Contributions are
- * {@code saving per successful task x the candidate's successful tasks} in that window.
+ * <ul>
+ *   <li><b>A window counts once.</b> A window still open to revision (its end + grace not yet passed in stream time)
+ *       keeps its last contribution, and a revision replaces it. Once closed it is folded into the totals, and a later
+ *       revision of it is ignored and counted, never added twice.</li>
+ *   <li><b>Three bases side by side:</b> facility energy, location- and market-based CO2e, each with its saving, its
+ *       footprint, its ratio, its rate and its projection. The comparison's basis drives the status and the alerts.</li>
+ *   <li><b>Closed windows only</b> feed the saving rate, the projection and the alert streaks: a window with one task
+ *       so far is not yet one of them. The saving so far includes the open windows.</li>
+ *   <li><b>Unpriced windows</b> (no baseline figure, or no candidate energy) add neither saving nor successful tasks;
+ *       their successful tasks are counted apart.</li>
+ *   <li><b>Epochs.</b> Editing the use case, the baseline model or the candidate's model starts a new epoch: the
+ *       figures start again from zero (the charged runs stay charged), and windows from before are ignored.</li>
+ * </ul>
  */
 public final class Ledgers {
 
-    /** Beyond this the projection is "never" in any practical sense; it also keeps Instant arithmetic finite. */
-    static final double MAX_PROJECTION_DAYS = 36_500;
     private static final double MS_PER_DAY = 86_400_000.0;
+    /**
+     * Success rates are ratios of counts and the bars decimals: a drop equal to the bar (0.8 - 0.7 against 0.1) must
+     * not breach it because the subtraction rounded up (to 0.10000000000000009). Far below any real difference.
+     */
+    private static final double RATE_TOLERANCE = 1e-9;
 
     private Ledgers() {
+    }
+
+    /** Everything a ledger update needs besides the state: the definitions, the grace, the footprint, the factors. */
+    public record Context(ComparisonDefinition definition, CandidateDefinition candidate, Duration grace,
+                          Charges.Charged footprint, FactorTable factors) {
+
+        Basis basis() {
+            return Basis.parse(definition.getBasis());
+        }
+
+        int closedWindowsKept() {
+            return LedgerLimits.closedWindowsKept(definition.getSavingRateLookbackWindows(),
+                    definition.getFireAfterWindows(), definition.getResolveAfterWindows());
+        }
+
+        Projection.Horizon horizon() {
+            return new Projection.Horizon(definition.getHorizonEnd(), definition.getHorizonSuccessfulTasks());
+        }
     }
 
     public static LedgerState empty(String comparisonId, String candidateId) {
         return LedgerState.newBuilder().setComparisonId(comparisonId).setCandidateId(candidateId).build();
     }
 
-    /** The ledger after the latest revision of one window. */
-    public static LedgerState apply(LedgerState state, ComparisonDefinition def, ComparisonWindow window,
-                                    CandidateWindow candidate, int keepWindows) {
-        Double savingPerTask = candidate.getSavingWhPerSuccessfulTask();
-        long tasks = candidate.getWindow() == null ? 0 : candidate.getWindow().getSuccesses();
-        boolean hasSaving = savingPerTask != null && tasks > 0;
-        WindowContribution next = WindowContribution.newBuilder()
-                .setWindowStart(window.getWindowStart().toEpochMilli())
-                .setWindowEnd(window.getWindowEnd().toEpochMilli())
-                .setSavingWh(hasSaving ? savingPerTask * tasks : 0.0)
-                .setSavingGCo2eLocation(hasSaving ? orZero(candidate.getSavingGCo2eLocationPerSuccessfulTask()) * tasks : 0.0)
-                .setSavingGCo2eMarket(hasSaving ? orZero(candidate.getSavingGCo2eMarketPerSuccessfulTask()) * tasks : 0.0)
-                .setSuccessfulTasks(tasks)
-                .setSavingWhPerTask(savingPerTask)
-                .setNotSaving(savingPerTask == null ? null : savingPerTask <= 0)
-                .setQualityBelowBar(qualityBelowBar(def, window, candidate))
-                .setNoCandidateTraffic(noCandidateTraffic(window, candidate))
-                .build();
-        String key = Long.toString(next.getWindowStart());
-        Map<String, WindowContribution> windows = new HashMap<>(state.getWindows());
-        WindowContribution previous = windows.put(key, next);
-        WindowContribution old = previous == null ? WindowContribution.newBuilder()
-                .setWindowStart(next.getWindowStart()).setWindowEnd(next.getWindowEnd()).build() : previous;
-        if (windows.size() > keepWindows) {
-            List<String> byStart = windows.keySet().stream().sorted(Comparator.comparingLong(Long::parseLong)).toList();
-            byStart.subList(0, byStart.size() - keepWindows).forEach(windows::remove);
+    /** What a ledger's epoch is about: a change to any of these starts a new one. */
+    public static String fingerprint(ComparisonDefinition def, CandidateDefinition candidate) {
+        return def.getUseCase() + "\u0000" + def.getBaselineModel() + "\u0000" + candidate.getModelId();
+    }
+
+    /**
+     * The ledger in the current epoch: unchanged when the definition still describes the same use case and models,
+     * else a new epoch starting at {@code epochStart} (a new ledger counts from the first window it sees).
+     */
+    public static LedgerState inEpoch(LedgerState state, Context ctx, long epochStart) {
+        String fingerprint = fingerprint(ctx.definition(), ctx.candidate());
+        if (fingerprint.equals(state.getFingerprint())) {
+            return state;
         }
-        return LedgerState.newBuilder(state)
-                .setCumulativeSavingWh(state.getCumulativeSavingWh() + next.getSavingWh() - old.getSavingWh())
-                .setCumulativeSavingGCo2eLocation(state.getCumulativeSavingGCo2eLocation()
-                        + next.getSavingGCo2eLocation() - old.getSavingGCo2eLocation())
-                .setCumulativeSavingGCo2eMarket(state.getCumulativeSavingGCo2eMarket()
-                        + next.getSavingGCo2eMarket() - old.getSavingGCo2eMarket())
-                .setSuccessfulTasks(state.getSuccessfulTasks() + next.getSuccessfulTasks() - old.getSuccessfulTasks())
-                .setWindowsCounted(state.getWindowsCounted() + (previous == null ? 1 : 0))
-                .setWindows(windows)
+        boolean fresh = state.getFingerprint().isEmpty() && state.getOpenWindows().isEmpty() && state.getClosedWindows() == 0;
+        return LedgerState.newBuilder()
+                .setComparisonId(state.getComparisonId())
+                .setCandidateId(state.getCandidateId())
+                .setFingerprint(fingerprint)
+                .setEpochStart(fresh ? 0 : epochStart)
+                .setChargedRuns(state.getChargedRuns())
+                .setLateRevisionsIgnored(state.getLateRevisionsIgnored())
+                .setLastStatus(state.getLastStatus())
                 .build();
     }
 
+    /**
+     * The ledger after the latest revision of one window, with every window whose end + grace is at or before
+     * {@code streamTime} closed.
+     */
+    public static LedgerState apply(LedgerState state, Context ctx, ComparisonWindow window, CandidateWindow candidate,
+                                    long streamTime) {
+        long start = window.getWindowStart().toEpochMilli();
+        long end = window.getWindowEnd().toEpochMilli();
+        LedgerState current = inEpoch(state, ctx, start);
+        if (end <= current.getClosedThrough()) {
+            return advance(LedgerState.newBuilder(current)
+                    .setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build(), ctx, streamTime);
+        }
+        if (start < current.getEpochStart()) {
+            return advance(current, ctx, streamTime);
+        }
+        WindowContribution next = contribution(ctx, window, candidate);
+        Map<String, WindowContribution> open = new HashMap<>(current.getOpenWindows());
+        open.put(Long.toString(start), next);
+        return advance(LedgerState.newBuilder(current).setOpenWindows(open).build(), ctx, streamTime);
+    }
+
+    /** The ledger with every open window whose end + grace is at or before {@code streamTime} folded into the totals. */
+    public static LedgerState advance(LedgerState state, Context ctx, long streamTime) {
+        long grace = ctx.grace().toMillis();
+        List<WindowContribution> closing = state.getOpenWindows().values().stream()
+                .filter(w -> w.getWindowEnd() + grace <= streamTime)
+                .sorted(Comparator.comparingLong(WindowContribution::getWindowStart))
+                .toList();
+        if (closing.isEmpty()) {
+            return state;
+        }
+        LedgerState folded = state;
+        for (WindowContribution window : closing) {
+            folded = close(folded, ctx, window);
+        }
+        return folded;
+    }
+
+    private static LedgerState close(LedgerState state, Context ctx, WindowContribution window) {
+        Map<String, WindowContribution> open = new HashMap<>(state.getOpenWindows());
+        open.remove(Long.toString(window.getWindowStart()));
+        LedgerState.Builder b = LedgerState.newBuilder(state)
+                .setOpenWindows(open)
+                .setClosedThrough(Math.max(state.getClosedThrough(), window.getWindowEnd()))
+                .setClosedWindows(state.getClosedWindows() + 1)
+                .setClosedSavingWh(state.getClosedSavingWh() + window.getSavingWh())
+                .setClosedSavingGCo2eLocation(state.getClosedSavingGCo2eLocation() + window.getSavingGCo2eLocation())
+                .setClosedSavingGCo2eMarket(state.getClosedSavingGCo2eMarket() + window.getSavingGCo2eMarket())
+                .setClosedSavingTier(TaskOutcomes.weakest(state.getClosedSavingTier(), window.getSavingTier()))
+                .setClosedMarketFallback(state.getClosedMarketFallback() || window.getMarketFallback());
+        if (window.getPriced()) {
+            b.setClosedSuccessfulTasks(state.getClosedSuccessfulTasks() + window.getSuccessfulTasks());
+        } else {
+            b.setClosedUnpricedSuccessfulTasks(state.getClosedUnpricedSuccessfulTasks() + window.getSuccessfulTasks());
+        }
+        // The rows behind its final figures join the ledger's set; the closed window keeps no copy
+        if (!state.getFactorRowIds().keySet().containsAll(window.getFactorRowIds())) {
+            Map<String, Long> rows = new HashMap<>(state.getFactorRowIds());
+            window.getFactorRowIds().forEach(id -> rows.put(id, 1L));
+            b.setFactorRowIds(rows);
+        }
+        List<WindowContribution> recent = new ArrayList<>(state.getRecentClosed());
+        recent.add(WindowContribution.newBuilder(window).setFactorRowIds(List.of()).build());
+        LedgerState withWindow = b.setRecentClosed(trim(recent, ctx.closedWindowsKept())).build();
+        // The horizon rule's streak is over closed windows, like the others: record where the projection stood.
+        Projection projection = projections(withWindow, ctx).get(ctx.basis());
+        Boolean beyond = projection.paysBackWithinHorizon() == null ? null : !projection.paysBackWithinHorizon();
+        WindowContribution stamped = WindowContribution.newBuilder(window).setBeyondHorizon(beyond).build();
+        recent.set(recent.size() - 1, stamped);
+        return LedgerState.newBuilder(withWindow).setRecentClosed(trim(recent, ctx.closedWindowsKept())).build();
+    }
+
+    private static List<WindowContribution> trim(List<WindowContribution> windows, int keep) {
+        return windows.size() <= keep ? windows : new ArrayList<>(windows.subList(windows.size() - keep, windows.size()));
+    }
+
+    /** One window's contribution to the ledger: its saving in the three bases, and the flags the alert rules read. */
+    static WindowContribution contribution(Context ctx, ComparisonWindow window, CandidateWindow candidate) {
+        boolean priced = candidate.getPriced();
+        long successes = candidate.getWindow() == null ? 0 : candidate.getWindow().getSuccesses();
+        Amounts saving = priced ? new Amounts(candidate.getSavingWh(), candidate.getSavingGCo2eLocation(),
+                candidate.getSavingGCo2eMarket()) : Amounts.ZERO;
+        boolean candidateTraffic = candidate.getWindow() != null && candidate.getWindow().getRequests() > 0;
+        boolean baselineMarketFallback = window.getBaselineFactorRows().stream()
+                .anyMatch(r -> "GRID".equals(r.getKind()) && r.getMarketValue() == null);
+        return WindowContribution.newBuilder()
+                .setWindowStart(window.getWindowStart().toEpochMilli())
+                .setWindowEnd(window.getWindowEnd().toEpochMilli())
+                .setPriced(priced)
+                .setSavingWh(saving.wh())
+                .setSavingGCo2eLocation(saving.gCo2eLocation())
+                .setSavingGCo2eMarket(saving.gCo2eMarket())
+                .setSuccessfulTasks(successes)
+                .setSavingTier(priced ? candidate.getSavingTier() : null)
+                .setEnergyCoverage(candidate.getEnergyCoverage())
+                .setBaselineSource(window.getBaselineSource())
+                .setMarketFallback(priced && (candidate.getMarketFallback() || baselineMarketFallback))
+                .setNotSaving(priced && candidateTraffic ? saving.get(ctx.basis()) <= 0 : null)
+                .setQualityBelowBar(qualityBelowBar(ctx.definition(), window, candidate))
+                .setNoCandidateTraffic(noCandidateTraffic(window, candidate))
+                .setQualityNote(candidate.getQualityNote())
+                .setFactorRowIds(priced ? rowIds(window, candidate) : List.of())
+                .build();
+    }
+
+    /** The ids of the rows behind a priced window's saving: the baseline figure's and the candidate's. */
+    private static List<String> rowIds(ComparisonWindow window, CandidateWindow candidate) {
+        Set<String> ids = new TreeSet<>();
+        window.getBaselineFactorRows().forEach(row -> ids.add(row.getId()));
+        candidate.getFactorRows().forEach(row -> ids.add(row.getId()));
+        return new ArrayList<>(ids);
+    }
+
+    /** Null when no quality rule can be evaluated in the window. */
     static Boolean qualityBelowBar(ComparisonDefinition def, ComparisonWindow window, CandidateWindow candidate) {
         if (candidate.getWindow() == null || candidate.getWindow().getSuccessRate() == null) {
             return null;
         }
         double rate = candidate.getWindow().getSuccessRate();
-        boolean belowMinimum = def.getMinSuccessRate() != null && rate < def.getMinSuccessRate();
-        boolean droppedTooFar = def.getMaxSuccessRateDrop() != null && window.getBaselineSuccessRate() != null
-                && window.getBaselineSuccessRate() - rate > def.getMaxSuccessRateDrop();
-        return belowMinimum || droppedTooFar;
+        Double baseline = window.getBaselineSuccessRate();
+        boolean minimumApplies = def.getMinSuccessRate() != null;
+        boolean dropApplies = def.getMaxSuccessRateDrop() != null && baseline != null;
+        if (!minimumApplies && !dropApplies) {
+            return null;
+        }
+        return (minimumApplies && rate < def.getMinSuccessRate())
+                || (dropApplies && baseline - rate > def.getMaxSuccessRateDrop() + RATE_TOLERANCE);
     }
 
     static Boolean noCandidateTraffic(ComparisonWindow window, CandidateWindow candidate) {
@@ -97,87 +240,167 @@ public final class Ledgers {
         return baselineTraffic ? Boolean.TRUE : null;
     }
 
-    /** The ledger's published status, given the candidate's footprint (and the runs not found yet). */
-    public static PaybackStatus status(LedgerState state, ComparisonDefinition def, CandidateDefinition candidate,
-                                       Footprint footprint, List<String> missingRuns, Duration windowSize) {
-        List<WindowContribution> recent = new ArrayList<>(state.getWindows().values());
-        recent.sort(Comparator.comparingLong(WindowContribution::getWindowStart));
-        if (recent.size() > def.getSavingRateLookbackWindows()) {
-            recent = recent.subList(recent.size() - def.getSavingRateLookbackWindows(), recent.size());
+    /** The closed, priced windows the saving rate rests on: the last {@code savingRateLookbackWindows} of them. */
+    static List<WindowContribution> lookback(LedgerState state, ComparisonDefinition def) {
+        List<WindowContribution> priced = state.getRecentClosed().stream().filter(WindowContribution::getPriced).toList();
+        int n = def.getSavingRateLookbackWindows();
+        return priced.size() <= n ? priced : priced.subList(priced.size() - n, priced.size());
+    }
+
+    /** The saving so far in the three bases: the closed totals plus the open windows' contributions. */
+    static Amounts saved(LedgerState state) {
+        Amounts saved = new Amounts(state.getClosedSavingWh(), state.getClosedSavingGCo2eLocation(),
+                state.getClosedSavingGCo2eMarket());
+        for (WindowContribution w : state.getOpenWindows().values()) {
+            saved = saved.plus(new Amounts(w.getSavingWh(), w.getSavingGCo2eLocation(), w.getSavingGCo2eMarket()));
         }
-        boolean anySaving = state.getWindows().values().stream().anyMatch(w -> w.getSavingWhPerTask() != null);
-        Long lastWindowEnd = recent.isEmpty() ? null : recent.get(recent.size() - 1).getWindowEnd();
+        return saved;
+    }
 
-        double recentWh = recent.stream().mapToDouble(WindowContribution::getSavingWh).sum();
-        long recentTasks = recent.stream().mapToLong(WindowContribution::getSuccessfulTasks).sum();
-        Double ratePerDay = null;
-        if (!recent.isEmpty()) {
-            long spanMs = Math.max(windowSize.toMillis(), recent.get(recent.size() - 1).getWindowEnd() - recent.get(0).getWindowStart());
-            ratePerDay = recentWh / spanMs * MS_PER_DAY;
+    static long pricedSuccessfulTasks(LedgerState state) {
+        return state.getClosedSuccessfulTasks() + state.getOpenWindows().values().stream()
+                .filter(WindowContribution::getPriced).mapToLong(WindowContribution::getSuccessfulTasks).sum();
+    }
+
+    /** The recent rates of the look-back: per successful task and per day, in the three bases. */
+    record Rates(Amounts perTask, Amounts perDay, Instant asOf) {
+
+        static final Rates NONE = new Rates(null, null, null);
+    }
+
+    static Rates rates(LedgerState state, ComparisonDefinition def) {
+        List<WindowContribution> recent = lookback(state, def);
+        if (recent.isEmpty()) {
+            return Rates.NONE;
         }
-        Double savingPerTask = recentTasks > 0 ? recentWh / recentTasks : null;
+        Amounts saving = Amounts.ZERO;
+        long tasks = 0;
+        for (WindowContribution w : recent) {
+            saving = saving.plus(new Amounts(w.getSavingWh(), w.getSavingGCo2eLocation(), w.getSavingGCo2eMarket()));
+            tasks += w.getSuccessfulTasks();
+        }
+        long first = recent.get(0).getWindowStart();
+        long last = recent.get(recent.size() - 1).getWindowEnd();
+        // No successful task in the look-back: every priced window cost energy and saved nothing, so not saving.
+        Amounts perTask = tasks > 0 ? saving.per(tasks) : Amounts.ZERO;
+        Amounts perDay = saving.times(MS_PER_DAY / Math.max(1, last - first));
+        return new Rates(perTask, perDay, Instant.ofEpochMilli(last));
+    }
 
-        double footprintWh = footprint.kwh() * 1000.0;
-        double remainingWh = footprintWh - state.getCumulativeSavingWh();
-        Instant horizonEnd = def.getHorizonEnd();
+    static Map<Basis, Projection> projections(LedgerState state, Context ctx) {
+        Amounts saved = saved(state);
+        long tasks = pricedSuccessfulTasks(state);
+        Rates rates = rates(state, ctx.definition());
+        Map<Basis, Projection> projections = new TreeMap<>();
+        for (Basis basis : Basis.values()) {
+            projections.put(basis, Projection.project(saved.get(basis), ctx.footprint().footprint().get(basis), tasks,
+                    rates.perTask() == null ? null : rates.perTask().get(basis),
+                    rates.perDay() == null ? null : rates.perDay().get(basis),
+                    rates.asOf(), ctx.horizon(), ctx.footprint().incomplete()));
+        }
+        return projections;
+    }
 
-        PaybackState payback;
-        Instant projectedAt = null;
-        Double projectedTasks = null;
-        Boolean withinHorizon = null;
-        if (!anySaving || !missingRuns.isEmpty()) {
-            payback = PaybackState.INSUFFICIENT_DATA;
-        } else if (remainingWh <= 0) {
-            payback = PaybackState.PAID_BACK;
-            withinHorizon = horizonEnd == null && def.getHorizonSuccessfulTasks() == null ? null : Boolean.TRUE;
-        } else if (ratePerDay == null || ratePerDay <= 0 || savingPerTask == null || savingPerTask <= 0) {
-            payback = PaybackState.NOT_SAVING;
-            withinHorizon = horizonEnd == null && def.getHorizonSuccessfulTasks() == null ? null : Boolean.FALSE;
-        } else {
-            double days = remainingWh / ratePerDay;
-            projectedTasks = state.getSuccessfulTasks() + remainingWh / savingPerTask;
-            if (days <= MAX_PROJECTION_DAYS) {
-                projectedAt = Instant.ofEpochMilli(lastWindowEnd).plusMillis((long) (days * MS_PER_DAY));
+    /** The ledger's published status. */
+    public static PaybackStatus status(LedgerState state, Context ctx) {
+        ComparisonDefinition def = ctx.definition();
+        Amounts saved = saved(state);
+        Rates rates = rates(state, def);
+        Map<Basis, Projection> projections = projections(state, ctx);
+        Map<Basis, BasisLedger> bases = new TreeMap<>();
+        for (Basis basis : Basis.values()) {
+            Projection p = projections.get(basis);
+            double footprint = ctx.footprint().footprint().get(basis);
+            bases.put(basis, BasisLedger.newBuilder()
+                    .setUnit(basis.unit())
+                    .setStatus(p.state().name())
+                    .setSaved(saved.get(basis))
+                    .setFootprint(footprint)
+                    .setPaybackRatio(Projection.paybackRatio(saved.get(basis), footprint))
+                    .setRecentSavingPerDay(rates.perDay() == null ? null : rates.perDay().get(basis))
+                    .setRecentSavingPerSuccessfulTask(recentPerTask(state, def, rates, basis))
+                    .setProjectedBreakEvenAt(p.breakEvenAt())
+                    .setProjectedBreakEvenSuccessfulTasks(p.breakEvenSuccessfulTasks())
+                    .setPaysBackWithinHorizon(p.paysBackWithinHorizon())
+                    .build());
+        }
+        List<WindowContribution> recent = lookback(state, def);
+        String savingTier = state.getClosedSavingTier();
+        boolean marketFallback = state.getClosedMarketFallback() || ctx.footprint().marketFallback();
+        long unpriced = state.getClosedUnpricedSuccessfulTasks();
+        String qualityNote = null;
+        for (WindowContribution w : sortedOpen(state)) {
+            savingTier = TaskOutcomes.weakest(savingTier, w.getSavingTier());
+            marketFallback |= w.getMarketFallback();
+            unpriced += w.getPriced() ? 0 : w.getSuccessfulTasks();
+        }
+        Map<String, Long> sources = new TreeMap<>();
+        Double coverage = null;
+        for (WindowContribution w : recent) {
+            if (w.getEnergyCoverage() != null) {
+                coverage = coverage == null ? w.getEnergyCoverage() : Math.min(coverage, w.getEnergyCoverage());
             }
-            boolean beyondTime = horizonEnd != null && (projectedAt == null || projectedAt.isAfter(horizonEnd));
-            boolean beyondTasks = def.getHorizonSuccessfulTasks() != null && projectedTasks > def.getHorizonSuccessfulTasks();
-            payback = beyondTime || beyondTasks ? PaybackState.WONT_PAY_BACK_IN_HORIZON : PaybackState.PAYING_BACK;
-            if (horizonEnd != null || def.getHorizonSuccessfulTasks() != null) {
-                withinHorizon = !(beyondTime || beyondTasks);
+        }
+        int n = def.getSavingRateLookbackWindows();
+        List<WindowContribution> closed = state.getRecentClosed();
+        for (WindowContribution w : closed.subList(Math.max(0, closed.size() - n), closed.size())) {
+            if (w.getBaselineSource() != null) {
+                sources.merge(w.getBaselineSource(), 1L, Long::sum);
             }
         }
-        OptionalDouble ratio = Amortization.paybackRatio(state.getCumulativeSavingWh(), footprintWh);
-        OptionalDouble ratioCo2e = Amortization.paybackRatio(state.getCumulativeSavingGCo2eLocation(),
-                footprint.kgCo2eLocation() * 1000.0);
+        List<WindowContribution> latest = new ArrayList<>(closed);
+        latest.addAll(sortedOpen(state));
+        if (!latest.isEmpty()) {
+            qualityNote = latest.get(latest.size() - 1).getQualityNote();
+        }
+        List<String> missing = new ArrayList<>(ctx.footprint().missing());
+        missing.addAll(ctx.footprint().invalid());
         return PaybackStatus.newBuilder()
                 .setComparisonId(def.getComparisonId())
-                .setCandidateId(candidate.getCandidateId())
+                .setCandidateId(ctx.candidate().getCandidateId())
                 .setUseCase(def.getUseCase())
-                .setModelId(candidate.getModelId())
-                .setStatus(payback.name())
-                .setFootprintKwh(footprint.kwh())
-                .setFootprintKgCo2eLocation(footprint.kgCo2eLocation())
-                .setFootprintKgCo2eMarket(footprint.kgCo2eMarket())
-                .setFootprintTier(footprint.sources().isEmpty() ? null : footprint.tier().name())
-                .setRunIdsMissing(missingRuns)
-                .setCumulativeSavingWh(state.getCumulativeSavingWh())
-                .setCumulativeSavingGCo2eLocation(state.getCumulativeSavingGCo2eLocation())
-                .setCumulativeSavingGCo2eMarket(state.getCumulativeSavingGCo2eMarket())
-                .setSuccessfulTasks(state.getSuccessfulTasks())
-                .setPaybackRatio(ratio.isPresent() ? ratio.getAsDouble() : null)
-                .setPaybackRatioCo2e(ratioCo2e.isPresent() ? ratioCo2e.getAsDouble() : null)
-                .setRecentSavingWhPerDay(ratePerDay)
-                .setRecentSavingWhPerSuccessfulTask(savingPerTask)
-                .setProjectedBreakEvenAt(projectedAt)
-                .setProjectedBreakEvenSuccessfulTasks(projectedTasks)
-                .setHorizonEnd(horizonEnd)
-                .setPaysBackWithinHorizon(withinHorizon)
-                .setWindowsCounted(state.getWindowsCounted())
-                .setLastWindowEnd(lastWindowEnd == null ? null : Instant.ofEpochMilli(lastWindowEnd))
+                .setModelId(ctx.candidate().getModelId())
+                .setCandidateKind(ctx.candidate().getKind())
+                .setBasis(ctx.basis().name())
+                .setStatus(projections.get(ctx.basis()).state().name())
+                .setEpochStart(state.getEpochStart() > 0 ? Instant.ofEpochMilli(state.getEpochStart()) : null)
+                .setEnergy(bases.get(Basis.ENERGY))
+                .setCo2eLocation(bases.get(Basis.CO2E_LOCATION))
+                .setCo2eMarket(bases.get(Basis.CO2E_MARKET))
+                .setSuccessfulTasks(pricedSuccessfulTasks(state))
+                .setUnpricedSuccessfulTasks(unpriced)
+                .setHorizonEnd(def.getHorizonEnd())
+                .setHorizonSuccessfulTasks(def.getHorizonSuccessfulTasks())
+                .setWindowsCounted(state.getClosedWindows() + state.getOpenWindows().size())
+                .setClosedThrough(state.getClosedThrough() > 0 ? Instant.ofEpochMilli(state.getClosedThrough()) : null)
+                .setSavingTier(savingTier)
+                .setFootprintTier(ctx.footprint().tier() == null ? null : ctx.footprint().tier().name())
+                .setEnergyCoverage(coverage)
+                .setBaselineSources(sources)
+                .setMarketFallback(marketFallback)
+                .setFactorRows(FactorRows.distinct(List.of(ctx.footprint().factorRows(),
+                        FactorRows.resolveIds(rowIdsCounted(state), ctx.factors()))))
+                .setRunIdsMissing(missing)
+                .setQualityNote(qualityNote)
+                .setLateRevisionsIgnored(state.getLateRevisionsIgnored())
                 .build();
     }
 
-    private static double orZero(Double value) {
-        return value == null ? 0.0 : value;
+    /** The rows behind every counted window: the closed windows' set and the open windows' latest. */
+    private static Set<String> rowIdsCounted(LedgerState state) {
+        Set<String> ids = new TreeSet<>(state.getFactorRowIds().keySet());
+        state.getOpenWindows().values().forEach(w -> ids.addAll(w.getFactorRowIds()));
+        return ids;
+    }
+
+    /** The published saving per successful task: null when the look-back has no successful task to divide by. */
+    private static Double recentPerTask(LedgerState state, ComparisonDefinition def, Rates rates, Basis basis) {
+        long tasks = lookback(state, def).stream().mapToLong(WindowContribution::getSuccessfulTasks).sum();
+        return tasks > 0 && rates.perTask() != null ? rates.perTask().get(basis) : null;
+    }
+
+    private static List<WindowContribution> sortedOpen(LedgerState state) {
+        return state.getOpenWindows().values().stream()
+                .sorted(Comparator.comparingLong(WindowContribution::getWindowStart)).toList();
     }
 }

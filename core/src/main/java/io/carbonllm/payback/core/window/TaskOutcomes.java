@@ -1,10 +1,13 @@
 package io.carbonllm.payback.core.window;
 
+import io.carbonllm.payback.core.energy.EnergyAccounting;
+import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.methodology.EvidenceTier;
-import io.carbonllm.payback.core.energy.EnergyAccounting;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Folds requests into tasks. Every request's tokens and energy count; the task succeeded if its <em>last</em>
@@ -39,6 +42,8 @@ public final class TaskOutcomes {
                 .setGCo2eMarket(energy.gCo2eMarket())
                 .setEnergyTier(covered ? energy.energy().tier().name() : null)
                 .setWorldDefaultGridRequests(covered && energy.grid().worldDefault() ? 1 : 0)
+                .setMarketFallbackRequests(covered && energy.grid().marketIsFallback() ? 1 : 0)
+                .setFactorRows(covered ? rowsOf(energy) : Map.of())
                 .setFirstEventTime(event.getEventTime())
                 .setLastEventTime(event.getEventTime())
                 .build();
@@ -66,12 +71,35 @@ public final class TaskOutcomes {
                 .setGCo2eMarket(a.getGCo2eMarket() + b.getGCo2eMarket())
                 .setEnergyTier(weakest(a.getEnergyTier(), b.getEnergyTier()))
                 .setWorldDefaultGridRequests(a.getWorldDefaultGridRequests() + b.getWorldDefaultGridRequests())
+                .setMarketFallbackRequests(a.getMarketFallbackRequests() + b.getMarketFallbackRequests())
+                .setFactorRows(sum(a.getFactorRows(), b.getFactorRows()))
                 .setFirstEventTime(isAfter(a.getFirstEventTime(), b.getFirstEventTime()) ? b.getFirstEventTime() : a.getFirstEventTime())
                 .setLastEventTime(last.getLastEventTime())
                 .build();
     }
 
-    static String weakest(String a, String b) {
+    /** The grid and PUE rows that priced one covered request. */
+    private static Map<String, Long> rowsOf(EnergyAccounting.Contribution energy) {
+        Map<String, Long> rows = new HashMap<>(4);
+        rows.put(FactorRows.id(energy.grid().row()), 1L);
+        rows.put(FactorRows.id(energy.pue().row()), 1L);
+        return rows;
+    }
+
+    /** Row counts added up; the inputs are left as they are. */
+    public static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        Map<String, Long> sum = new HashMap<>(a);
+        FactorRows.addAll(sum, b);
+        return sum;
+    }
+
+    public static String weakest(String a, String b) {
         if (a == null) {
             return b;
         }

@@ -35,6 +35,8 @@ public final class VariantCounters {
                 .setGCo2eMarket(stats.getGCo2eMarket() + task.getGCo2eMarket())
                 .setEnergyTier(TaskOutcomes.weakest(stats.getEnergyTier(), task.getEnergyTier()))
                 .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests() + task.getWorldDefaultGridRequests())
+                .setMarketFallbackRequests(stats.getMarketFallbackRequests() + task.getMarketFallbackRequests())
+                .setFactorRows(TaskOutcomes.sum(stats.getFactorRows(), task.getFactorRows()))
                 .setFirstEventTime(stats.getFirstEventTime() == null || (first != null && first.isBefore(stats.getFirstEventTime()))
                         ? first : stats.getFirstEventTime())
                 .setLastEventTime(stats.getLastEventTime() == null || (last != null && last.isAfter(stats.getLastEventTime()))
@@ -93,6 +95,8 @@ public final class VariantCounters {
                 .setGCo2eLocationPerSuccessfulTask(perSuccessfulTaskExtrapolated(stats.getGCo2eLocation(), stats))
                 .setGCo2eMarketPerSuccessfulTask(perSuccessfulTaskExtrapolated(stats.getGCo2eMarket(), stats))
                 .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests())
+                .setMarketFallbackRequests(stats.getMarketFallbackRequests())
+                .setFactorRows(stats.getFactorRows())
                 .build();
     }
 }

@@ -7,8 +7,12 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>no successful task: there is no per-task figure (empty), never a division by zero;</li>
  *   <li>a missing baseline figure: there is no saving (empty), not a saving of zero;</li>
- *   <li>a saving of zero or less: it never breaks even (empty), rather than a negative or infinite time;</li>
- *   <li>no one-off footprint: it breaks even at once (0 tasks), and the payback ratio is undefined (empty).</li>
+ *   <li>a saving of zero or less (the candidate is not cheaper per successful task): it never breaks even (empty),
+ *       whatever the footprint, a zero footprint included; never a negative, infinite or zero time;</li>
+ *   <li>no one-off footprint and a positive saving: it breaks even at once (0 tasks, 0 days, even without
+ *       traffic);</li>
+ *   <li>no traffic (0 successful tasks per day) and something to repay: it never breaks even in time (empty);</li>
+ *   <li>no one-off footprint: the payback ratio is undefined (empty).</li>
  * </ul>
  * Nothing here returns NaN or infinity for finite inputs.
  */
@@ -31,29 +35,45 @@ public final class Amortization {
         return OptionalDouble.of(baseline.getAsDouble() - candidate.getAsDouble());
     }
 
-    /** Successful tasks needed to repay {@code footprint} at {@code savingPerTask} (same unit); empty if it never does. */
+    /**
+     * Successful tasks needed to repay {@code footprint} at {@code savingPerTask} (same unit). Empty (never) when the
+     * saving is zero or less, whatever the footprint: a candidate that is not cheaper per successful task never pays
+     * back, even with nothing to repay. 0 when there is nothing to repay and the candidate saves.
+     */
     public static OptionalDouble breakEvenTasks(double footprint, double savingPerTask) {
         requireFinite("footprint", footprint);
         requireFinite("savingPerTask", savingPerTask);
-        if (footprint <= 0) {
-            return OptionalDouble.of(0);
-        }
         if (savingPerTask <= 0) {
             return OptionalDouble.empty();
+        }
+        if (footprint <= 0) {
+            return OptionalDouble.of(0);
         }
         return finite(footprint / savingPerTask);
     }
 
-    /** Days to break even at {@code tasksPerDay}; empty if it never breaks even or there is no traffic. */
+    /**
+     * Days to break even at {@code tasksPerDay}, from {@link #breakEvenTasks}: empty (never) when it never breaks
+     * even, or when there is something to repay and no traffic; 0 when it breaks even at once.
+     */
     public static OptionalDouble breakEvenDays(OptionalDouble breakEvenTasks, double tasksPerDay) {
         requireFinite("tasksPerDay", tasksPerDay);
         if (breakEvenTasks.isEmpty()) {
             return OptionalDouble.empty();
         }
-        if (breakEvenTasks.getAsDouble() == 0) {
+        double tasks = breakEvenTasks.getAsDouble();
+        if (!(tasks >= 0) || Double.isInfinite(tasks)) {
+            throw new IllegalArgumentException("breakEvenTasks must be a finite number >= 0: " + tasks);
+        }
+        if (tasks == 0) {
             return OptionalDouble.of(0);
         }
-        return tasksPerDay <= 0 ? OptionalDouble.empty() : finite(breakEvenTasks.getAsDouble() / tasksPerDay);
+        return tasksPerDay <= 0 ? OptionalDouble.empty() : finite(tasks / tasksPerDay);
+    }
+
+    /** Days to break even, from the footprint, the saving per successful task and the traffic. */
+    public static OptionalDouble breakEvenDays(double footprint, double savingPerTask, double tasksPerDay) {
+        return breakEvenDays(breakEvenTasks(footprint, savingPerTask), tasksPerDay);
     }
 
     /** Cumulative saving over the footprint; empty when there is no footprint to repay. */

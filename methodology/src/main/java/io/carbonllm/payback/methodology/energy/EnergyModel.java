@@ -2,17 +2,28 @@ package io.carbonllm.payback.methodology.energy;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.Numbers;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Inference energy per request, by precedence: a metered figure on the event (METERED), else the catalog's
- * benchmarked energy per output token (BENCHMARKED), else the EcoLogits parametric model from the active parameters
- * (ESTIMATED), else nothing (UNAVAILABLE: the model's size is unknown, so it is counted but never guessed).
+ * benchmarked energy per output token (BENCHMARKED when the measurement carries most of the figure, see
+ * {@link #BENCHMARKED_MIN_MEASURED_SHARE}; ESTIMATED otherwise), else the EcoLogits parametric model from the
+ * active parameters (ESTIMATED), else nothing (UNAVAILABLE: the model's size is unknown, so it is counted but never
+ * guessed).
  *
  * <p>Benchmarked and estimated figures are per output token; input tokens count through {@link TokenWeights}.
  * Every figure is IT energy: the facility's PUE is applied by the caller, per region and provider.
  */
 public final class EnergyModel {
+
+    /**
+     * A catalog figure is labelled BENCHMARKED only when its measured part is more than this share of it: measured
+     * Wh per output token over the total Wh per output token, the parametric non-GPU server share included. Below
+     * it, most of the figure is the parametric model's, so it is labelled ESTIMATED (and its source says why): a
+     * label must not claim more than what carries the figure.
+     */
+    public static final double BENCHMARKED_MIN_MEASURED_SHARE = 0.5;
 
     private final ModelCatalog catalog;
     private final TokenWeights weights;
@@ -51,16 +62,7 @@ public final class EnergyModel {
         }
         double equivalents = weights.equivalents(usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
         if (profile.isPresent() && profile.get().joulesPerOutputToken() != null) {
-            ModelProfile p = profile.get();
-            double whPerToken = p.joulesPerOutputToken() / 3600.0;
-            String source = Numbers.format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
-            if (p.gpuOnly()) {
-                double catalogActive = p.activeParamsB();
-                double catalogTotal = p.totalParamsB() != null ? p.totalParamsB() : catalogActive;
-                whPerToken += EcoLogitsModel.serverWhPerOutputToken(catalogActive, EcoLogitsModel.gpusRequired(catalogTotal));
-                source += " + non-GPU server share (EcoLogits v0.9)";
-            }
-            return new RequestEnergy(whPerToken * equivalents, EvidenceTier.BENCHMARKED, source);
+            return benchmarked(profile.get(), equivalents);
         }
         if (active != null) {
             double whPerToken = EcoLogitsModel.itWhPerOutputToken(active, Math.max(total, active));
@@ -68,6 +70,30 @@ public final class EnergyModel {
                     "EcoLogits v0.9 parametric model, " + Numbers.format(active) + "B active parameters");
         }
         return RequestEnergy.unavailable("model '" + usage.modelId() + "' has no size in the event or the catalog");
+    }
+
+    /**
+     * A catalog figure: the measured joules per output token, plus the non-GPU server share when the benchmark
+     * measured GPUs only. It is BENCHMARKED only when the measured part is most of the figure.
+     */
+    private static RequestEnergy benchmarked(ModelProfile p, double equivalents) {
+        double measuredWhPerToken = p.joulesPerOutputToken() / 3600.0;
+        double whPerToken = measuredWhPerToken;
+        String source = Numbers.format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
+        if (p.gpuOnly()) {
+            int gpus = p.serverShareGpus();
+            whPerToken += EcoLogitsModel.serverWhPerOutputToken(p.activeParamsB(), gpus);
+            source += " + non-GPU server share for " + gpus + " GPU" + (gpus == 1 ? "" : "s")
+                    + (p.gpus() != null ? " as measured" : ", EcoLogits' count for the size") + " (EcoLogits v0.9)";
+        }
+        double measuredShare = measuredWhPerToken / whPerToken;
+        EvidenceTier tier = measuredShare > BENCHMARKED_MIN_MEASURED_SHARE ? EvidenceTier.BENCHMARKED
+                : EvidenceTier.ESTIMATED;
+        if (tier == EvidenceTier.ESTIMATED) {
+            source += "; measured part " + String.format(Locale.ROOT, "%.1f", measuredShare * 100)
+                    + "% of the figure: labelled ESTIMATED";
+        }
+        return new RequestEnergy(whPerToken * equivalents, tier, source);
     }
 
 }

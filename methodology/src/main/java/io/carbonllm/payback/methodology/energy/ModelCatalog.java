@@ -67,7 +67,11 @@ public final class ModelCatalog {
             if (active != null && total != null && active > total) {
                 throw row.error("active_params_b", active.toString(), "exceeds total_params_b " + total);
             }
-            profiles.add(new ModelProfile(row.text("pattern"), active, total, joules, gpuOnly, row.text("source")));
+            Integer gpus = positiveInteger(row, "gpus");
+            if (gpus != null && joules == null) {
+                throw row.error("gpus", gpus.toString(), "is the benchmark's GPU count: it needs j_per_output_token");
+            }
+            profiles.add(new ModelProfile(row.text("pattern"), active, total, joules, gpuOnly, gpus, row.text("source")));
         }
         return profiles;
     }
@@ -78,6 +82,22 @@ public final class ModelCatalog {
             throw row.error(column, value.toString(), "must be positive");
         }
         return value;
+    }
+
+    private static Integer positiveInteger(Csv.Row row, String column) {
+        String text = row.optionalText(column);
+        if (text == null) {
+            return null;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like a value that is not positive
+        }
+        throw row.error(column, text, "must be a positive integer");
     }
 
     /** The first profile whose pattern matches the model id. */

@@ -8,10 +8,36 @@ package io.carbonllm.payback.methodology.energy;
  * @param totalParamsB      total parameters in billions, or null (then taken as equal to the active ones)
  * @param joulesPerOutputToken a benchmarked figure, or null
  * @param gpuOnly           true when the benchmark measured the GPUs only (the non-GPU server share is added)
+ * @param gpus              the GPU count the benchmark measured, or null (then the server share is sized for
+ *                          {@link EcoLogitsModel#gpusRequired(double)} GPUs)
  * @param source            where the figures come from
  */
 public record ModelProfile(String pattern, Double activeParamsB, Double totalParamsB, Double joulesPerOutputToken,
-                           boolean gpuOnly, String source) {
+                           boolean gpuOnly, Integer gpus, String source) {
+
+    public ModelProfile {
+        if (gpus != null && gpus <= 0) {
+            throw new IllegalArgumentException("gpus must be a positive integer, got " + gpus + " (" + pattern + ")");
+        }
+    }
+
+    /** Without the benchmark's GPU count. */
+    public ModelProfile(String pattern, Double activeParamsB, Double totalParamsB, Double joulesPerOutputToken,
+                        boolean gpuOnly, String source) {
+        this(pattern, activeParamsB, totalParamsB, joulesPerOutputToken, gpuOnly, null, source);
+    }
+
+    /**
+     * The GPUs the non-GPU server share is sized for: the benchmark's measured count, else EcoLogits' count for the
+     * total parameters; null when the size is unknown.
+     */
+    public Integer serverShareGpus() {
+        if (gpus != null) {
+            return gpus;
+        }
+        Double total = totalParamsB != null ? totalParamsB : activeParamsB;
+        return total == null ? null : EcoLogitsModel.gpusRequired(total);
+    }
 
     public boolean matches(String modelId) {
         return modelId != null && globMatches(pattern.toLowerCase(java.util.Locale.ROOT), modelId.toLowerCase(java.util.Locale.ROOT), 0, 0);

@@ -196,23 +196,28 @@ public final class FactorTable {
                 applied.market() == null, worldDefault, applied.from(), applied.source());
     }
 
-    /** The PUE for the provider, else the region, else the default, as it was at {@code at}. */
+    /** The PUE for the provider, else the region, else the default, as it was at {@code at}; with the row it used. */
     public ResolvedPue pue(String provider, String region, Instant at) {
-        for (String[] scope : new String[][] {{"provider", provider}, {"region", region}}) {
-            if (scope[1] == null) {
-                continue;
-            }
-            String key = scope[1].toLowerCase(Locale.ROOT);
-            Optional<PueRow> row = latestPue(pueByScopeKey.getOrDefault(scope[0] + "|" + key, List.of()), at);
-            if (row.isPresent()) {
-                return new ResolvedPue(row.get().pue(), false, row.get().source());
-            }
+        Optional<ResolvedPue> specific = pueFor(FactorRow.Scope.PROVIDER, provider, at)
+                .or(() -> pueFor(FactorRow.Scope.REGION, region, at));
+        if (specific.isPresent()) {
+            return specific.get();
         }
         List<PueRow> defaults = pueByScopeKey.entrySet().stream().filter(e -> e.getKey().startsWith("default|"))
                 .flatMap(e -> e.getValue().stream()).toList();
         PueRow fallback = latestPue(defaults, at)
                 .orElseThrow(() -> new IllegalArgumentException("No default PUE in effect at " + at));
-        return new ResolvedPue(fallback.pue(), true, fallback.source());
+        return new ResolvedPue(fallback.pue(), FactorRow.Scope.DEFAULT, fallback.key(), fallback.from(),
+                fallback.source());
+    }
+
+    private Optional<ResolvedPue> pueFor(FactorRow.Scope scope, String name, Instant at) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String key = name.toLowerCase(Locale.ROOT);
+        return latestPue(pueByScopeKey.getOrDefault(scope.label() + "|" + key, List.of()), at)
+                .map(row -> new ResolvedPue(row.pue(), scope, key, row.from(), row.source()));
     }
 
     private static Optional<GridRow> latest(List<GridRow> rows, Instant at) {

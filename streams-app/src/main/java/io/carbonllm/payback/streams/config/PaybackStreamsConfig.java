@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.config;
 
 import io.carbonllm.payback.contract.TopicNames;
+import io.carbonllm.payback.core.definition.LedgerLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,12 +71,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public static final String FACTORS_TOPIC_CONFIG = "payback.topic.factors";
     private static final String FACTORS_TOPIC_DOC = "Input, compacted: grid intensities and PUEs (FactorUpdate) with "
             + "effective-from dates, on top of the shipped and file factors; read as a global table.";
-    public static final String FACTORS_REFRESH_MS_CONFIG = "payback.factors.refresh.ms";
-    private static final String FACTORS_REFRESH_MS_DOC = "How often (wall clock) the factors topic is re-read into "
-            + "the lookup table. Publish a factor before its effective date: it applies to events processed after it arrives.";
     public static final String LEDGER_REFRESH_MS_CONFIG = "payback.ledger.refresh.ms";
-    private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger re-reads its candidates' "
-            + "training runs and re-evaluates its horizon, so a run that arrives after the traffic is charged promptly.";
+    private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger charges runs that arrived "
+            + "after its traffic and closes the windows whose grace has passed in stream time; a ledger is written only "
+            + "when that changed it. Factor and definition changes apply as soon as they arrive.";
 
     public static final String TOPIC_PARTITIONS_CONFIG = "payback.topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing.";
@@ -89,7 +88,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String WINDOW_SIZE_MS_DOC = "Size of the tumbling windows, in event time.";
     public static final String WINDOW_GRACE_MS_CONFIG = "payback.window.grace.ms";
     private static final String WINDOW_GRACE_MS_DOC = "How late (in event time) a record may arrive and still "
-            + "revise its window; later records are dropped and counted in Kafka Streams' dropped-records metric.";
+            + "revise its window; later records are dropped and counted in Kafka Streams' dropped-records metric. At most "
+            + "100 x payback.window.size.ms: a ledger keeps every window still open to revision. A window whose end + "
+            + "grace has passed is closed: folded into the ledger's totals, and only closed windows feed the saving rate, "
+            + "the projection and the alert streaks.";
     public static final String WINDOW_RETENTION_MS_CONFIG = "payback.window.retention.ms";
     private static final String WINDOW_RETENTION_MS_DOC = "How long windows stay queryable in the window store; "
             + "at least window size + grace.";
@@ -144,8 +146,6 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, PAYBACK_ALERTS_TOPIC_DOC)
             .define(FACTORS_TOPIC_CONFIG, Type.STRING, TopicNames.FACTORS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, FACTORS_TOPIC_DOC)
-            .define(FACTORS_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
-                    FACTORS_REFRESH_MS_DOC)
             .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     LEDGER_REFRESH_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
@@ -173,6 +173,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             throw new org.apache.kafka.common.config.ConfigException(WINDOW_RETENTION_MS_CONFIG,
                     getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least " + WINDOW_SIZE_MS_CONFIG + " + "
                     + WINDOW_GRACE_MS_CONFIG + " = " + windowSize().plus(windowGrace()).toMillis() + " ms");
+        }
+        long maxGrace = windowSize().toMillis() * LedgerLimits.MAX_GRACE_IN_WINDOWS;
+        if (windowGrace().toMillis() > maxGrace) {
+            throw new org.apache.kafka.common.config.ConfigException(WINDOW_GRACE_MS_CONFIG, getLong(WINDOW_GRACE_MS_CONFIG),
+                    "must be at most " + LedgerLimits.MAX_GRACE_IN_WINDOWS + " x " + WINDOW_SIZE_MS_CONFIG + " = "
+                    + maxGrace + " ms: each window open to revision is kept in every ledger");
         }
         // Fail fast on a missing factor file, not when the topology is built.
         catalogFile();
@@ -235,10 +241,6 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public String factorsTopic() {
         return getString(FACTORS_TOPIC_CONFIG);
-    }
-
-    public Duration factorsRefresh() {
-        return Duration.ofMillis(getLong(FACTORS_REFRESH_MS_CONFIG));
     }
 
     public Duration ledgerRefresh() {

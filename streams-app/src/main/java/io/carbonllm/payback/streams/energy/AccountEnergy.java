@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.energy;
 
 import io.carbonllm.payback.core.energy.EnergyAccounting;
+import io.carbonllm.payback.core.window.TaskOutcomes;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.FactorUpdate;
@@ -8,39 +9,38 @@ import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.methodology.energy.EnergyModel;
 import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.streams.state.Definitions;
+import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
-import io.carbonllm.payback.core.window.TaskOutcomes;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import io.carbonllm.payback.streams.state.GlobalTables;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Accounts each request's energy with the factors in effect at its event time, including the factors topic, and
- * the retrieval energy a RAG candidate's definition configures when the event does not carry its own. Both global
- * tables are re-read on a wall-clock schedule.
+ * the retrieval energy a RAG candidate's definition configures when the event does not carry its own. The factor
+ * snapshot and the retrieval index are rebuilt when the global definitions change, not per event.
  */
 public final class AccountEnergy<K> implements FixedKeyProcessor<K, InferenceEvent, TaskOutcome> {
 
     private final EnergyModel model;
     private final FactorTable base;
-    private final Duration refresh;
+    private final Definitions definitions;
     private FixedKeyProcessorContext<K, TaskOutcome> context;
-    private TimestampedKeyValueStore<String, FactorUpdate> factors;
-    private TimestampedKeyValueStore<String, ComparisonDefinition> comparisons;
+    private KeyValueStore<String, FactorUpdate> factors;
+    private KeyValueStore<String, ComparisonDefinition> comparisons;
     private EnergyAccounting accounting;
     private Map<String, Double> retrievalWhByVariant = Map.of();
+    private long seenVersion = -1;
 
-    public AccountEnergy(EnergyModel model, FactorTable base, Duration refresh) {
+    public AccountEnergy(EnergyModel model, FactorTable base, Definitions definitions) {
         this.model = model;
         this.base = base;
-        this.refresh = refresh;
+        this.definitions = definitions;
     }
 
     @Override
@@ -48,11 +48,14 @@ public final class AccountEnergy<K> implements FixedKeyProcessor<K, InferenceEve
         this.context = context;
         this.factors = context.getStateStore(StoreNames.FACTORS);
         this.comparisons = context.getStateStore(StoreNames.COMPARISONS);
-        rebuild();
-        context.schedule(refresh, PunctuationType.WALL_CLOCK_TIME, now -> rebuild());
     }
 
-    private void rebuild() {
+    private void rebuildIfChanged() {
+        long version = definitions.version();
+        if (version == seenVersion) {
+            return;
+        }
+        seenVersion = version;
         accounting = new EnergyAccounting(model, FactorSnapshot.of(base, factors));
         Map<String, Double> retrieval = new HashMap<>();
         for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
@@ -71,6 +74,7 @@ public final class AccountEnergy<K> implements FixedKeyProcessor<K, InferenceEve
 
     @Override
     public void process(FixedKeyRecord<K, InferenceEvent> record) {
+        rebuildIfChanged();
         InferenceEvent event = record.value();
         Double configured = retrievalWhByVariant.get(variant(event.getUseCase(), event.getModelId()));
         context.forward(record.withValue(TaskOutcomes.of(event, accounting.of(event, configured))));

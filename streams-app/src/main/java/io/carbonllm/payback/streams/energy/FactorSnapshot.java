@@ -2,20 +2,19 @@ package io.carbonllm.payback.streams.energy;
 
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.streams.state.GlobalTables;
+import io.carbonllm.payback.streams.state.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import io.carbonllm.payback.streams.state.GlobalTables;
-import io.carbonllm.payback.streams.state.StoreNames;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The factor table in use: the shipped and file factors, plus the rows of the {@code factors} global table. Rebuilt
- * on a wall-clock schedule, since global tables change rarely and lookups happen for every event.
+ * when the definitions change (see {@code Definitions}), since they change rarely and lookups happen for every event.
  */
 public final class FactorSnapshot {
 
@@ -24,7 +23,7 @@ public final class FactorSnapshot {
     private FactorSnapshot() {
     }
 
-    public static FactorTable of(FactorTable base, ReadOnlyKeyValueStore<String, ValueAndTimestamp<FactorUpdate>> store) {
+    public static FactorTable of(FactorTable base, ReadOnlyKeyValueStore<String, FactorUpdate> store) {
         List<FactorTable.GridFactor> grid = new ArrayList<>();
         List<FactorTable.PueFactor> pue = new ArrayList<>();
         for (KeyValue<String, FactorUpdate> kv : GlobalTables.readAll(store, StoreNames.FACTORS)) {

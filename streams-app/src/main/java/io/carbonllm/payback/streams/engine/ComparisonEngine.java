@@ -1,5 +1,12 @@
 package io.carbonllm.payback.streams.engine;
 
+import io.carbonllm.payback.core.alert.AlertRule;
+import io.carbonllm.payback.core.alert.AlertRules;
+import io.carbonllm.payback.core.alert.AlertState;
+import io.carbonllm.payback.core.compare.Comparisons;
+import io.carbonllm.payback.core.ledger.Charges;
+import io.carbonllm.payback.core.ledger.Ledgers;
+import io.carbonllm.payback.core.window.VariantCounters;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.CandidateWindow;
@@ -14,25 +21,17 @@ import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.methodology.facility.FactorTable;
-import io.carbonllm.payback.methodology.footprint.Footprint;
 import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
-import io.carbonllm.payback.methodology.footprint.OneOffRun;
-import io.carbonllm.payback.methodology.footprint.RunKind;
-import io.carbonllm.payback.core.alert.AlertRule;
-import io.carbonllm.payback.core.alert.AlertRules;
-import io.carbonllm.payback.core.compare.Comparisons;
 import io.carbonllm.payback.streams.energy.FactorSnapshot;
-import io.carbonllm.payback.core.ledger.Ledgers;
+import io.carbonllm.payback.streams.state.Definitions;
 import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
-import io.carbonllm.payback.core.window.VariantCounters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -42,43 +41,55 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Compares, amortizes and alerts: on every revision of a variant's window it recomputes the comparison windows of
- * the use case's comparisons, applies each candidate's contribution to its ledger (the difference only, so a window
- * counts once), publishes the status when it changes, and the alert transitions. A wall-clock punctuation refreshes
- * footprints, so a training run that arrives after the traffic is charged without waiting for more traffic.
+ * Applies the payback core to state: on every revision of a variant's window it reads the windows and the ledgers of
+ * the use case's comparisons, calls {@link Comparisons}, {@link Ledgers} and {@link AlertRules}, and writes back what
+ * changed. Outputs go to named children: the comparison window, the status (when it changed) and alert transitions.
  *
- * <p>Everything about a use case is on one partition (see {@code UseCasePartitioner}), so this is all local state.
- * The decisions themselves are plain Java: {@link Comparisons}, {@link Ledgers}, {@link AlertRules}.
+ * <p>The comparisons of a use case come from an index rebuilt when the global definitions change. A wall-clock
+ * punctuation closes windows as stream time moves on and charges runs that arrived after the traffic, writing a
+ * ledger only when it changed. Everything about a use case is on one partition (see {@code UseCasePartitioner}).
  */
 public final class ComparisonEngine implements Processor<String, VariantWindow, String, SpecificRecord> {
 
-    private final Duration windowSize;
+    private final String comparisonWindowsChild;
+    private final String statusChild;
+    private final String alertsChild;
     private final Duration grace;
     private final Duration refreshInterval;
     private final FactorTable baseFactors;
-    private FootprintCalculator footprints;
-    private TimestampedKeyValueStore<String, FactorUpdate> factors;
+    private final Definitions definitions;
 
     private ProcessorContext<String, SpecificRecord> context;
     private TimestampedWindowStore<VariantKey, VariantStats> variantWindows;
-    private TimestampedKeyValueStore<String, ComparisonDefinition> comparisons;
-    private TimestampedKeyValueStore<String, TrainingRun> trainingRuns;
-    private KeyValueStore<String, LedgerState> ledger;
+    private KeyValueStore<String, ComparisonDefinition> comparisons;
+    private KeyValueStore<String, TrainingRun> trainingRuns;
+    private KeyValueStore<String, FactorUpdate> factorUpdates;
+    private KeyValueStore<String, LedgerState> ledgers;
     private KeyValueStore<String, BaselineReference> references;
     private KeyValueStore<String, PaybackAlert> openAlerts;
     private WindowStore<String, ComparisonWindow> comparisonWindows;
 
-    public ComparisonEngine(Duration windowSize, Duration grace, Duration refreshInterval, FactorTable baseFactors) {
-        this.windowSize = windowSize;
+    private long seenVersion = -1;
+    private Map<String, List<ComparisonDefinition>> byUseCase = Map.of();
+    private Map<String, ComparisonDefinition> byId = Map.of();
+    private FactorTable factors;
+    private FootprintCalculator footprints;
+
+    /** The three children are the names of the sink nodes this processor forwards to. */
+    public ComparisonEngine(String comparisonWindowsChild, String statusChild, String alertsChild, Duration grace,
+                            Duration refreshInterval, FactorTable baseFactors, Definitions definitions) {
+        this.comparisonWindowsChild = comparisonWindowsChild;
+        this.statusChild = statusChild;
+        this.alertsChild = alertsChild;
         this.grace = grace;
         this.refreshInterval = refreshInterval;
         this.baseFactors = baseFactors;
+        this.definitions = definitions;
     }
 
     @Override
@@ -87,12 +98,11 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         variantWindows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
         comparisons = context.getStateStore(StoreNames.COMPARISONS);
         trainingRuns = context.getStateStore(StoreNames.TRAINING_RUNS);
-        ledger = context.getStateStore(StoreNames.PAYBACK_LEDGER);
+        factorUpdates = context.getStateStore(StoreNames.FACTORS);
+        ledgers = context.getStateStore(StoreNames.PAYBACK_LEDGER);
         references = context.getStateStore(StoreNames.BASELINE_REFERENCES);
         openAlerts = context.getStateStore(StoreNames.OPEN_ALERTS);
         comparisonWindows = context.getStateStore(StoreNames.COMPARISON_WINDOWS);
-        factors = context.getStateStore(StoreNames.FACTORS);
-        footprints = new FootprintCalculator(FactorSnapshot.of(baseFactors, factors));
         context.schedule(refreshInterval, PunctuationType.WALL_CLOCK_TIME, this::refreshAll);
     }
 
@@ -102,21 +112,31 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         if (updated == null) {
             return;
         }
-        for (ComparisonDefinition def : comparisonsOf(updated.getUseCase())) {
+        refreshDefinitionsIfChanged();
+        for (ComparisonDefinition def : byUseCase.getOrDefault(updated.getUseCase(), List.of())) {
             if (involves(def, updated.getModelId())) {
                 evaluate(def, updated.getWindowStart(), updated.getWindowEnd(), record.timestamp());
             }
         }
     }
 
-    private List<ComparisonDefinition> comparisonsOf(String useCase) {
-        List<ComparisonDefinition> result = new ArrayList<>();
-        for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
-            if (kv.value.getUseCase().equals(useCase)) {
-                result.add(kv.value);
-            }
+    /** The use-case index, the factor snapshot and the footprint calculator, rebuilt when a definition changed. */
+    private void refreshDefinitionsIfChanged() {
+        long version = definitions.version();
+        if (version == seenVersion) {
+            return;
         }
-        return result;
+        seenVersion = version;
+        Map<String, List<ComparisonDefinition>> index = new HashMap<>();
+        Map<String, ComparisonDefinition> ids = new HashMap<>();
+        for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
+            index.computeIfAbsent(kv.value.getUseCase(), u -> new ArrayList<>()).add(kv.value);
+            ids.put(kv.value.getComparisonId(), kv.value);
+        }
+        byUseCase = index;
+        byId = ids;
+        factors = FactorSnapshot.of(baseFactors, factorUpdates);
+        footprints = new FootprintCalculator(factors);
     }
 
     private static boolean involves(ComparisonDefinition def, String modelId) {
@@ -134,24 +154,44 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             }
         }
         BaselineReference reference = references.get(def.getComparisonId());
-        BaselineReference updatedReference = Comparisons.updateReference(
-                reference == null ? BaselineReference.newBuilder().build() : reference, def, baseline, keepWindows(def));
+        BaselineReference updatedReference = Comparisons.updateReference(reference, def, baseline);
         if (!updatedReference.equals(reference)) {
             references.put(def.getComparisonId(), updatedReference);
         }
-        ComparisonWindow compared = Comparisons.compare(def, start, end, baseline, candidates, updatedReference);
+        ComparisonWindow compared = Comparisons.compare(def, start, end, baseline, candidates, updatedReference, factors);
         comparisonWindows.put(def.getComparisonId(), compared, start.toEpochMilli());
-        context.forward(new Record<>(def.getComparisonId(), compared, timestamp));
+        context.forward(new Record<String, SpecificRecord>(def.getComparisonId(), compared, timestamp), comparisonWindowsChild);
 
-        for (CandidateWindow candidate : compared.getCandidates()) {
-            CandidateDefinition definition = def.getCandidates().stream()
-                    .filter(c -> c.getCandidateId().equals(candidate.getCandidateId())).findFirst().orElseThrow();
+        long streamTime = context.currentStreamTimeMs();
+        for (CandidateWindow candidateWindow : compared.getCandidates()) {
+            CandidateDefinition candidate = candidate(def, candidateWindow.getCandidateId());
             String key = ledgerKey(def.getComparisonId(), candidate.getCandidateId());
-            LedgerState state = ledger.get(key);
-            LedgerState applied = Ledgers.apply(state == null ? Ledgers.empty(def.getComparisonId(), candidate.getCandidateId()) : state,
-                    def, compared, candidate, keepWindows(def));
-            publish(def, definition, key, applied, timestamp);
+            LedgerState before = ledgerOf(key, def, candidate);
+            Ledgers.Context ctx = context(def, candidate, before);
+            LedgerState after = Ledgers.apply(withCharges(before, ctx), ctx, compared, candidateWindow, streamTime);
+            publish(key, ctx, before, after, timestamp);
         }
+    }
+
+    private LedgerState ledgerOf(String key, ComparisonDefinition def, CandidateDefinition candidate) {
+        LedgerState state = ledgers.get(key);
+        return state == null ? Ledgers.empty(def.getComparisonId(), candidate.getCandidateId()) : state;
+    }
+
+    private Ledgers.Context context(ComparisonDefinition def, CandidateDefinition candidate, LedgerState state) {
+        Charges.Charged charged = Charges.charge(state.getChargedRuns(), candidate.getRunIds(),
+                runId -> GlobalTables.get(trainingRuns, StoreNames.TRAINING_RUNS, runId), footprints);
+        return new Ledgers.Context(def, candidate, grace, charged, factors);
+    }
+
+    private static LedgerState withCharges(LedgerState state, Ledgers.Context ctx) {
+        return ctx.footprint().runs().equals(state.getChargedRuns()) ? state
+                : LedgerState.newBuilder(state).setChargedRuns(ctx.footprint().runs()).build();
+    }
+
+    private static CandidateDefinition candidate(ComparisonDefinition def, String candidateId) {
+        return def.getCandidates().stream().filter(c -> c.getCandidateId().equals(candidateId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("candidate " + candidateId + " not in " + def.getComparisonId()));
     }
 
     /** The window store's counters for one variant, as a published window; null when it had no traffic. */
@@ -161,12 +201,9 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         return stats == null || stats.value() == null ? null : VariantCounters.result(key, start, end, stats.value());
     }
 
-    /** Recomputes the status with the current footprint, publishes it if it changed, and the alert transitions. */
-    private void publish(ComparisonDefinition def, CandidateDefinition candidate, String key, LedgerState state, long timestamp) {
-        List<String> missing = new ArrayList<>();
-        Footprint footprint = footprintOf(candidate, missing);
-        PaybackStatus status = Ledgers.status(state, def, candidate, footprint, missing, windowSize);
-
+    /** Publishes the status if it changed and the alert transitions; writes the ledger only if it changed. */
+    private void publish(String key, Ledgers.Context ctx, LedgerState before, LedgerState after, long timestamp) {
+        PaybackStatus status = Ledgers.status(after, ctx);
         Map<AlertRule, PaybackAlert> open = new EnumMap<>(AlertRule.class);
         for (AlertRule rule : AlertRule.values()) {
             PaybackAlert alert = openAlerts.get(alertKey(key, rule));
@@ -174,73 +211,54 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
                 open.put(rule, alert);
             }
         }
-        for (PaybackAlert transition : AlertRules.evaluate(def, state, status, open)) {
+        // The windows closed by this update, or all of the new epoch's when it started one
+        boolean sameEpoch = after.getFingerprint().equals(before.getFingerprint())
+                && after.getEpochStart() == before.getEpochStart();
+        long closedBefore = sameEpoch ? before.getClosedThrough() : Long.MIN_VALUE;
+        for (PaybackAlert transition : AlertRules.evaluate(ctx.definition(), after, status, open, closedBefore)) {
             String alertKey = alertKey(key, AlertRule.valueOf(transition.getRule()));
-            if ("FIRING".equals(transition.getState())) {
+            if (AlertState.FIRING.name().equals(transition.getState())) {
                 openAlerts.put(alertKey, transition);
             } else {
                 openAlerts.delete(alertKey);
             }
-            context.forward(new Record<>(alertKey, transition, timestamp));
+            context.forward(new Record<String, SpecificRecord>(alertKey, transition, timestamp), alertsChild);
         }
-        LedgerState stored = state;
-        if (!status.equals(state.getLastStatus())) {
-            context.forward(new Record<>(key, status, timestamp));
-            stored = LedgerState.newBuilder(state).setLastStatus(status).build();
+        LedgerState stored = after;
+        if (!status.equals(after.getLastStatus())) {
+            context.forward(new Record<String, SpecificRecord>(key, status, timestamp), statusChild);
+            stored = LedgerState.newBuilder(after).setLastStatus(status).build();
         }
-        ledger.put(key, stored);
+        if (!stored.equals(before)) {
+            ledgers.put(key, stored);
+        }
     }
 
-    private Footprint footprintOf(CandidateDefinition candidate, List<String> missing) {
-        Footprint total = Footprint.NONE;
-        for (String runId : candidate.getRunIds()) {
-            TrainingRun run = GlobalTables.get(trainingRuns, StoreNames.TRAINING_RUNS, runId);
-            if (run == null) {
-                missing.add(runId);
-            } else {
-                total = total.plus(footprints.of(toOneOffRun(run)));
-            }
-        }
-        return total;
-    }
-
-    static OneOffRun toOneOffRun(TrainingRun run) {
-        RunKind kind;
-        try {
-            kind = RunKind.valueOf(run.getKind().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            kind = RunKind.OTHER;
-        }
-        return new OneOffRun(run.getRunId(), kind, run.getGpuCount() * run.getHours(), run.getAvgPowerWPerGpu(),
-                run.getPue(), Math.max(1.0, run.getOverheadFactor()), run.getMeteredKwh(), run.getRegion(),
-                run.getStartedAt(), run.getEmbodiedGPerGpuHour());
-    }
-
-    /** Charges runs that arrived since the last window, and re-evaluates the horizon, for every ledger. */
+    /**
+     * Closes windows as stream time has moved on, charges runs that arrived since, and re-evaluates each ledger; a
+     * ledger is written, and its status published, only when something changed.
+     */
     private void refreshAll(long wallClock) {
-        footprints = new FootprintCalculator(FactorSnapshot.of(baseFactors, factors));
+        refreshDefinitionsIfChanged();
         List<KeyValue<String, LedgerState>> entries = new ArrayList<>();
-        try (KeyValueIterator<String, LedgerState> all = ledger.all()) {
+        try (KeyValueIterator<String, LedgerState> all = ledgers.all()) {
             all.forEachRemaining(entries::add);
         }
+        long streamTime = Math.max(context.currentStreamTimeMs(), 0);
         for (KeyValue<String, LedgerState> entry : entries) {
-            ComparisonDefinition def = GlobalTables.get(comparisons, StoreNames.COMPARISONS, entry.value.getComparisonId());
+            ComparisonDefinition def = byId.get(entry.value.getComparisonId());
             if (def == null) {
                 continue;
             }
             def.getCandidates().stream()
                     .filter(c -> c.getCandidateId().equals(entry.value.getCandidateId()))
                     .findFirst()
-                    .ifPresent(candidate -> publish(def, candidate, entry.key, entry.value,
-                            Math.max(context.currentStreamTimeMs(), 0)));
+                    .ifPresent(candidate -> {
+                        Ledgers.Context ctx = context(def, candidate, entry.value);
+                        LedgerState inEpoch = Ledgers.inEpoch(withCharges(entry.value, ctx), ctx, streamTime);
+                        publish(entry.key, ctx, entry.value, Ledgers.advance(inEpoch, ctx, streamTime), streamTime);
+                    });
         }
-    }
-
-    /** Enough windows for the saving-rate look-back, the alert streaks, and every window still open to revision. */
-    private int keepWindows(ComparisonDefinition def) {
-        int openWindows = (int) Math.min(1000, grace.toMillis() / Math.max(1, windowSize.toMillis()) + 2);
-        return Math.max(def.getSavingRateLookbackWindows(),
-                def.getFireAfterWindows() + def.getResolveAfterWindows()) + openWindows;
     }
 
     public static String ledgerKey(String comparisonId, String candidateId) {

@@ -1,10 +1,11 @@
-package io.carbonllm.payback.methodology.amortization;
+package io.carbonllm.payback.core.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.amortization.Amortization;
 import io.carbonllm.payback.methodology.footprint.Footprint;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -74,11 +75,71 @@ class SeedEstimateTest {
     void edgeCasesAreDecidedNotDividedByZero() {
         assertThat(Amortization.perSuccessfulTask(10, 0)).isEmpty();
         assertThat(Amortization.savingPerTask(OptionalDouble.empty(), OptionalDouble.of(1))).isEmpty();
-        assertThat(Amortization.breakEvenTasks(0, 0)).hasValue(0);          // nothing to repay
+        assertThat(Amortization.breakEvenTasks(0, 2)).hasValue(0);          // nothing to repay, and it saves: at once
+        assertThat(Amortization.breakEvenTasks(0, 0)).isEmpty();            // not cheaper: never, even with nothing to repay
+        assertThat(Amortization.breakEvenTasks(0, -1)).isEmpty();
         assertThat(Amortization.breakEvenTasks(10, 0)).isEmpty();           // no saving: never
         assertThat(Amortization.breakEvenDays(OptionalDouble.of(100), 0)).isEmpty(); // no traffic: never
+        assertThat(Amortization.breakEvenDays(OptionalDouble.of(0), 0)).hasValue(0); // nothing to wait for
+        assertThat(Amortization.breakEvenDays(0, 0, 1000)).isEmpty();       // not cheaper: never, even with 0 footprint
+        assertThat(Amortization.breakEvenDays(50, 2, 5)).hasValue(5);       // 50 / 2 = 25 tasks / 5 per day = 5 days
         assertThat(Amortization.paybackRatio(5, 0)).isEmpty();
         assertThat(Amortization.paybackRatio(5, 20)).hasValue(0.25);
+    }
+
+    @Test
+    void aCostlierCandidateWithNoFootprintNeverPaysBack() {
+        // --training-kwh 0: nothing to repay. Candidate 1.2 x 1.5 / 0.5 = 3.6 Wh per successful task > 3.0: saving -0.6 Wh
+        Footprint none = new Footprint(0, 0, 0, EvidenceTier.METERED, List.of("metered 0 kWh"));
+        SeedEstimate.Result r = SeedEstimate.compute(
+                new SeedEstimate.Inputs(none, 2.0, 1.5, 0.8, 0.5, 1.2, 342, 1000, 90));
+        assertThat(r.savingWhPerSuccessfulTask()).isCloseTo(-0.6, within(1e-9));
+        assertThat(r.breakEvenSuccessfulTasks()).isEmpty();
+        assertThat(r.breakEvenDays()).isEmpty();
+        assertThat(r.paysBackWithinHorizon()).isFalse();
+        // CO2e: -0.6 x 342 / 1000 = -0.2052 g per task: never either
+        assertThat(r.breakEvenSuccessfulTasksCo2e()).isEmpty();
+        assertThat(r.breakEvenDaysCo2e()).isEmpty();
+        assertThat(r.paysBackWithinHorizonCo2e()).isFalse();
+        // -0.6 x 90,000 tasks = -54,000 Wh = -54 kWh; -0.2052 x 90,000 = -18,468 g = -18.468 kg
+        assertThat(r.horizonNetKwh()).isCloseTo(-54.0, within(1e-6));
+        assertThat(r.horizonNetKgCo2e()).isCloseTo(-18.468, within(1e-6));
+    }
+
+    @Test
+    void anEquallyCostlyCandidateWithNoFootprintNeverPaysBack() {
+        // the candidate is the baseline's twin: 1.2 x 2.0 / 0.8 = 3.0 Wh per successful task on both sides, saving 0
+        Footprint none = new Footprint(0, 0, 0, EvidenceTier.METERED, List.of("metered 0 kWh"));
+        SeedEstimate.Result r = SeedEstimate.compute(
+                new SeedEstimate.Inputs(none, 2.0, 2.0, 0.8, 0.8, 1.2, 342, 1000, 90));
+        assertThat(r.savingWhPerSuccessfulTask()).isZero();
+        assertThat(r.breakEvenSuccessfulTasks()).isEmpty();
+        assertThat(r.breakEvenDays()).isEmpty();
+        assertThat(r.paysBackWithinHorizon()).isFalse();
+        assertThat(r.paysBackWithinHorizonCo2e()).isFalse();
+    }
+
+    @Test
+    void aCheaperCandidateWithNoFootprintPaysBackAtOnce() {
+        // nothing to repay and a saving of 2.333333 Wh per successful task: 0 tasks, 0 days, in energy and CO2e
+        Footprint none = new Footprint(0, 0, 0, EvidenceTier.METERED, List.of("metered 0 kWh"));
+        SeedEstimate.Result r = SeedEstimate.compute(new SeedEstimate.Inputs(none, 2.0, 0.5, 0.8, 0.9, 1.2, 342, 1000, 90));
+        assertThat(r.breakEvenSuccessfulTasks()).hasValue(0);
+        assertThat(r.breakEvenDays()).hasValue(0);
+        assertThat(r.breakEvenDaysCo2e()).hasValue(0);
+        assertThat(r.paysBackWithinHorizon()).isTrue();
+        assertThat(r.paysBackWithinHorizonCo2e()).isTrue();
+    }
+
+    @Test
+    void aCandidateThatSavesEnergyOnACarbonFreeGridNeverPaysBackInCo2e() {
+        // inference grid 0 g/kWh: the energy saving of 2.333333 Wh is a CO2e saving of 0 g per task, so never in CO2e,
+        // while the energy side breaks even at 44,000 / 2.333333 = 18,857 tasks = 18.9 days
+        SeedEstimate.Result r = SeedEstimate.compute(inputs(0.5, 0.9, 0));
+        assertThat(r.paysBackWithinHorizon()).isTrue();
+        assertThat(r.savingGCo2ePerSuccessfulTask()).isZero();
+        assertThat(r.breakEvenDaysCo2e()).isEmpty();
+        assertThat(r.paysBackWithinHorizonCo2e()).isFalse();
     }
 
     @Test

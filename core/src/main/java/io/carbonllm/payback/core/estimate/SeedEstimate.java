@@ -1,14 +1,20 @@
-package io.carbonllm.payback.methodology.amortization;
+package io.carbonllm.payback.core.estimate;
 
+import io.carbonllm.payback.core.ledger.Projection;
+import io.carbonllm.payback.methodology.amortization.Amortization;
 import io.carbonllm.payback.methodology.footprint.Footprint;
+import java.time.Instant;
 import java.util.OptionalDouble;
 
 /**
  * The estimate a team makes before anyone trains: will the fine-tune repay its footprint within the horizon?
  * Energy per successful task is {@code inference PUE x IT Wh per request / success rate}; inference CO2e uses the
- * inference grid, the training footprint the training grid.
+ * inference grid, the training footprint the training grid. The break-even and the horizon verdict come from
+ * {@link Projection#project}, the code the live ledger uses.
  */
 public final class SeedEstimate {
+
+    private static final double MS_PER_DAY = 86_400_000.0;
 
     private SeedEstimate() {
     }
@@ -54,7 +60,12 @@ public final class SeedEstimate {
         }
     }
 
-    /** The outcome. Empty optionals mean "never" (no saving, or no traffic), never a division by zero. */
+    /**
+     * The outcome. Empty optionals mean "never", never a division by zero: a candidate that is not cheaper per
+     * successful task (saving of zero or less, in energy or in CO2e) never breaks even on that side, and does not pay
+     * back within the horizon, even with a zero footprint; with something to repay and no traffic, it never breaks
+     * even either.
+     */
     public record Result(Footprint training,
                          double baselineWhPerSuccessfulTask, double candidateWhPerSuccessfulTask,
                          double savingWhPerSuccessfulTask, double savingGCo2ePerSuccessfulTask,
@@ -72,17 +83,28 @@ public final class SeedEstimate {
         double trainingWh = in.training().kwh() * 1000.0;
         double trainingG = in.training().kgCo2eLocation() * 1000.0;
 
-        OptionalDouble tasks = Amortization.breakEvenTasks(trainingWh, savingWh);
-        OptionalDouble days = Amortization.breakEvenDays(tasks, in.successfulTasksPerDay());
-        OptionalDouble tasksCo2e = Amortization.breakEvenTasks(trainingG, savingG);
-        OptionalDouble daysCo2e = Amortization.breakEvenDays(tasksCo2e, in.successfulTasksPerDay());
+        // The live ledger's projection, from a standing start: nothing saved yet, the stated saving and traffic.
+        Projection energy = project(trainingWh, savingWh, in);
+        Projection co2e = project(trainingG, savingG, in);
 
         double horizonTasks = in.successfulTasksPerDay() * in.horizonDays();
         double netKwh = Amortization.horizonNet(savingWh, horizonTasks, trainingWh) / 1000.0;
         double netKg = Amortization.horizonNet(savingG, horizonTasks, trainingG) / 1000.0;
-        return new Result(in.training(), baseline, candidate, savingWh, savingG, tasks, days, tasksCo2e, daysCo2e,
+        return new Result(in.training(), baseline, candidate, savingWh, savingG,
+                optional(energy.breakEvenSuccessfulTasks()), optional(energy.breakEvenDays()),
+                optional(co2e.breakEvenSuccessfulTasks()), optional(co2e.breakEvenDays()),
                 horizonTasks, netKwh, netKg,
-                days.isPresent() && days.getAsDouble() <= in.horizonDays(),
-                daysCo2e.isPresent() && daysCo2e.getAsDouble() <= in.horizonDays());
+                Boolean.TRUE.equals(energy.paysBackWithinHorizon()), Boolean.TRUE.equals(co2e.paysBackWithinHorizon()));
+    }
+
+    private static Projection project(double footprint, double savingPerTask, Inputs in) {
+        Instant start = Instant.EPOCH;
+        Instant horizonEnd = start.plusMillis((long) (in.horizonDays() * MS_PER_DAY));
+        return Projection.project(0, footprint, 0, savingPerTask, savingPerTask * in.successfulTasksPerDay(), start,
+                new Projection.Horizon(horizonEnd, null), false);
+    }
+
+    private static OptionalDouble optional(Double value) {
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 }
