@@ -29,7 +29,8 @@ import java.util.Map;
  * (say, because all the traffic moved to the fine-tune) from the pinned reference in the definition, else from the
  * trailing reference: the past windows that did have enough baseline tasks, summed and divided as one window.
  * References are kept in energy and priced in CO2e with the grid factor in effect at the window compared, where the
- * baseline last ran (a pinned figure, which has no region of its own, where the candidate runs).
+ * baseline last ran. A pinned figure has no region of its own: it is priced where the baseline last ran (its latest
+ * reference window), else where the candidate ran, else at the world default, and the row used says which.
  *
  * <p>A candidate's saving in a window is {@code baseline per successful task x candidate successful tasks - candidate
  * energy}, in each basis. With successes that is {@code (baseline - candidate) per task x tasks}; with none it is minus
@@ -51,7 +52,8 @@ public final class Comparisons {
     public static ComparisonWindow compare(ComparisonDefinition def, Instant windowStart, Instant windowEnd,
                                            VariantWindow baseline, Map<String, VariantWindow> candidateWindows,
                                            BaselineReference reference, FactorTable factors) {
-        BaselineFigure base = baselineFigure(def, windowStart, baseline, candidateWindows, reference, factors);
+        BaselineReference known = reference == null ? BaselineReference.newBuilder().build() : reference;
+        BaselineFigure base = baselineFigure(def, windowStart, baseline, candidateWindows, known, factors);
         List<CandidateWindow> candidates = new ArrayList<>();
         for (CandidateDefinition candidate : def.getCandidates()) {
             candidates.add(candidate(def, candidate, candidateWindows.get(candidate.getCandidateId()), baseline, base, factors));

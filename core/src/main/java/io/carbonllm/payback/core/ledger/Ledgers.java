@@ -169,7 +169,8 @@ public final class Ledgers {
         // The horizon rule's streak is over closed windows, like the others: record where the projection stood.
         Projection projection = projections(withWindow, ctx).get(ctx.basis());
         Boolean beyond = projection.paysBackWithinHorizon() == null ? null : !projection.paysBackWithinHorizon();
-        WindowContribution stamped = WindowContribution.newBuilder(window).setBeyondHorizon(beyond).build();
+        WindowContribution stamped = WindowContribution.newBuilder(recent.get(recent.size() - 1))
+                .setBeyondHorizon(beyond).build();
         recent.set(recent.size() - 1, stamped);
         return LedgerState.newBuilder(withWindow).setRecentClosed(trim(recent, ctx.closedWindowsKept())).build();
     }
