@@ -4,7 +4,7 @@ import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.CandidateKind;
 import io.carbonllm.payback.core.definition.ComparisonValidator;
 import io.carbonllm.payback.core.definition.LedgerLimits;
-import io.carbonllm.payback.core.ledger.Basis;
+import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.io.PrintWriter;

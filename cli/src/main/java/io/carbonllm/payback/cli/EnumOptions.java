@@ -1,6 +1,6 @@
 package io.carbonllm.payback.cli;
 
-import io.carbonllm.payback.core.ledger.Basis;
+import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
 import java.util.Arrays;

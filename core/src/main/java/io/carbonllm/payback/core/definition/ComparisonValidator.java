@@ -1,6 +1,5 @@
 package io.carbonllm.payback.core.definition;
 
-import io.carbonllm.payback.core.ledger.Basis;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.util.ArrayList;

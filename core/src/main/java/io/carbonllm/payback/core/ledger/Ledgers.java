@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.ledger;
 
+import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.core.definition.LedgerLimits;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.core.window.TaskOutcomes;

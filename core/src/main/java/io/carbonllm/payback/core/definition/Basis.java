@@ -1,4 +1,4 @@
-package io.carbonllm.payback.core.ledger;
+package io.carbonllm.payback.core.definition;
 
 import java.util.Arrays;
 import java.util.Locale;
