@@ -1,6 +1,7 @@
 package io.carbonllm.payback.demo;
 
 import io.carbonllm.payback.core.alert.AlertState;
+import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
@@ -39,7 +40,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class WindowSummary implements AutoCloseable {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-    private static final DateTimeFormatter TIME_AND_DAY = DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME_AND_DAY = DateTimeFormatter.ofPattern("MMM d HH:mm", Locale.ROOT);
+    /** The ledger table: candidate, status, saved and one-off Wh, payback in energy and CO2e, evidence, break-even. */
+    private static final String LEDGER_ROW = "  %-30s %-25s %10s %10s %8s %9s  %-27s %s";
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroDeserializer<VariantWindow> windows;
@@ -203,20 +206,10 @@ public final class WindowSummary implements AutoCloseable {
         if (ledger.isEmpty()) {
             return;
         }
-        // The status is in the comparison's basis; energy and location-based CO2e sit side by side, with the evidence
-        out.printf(Locale.ROOT, "  %-30s %-25s %10s %10s %8s %9s  %-27s %s%n", "ledger", "status", "saved Wh",
-                "one-off Wh", "energy", "CO2e", "evidence (saving/one-off)", "projected break-even");
+        out.println(String.format(Locale.ROOT, LEDGER_ROW, "ledger", "status", "saved Wh", "one-off Wh", "energy",
+                "CO2e", "evidence (saving/one-off)", "projected break-even"));
         for (PaybackStatus s : ledger.values()) {
-            BasisLedger energy = s.getEnergy();
-            BasisLedger co2e = s.getCo2eLocation();
-            BasisLedger driving = "CO2E_LOCATION".equals(s.getBasis()) ? co2e
-                    : "CO2E_MARKET".equals(s.getBasis()) ? s.getCo2eMarket() : energy;
-            out.printf(Locale.ROOT, "  %-30s %-25s %10.1f %10.1f %8s %9s  %-27s %s%n",
-                    s.getComparisonId() + "/" + s.getCandidateId(),
-                    s.getStatus() + ("ENERGY".equals(s.getBasis()) ? "" : " (" + s.getBasis() + ")"),
-                    energy.getSaved(), energy.getFootprint(), percent(energy.getPaybackRatio()),
-                    percent(co2e.getPaybackRatio()), evidence(s),
-                    driving.getProjectedBreakEvenAt() == null ? "-" : TIME_AND_DAY.format(driving.getProjectedBreakEvenAt()));
+            out.println(ledgerRow(s, ZoneId.systemDefault()));
         }
         for (PaybackAlert alert : recentTransitions) {
             out.printf(Locale.ROOT, "  alert %-8s %-24s %s (window %s)%n", alert.getState(), alert.getRule(),
@@ -225,6 +218,40 @@ public final class WindowSummary implements AutoCloseable {
         recentTransitions.clear();
         if (!openAlerts.isEmpty()) {
             out.printf(Locale.ROOT, "  firing now: %s%n", String.join(", ", openAlerts.keySet()));
+        }
+    }
+
+    /**
+     * One candidate's line of the ledger table. The status and the projected break-even are the comparison's basis;
+     * energy and location-based CO2e sit side by side, with the evidence. A basis the status does not carry (the
+     * fields are nullable) reads "n/a", and a basis this version does not know is shown as given, with no projection.
+     */
+    static String ledgerRow(PaybackStatus s, ZoneId zone) {
+        BasisLedger energy = s.getEnergy();
+        BasisLedger co2e = s.getCo2eLocation();
+        Basis basis = basisOrNull(s.getBasis());
+        BasisLedger driving = basis == null ? null : switch (basis) {
+            case ENERGY -> energy;
+            case CO2E_LOCATION -> co2e;
+            case CO2E_MARKET -> s.getCo2eMarket();
+        };
+        Instant breakEven = driving == null ? null : driving.getProjectedBreakEvenAt();
+        return String.format(Locale.ROOT, LEDGER_ROW,
+                s.getComparisonId() + "/" + s.getCandidateId(),
+                s.getStatus() + (basis == Basis.ENERGY ? "" : " (" + s.getBasis() + ")"),
+                energy == null ? "n/a" : String.format(Locale.ROOT, "%.1f", energy.getSaved()),
+                energy == null ? "n/a" : String.format(Locale.ROOT, "%.1f", energy.getFootprint()),
+                energy == null ? "n/a" : percent(energy.getPaybackRatio()),
+                co2e == null ? "n/a" : percent(co2e.getPaybackRatio()),
+                evidence(s),
+                breakEven == null ? "-" : TIME_AND_DAY.withZone(zone).format(breakEven));
+    }
+
+    private static Basis basisOrNull(String name) {
+        try {
+            return Basis.parse(name);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -1,14 +1,12 @@
 package io.carbonllm.payback.core;
 
 import io.carbonllm.payback.core.alert.AlertRule;
-import io.carbonllm.payback.core.alert.AlertRules;
-import io.carbonllm.payback.core.alert.AlertState;
-import io.carbonllm.payback.core.compare.Comparisons;
-import io.carbonllm.payback.core.ledger.Charges;
-import io.carbonllm.payback.core.ledger.Ledgers;
+import io.carbonllm.payback.core.engine.EngineOutput;
+import io.carbonllm.payback.core.engine.EngineState;
+import io.carbonllm.payback.core.engine.PaybackEngine;
+import io.carbonllm.payback.core.engine.Pricing;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.CandidateDefinition;
-import io.carbonllm.payback.events.CandidateWindow;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.LedgerState;
@@ -17,39 +15,39 @@ import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.methodology.facility.FactorTable;
-import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The core calls in the order the comparison processor makes them, with its stores as maps: the trailing reference
- * is updated with the baseline's window, the window is compared, each candidate's runs are charged, its ledger applies
- * the window (closing what stream time closes), its status is computed and the alert rules get the open alerts.
- * It holds no rule of its own: every figure comes from {@link Comparisons}, {@link Charges}, {@link Ledgers} and
- * {@link AlertRules}.
+ * The payback engine as the streams app runs it ({@link PaybackEngine}), with its stores as maps: every figure comes
+ * from the production step, none from this driver. Windows are published as the window store would hold them, then
+ * the step runs for that window; {@link #advance} is the wall-clock refresh after stream time moved on.
  */
 public final class EngineDriver {
 
     private ComparisonDefinition definition;
     private final Duration windowSize;
-    private final Duration grace;
-    private FactorTable factors = Traffic.FACTORS;
+    private Pricing pricing = Pricing.of(Traffic.FACTORS);
+    private final PaybackEngine engine;
     private final Map<String, TrainingRun> runs = new HashMap<>();
-    private BaselineReference reference;
+    private final Map<String, VariantWindow> windows = new HashMap<>();
+    private final Map<String, BaselineReference> references = new HashMap<>();
     private final Map<String, LedgerState> ledgers = new HashMap<>();
+    private final Map<String, PaybackAlert> openAlerts = new HashMap<>();
     private final Map<String, PaybackStatus> statuses = new HashMap<>();
-    private final Map<String, Map<AlertRule, PaybackAlert>> openAlerts = new HashMap<>();
     private final List<PaybackAlert> transitions = new ArrayList<>();
+    private final List<ComparisonWindow> comparisonWindows = new ArrayList<>();
 
     public EngineDriver(ComparisonDefinition definition, Duration windowSize, Duration grace) {
         this.definition = definition;
         this.windowSize = windowSize;
-        this.grace = grace;
+        Stores stores = new Stores();
+        this.engine = new PaybackEngine(grace, stores, stores);
     }
 
     /** Publishes (or corrects) a run on training-runs. */
@@ -66,7 +64,7 @@ public final class EngineDriver {
 
     /** The factor table in use from now on (say, after a corrected factor arrives on the factors topic). */
     public EngineDriver factors(FactorTable table) {
-        this.factors = table;
+        this.pricing = Pricing.of(table);
         return this;
     }
 
@@ -79,27 +77,32 @@ public final class EngineDriver {
         return window(start, baseline, candidates, streamTime);
     }
 
-    /** A revision of the window at {@code start}, at stream time {@code streamTime}. */
+    /**
+     * A revision of the window at {@code start}, at stream time {@code streamTime}: the window store holds these
+     * figures (a null removes a variant's), and the step runs. Returns the comparison window published for it.
+     */
     public ComparisonWindow window(Instant start, VariantWindow baseline, Map<String, VariantWindow> candidates,
                                    Instant streamTime) {
-        reference = Comparisons.updateReference(reference, definition, baseline);
-        ComparisonWindow compared = Comparisons.compare(definition, start, start.plus(windowSize), baseline, candidates,
-                reference, factors);
-        for (CandidateWindow candidate : compared.getCandidates()) {
-            CandidateDefinition def = candidateDefinition(candidate.getCandidateId());
-            LedgerState charged = charge(def);
-            Ledgers.Context ctx = context(def, charged);
-            publish(def, Ledgers.apply(charged, ctx, compared, candidate, streamTime.toEpochMilli()), ctx);
+        windows.put(windowKey(definition.getBaselineModel(), start), baseline);
+        for (CandidateDefinition c : definition.getCandidates()) {
+            windows.put(windowKey(c.getModelId(), start), candidates.get(c.getCandidateId()));
         }
-        return compared;
+        engine.windowRevised(definition, start, start.plus(windowSize), streamTime.toEpochMilli(), pricing);
+        return comparisonWindows.stream().filter(w -> w.getWindowStart().equals(start))
+                .reduce((first, second) -> second).orElseThrow();
     }
 
-    /** Stream time moves (a record of another variant, say): windows whose end + grace has passed close. */
+    /** Stream time moved on (a record of another variant, say) and the ledger refresh ran. */
     public void advance(Instant streamTime) {
-        for (CandidateDefinition def : definition.getCandidates()) {
-            LedgerState charged = charge(def);
-            Ledgers.Context ctx = context(def, charged);
-            publish(def, Ledgers.advance(charged, ctx, streamTime.toEpochMilli()), ctx);
+        for (Map.Entry<String, LedgerState> entry : new TreeMap<>(ledgers).entrySet()) {
+            engine.refresh(entry.getKey(), entry.getValue(), definition, streamTime.toEpochMilli(), pricing);
+        }
+    }
+
+    /** The comparison was deleted, and the ledger refresh ran. */
+    public void delete(Instant streamTime) {
+        for (Map.Entry<String, LedgerState> entry : new TreeMap<>(ledgers).entrySet()) {
+            engine.refresh(entry.getKey(), entry.getValue(), null, streamTime.toEpochMilli(), pricing);
         }
     }
 
@@ -108,7 +111,12 @@ public final class EngineDriver {
     }
 
     public PaybackStatus status(String candidateId) {
-        return statuses.get(candidateId);
+        return statuses.get(PaybackEngine.ledgerKey(definition.getComparisonId(), candidateId));
+    }
+
+    /** Whether the status topic holds a value (not a tombstone) for the candidate. */
+    public boolean hasStatus(String candidateId) {
+        return statuses.get(PaybackEngine.ledgerKey(definition.getComparisonId(), candidateId)) != null;
     }
 
     public LedgerState ledger() {
@@ -116,7 +124,7 @@ public final class EngineDriver {
     }
 
     public LedgerState ledger(String candidateId) {
-        return ledgers.get(candidateId);
+        return ledgers.get(PaybackEngine.ledgerKey(definition.getComparisonId(), candidateId));
     }
 
     /** Every alert transition published so far, in order. */
@@ -131,44 +139,92 @@ public final class EngineDriver {
     }
 
     public boolean isOpen(AlertRule rule) {
-        return openAlerts.getOrDefault(definition.getCandidates().get(0).getCandidateId(), Map.of()).containsKey(rule);
+        String ledger = PaybackEngine.ledgerKey(definition.getComparisonId(), definition.getCandidates().get(0).getCandidateId());
+        return openAlerts.containsKey(PaybackEngine.alertKey(ledger, rule));
     }
 
-    private CandidateDefinition candidateDefinition(String candidateId) {
-        return definition.getCandidates().stream().filter(c -> c.getCandidateId().equals(candidateId)).findFirst()
-                .orElseThrow();
+    private static String windowKey(String modelId, Instant start) {
+        return modelId + "@" + start;
     }
 
-    /** The candidate's ledger with its runs charged: those already priced at their version are kept as priced. */
-    private LedgerState charge(CandidateDefinition def) {
-        LedgerState state = ledgers.getOrDefault(def.getCandidateId(),
-                Ledgers.empty(definition.getComparisonId(), def.getCandidateId()));
-        Charges.Charged footprint = footprint(def, state);
-        return LedgerState.newBuilder(state).setChargedRuns(footprint.runs()).build();
-    }
+    /** The stores and the sinks, as maps. */
+    private final class Stores implements EngineState, EngineOutput {
 
-    private Charges.Charged footprint(CandidateDefinition def, LedgerState state) {
-        return Charges.charge(state.getChargedRuns(), def.getRunIds(), runs::get, new FootprintCalculator(factors));
-    }
+        @Override
+        public VariantWindow window(String useCase, String modelId, Instant start, Instant end) {
+            return windows.get(windowKey(modelId, start));
+        }
 
-    private Ledgers.Context context(CandidateDefinition def, LedgerState charged) {
-        return new Ledgers.Context(definition, def, grace, footprint(def, charged), factors);
-    }
+        @Override
+        public BaselineReference reference(String comparisonId) {
+            return references.get(comparisonId);
+        }
 
-    private void publish(CandidateDefinition def, LedgerState state, Ledgers.Context ctx) {
-        PaybackStatus status = Ledgers.status(state, ctx);
-        Map<AlertRule, PaybackAlert> open = openAlerts.computeIfAbsent(def.getCandidateId(),
-                id -> new EnumMap<>(AlertRule.class));
-        for (PaybackAlert transition : AlertRules.evaluate(definition, state, status, open)) {
-            AlertRule rule = AlertRule.valueOf(transition.getRule());
-            if (AlertState.FIRING.name().equals(transition.getState())) {
-                open.put(rule, transition);
-            } else {
-                open.remove(rule);
-            }
+        @Override
+        public void putReference(String comparisonId, BaselineReference reference) {
+            references.put(comparisonId, reference);
+        }
+
+        @Override
+        public void deleteReference(String comparisonId) {
+            references.remove(comparisonId);
+        }
+
+        @Override
+        public LedgerState ledger(String key) {
+            return ledgers.get(key);
+        }
+
+        @Override
+        public void putLedger(String key, LedgerState ledger) {
+            ledgers.put(key, ledger);
+        }
+
+        @Override
+        public void deleteLedger(String key) {
+            ledgers.remove(key);
+        }
+
+        @Override
+        public PaybackAlert openAlert(String key) {
+            return openAlerts.get(key);
+        }
+
+        @Override
+        public void putOpenAlert(String key, PaybackAlert alert) {
+            openAlerts.put(key, alert);
+        }
+
+        @Override
+        public void deleteOpenAlert(String key) {
+            openAlerts.remove(key);
+        }
+
+        @Override
+        public void putComparisonWindow(String comparisonId, ComparisonWindow window) {
+            // the window store; the published records are kept by comparisonWindow()
+        }
+
+        @Override
+        public TrainingRun trainingRun(String runId) {
+            return runs.get(runId);
+        }
+
+        // EngineOutput
+
+        @Override
+        public void comparisonWindow(String comparisonId, ComparisonWindow window) {
+            comparisonWindows.add(window);
+        }
+
+        @Override
+        public void status(String ledgerKey, PaybackStatus status) {
+            statuses.put(ledgerKey, status);
+        }
+
+        @Override
+        public void alert(String alertKey, PaybackAlert transition) {
             transitions.add(transition);
         }
-        statuses.put(def.getCandidateId(), status);
-        ledgers.put(def.getCandidateId(), LedgerState.newBuilder(state).setLastStatus(status).build());
     }
 }

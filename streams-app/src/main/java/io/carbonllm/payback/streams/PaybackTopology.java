@@ -247,14 +247,16 @@ public final class PaybackTopology {
      * all live on its partition, so no further shuffle is needed. The engine forwards each output to its sink by name.
      */
     private void compareAmortizeAlert(StreamsBuilder builder, KStream<String, VariantWindow> results) {
+        // Cached: the many writes a ledger gets within a commit interval reach RocksDB and its changelog once
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PAYBACK_LEDGER),
-                Serdes.String(), topics.ledgerStateSerde()));
+                Serdes.String(), topics.ledgerStateSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.BASELINE_REFERENCES),
-                Serdes.String(), topics.baselineReferenceSerde()));
+                Serdes.String(), topics.baselineReferenceSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.OPEN_ALERTS),
-                Serdes.String(), topics.paybackAlerts().valueSerde()));
+                Serdes.String(), topics.paybackAlerts().valueSerde()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
-                config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde()));
+                config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde())
+                .withCachingEnabled());
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
         KStream<String, SpecificRecord> outputs = results.process(() -> new ComparisonEngine(SINK_COMPARISON_WINDOWS,
                         SINK_PAYBACK_STATUS, SINK_PAYBACK_ALERTS, config.windowGrace(), config.ledgerRefresh(),

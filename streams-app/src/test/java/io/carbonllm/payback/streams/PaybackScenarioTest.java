@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.groups.Tuple;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -489,6 +490,58 @@ class PaybackScenarioTest {
         assertThat(energy(status).getSaved()).isCloseTo(4.36, within(1e-9));
         assertThat(status.getSuccessfulTasks()).isEqualTo(10);
         assertThat(energy(status).getFootprint()).isCloseTo(1000.0, within(1e-9));
+    }
+
+    @Test
+    void anIdleRefreshWritesNothingAndPublishesNothing() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+        // Given a ledger with one closed window, and everything it published read
+        requests(BASE, 0, 10, 1.0);
+        requests(SMALL, 0, 10, 0.5);
+        closeThrough(95);
+        fx.paybackStatus.readValuesToList();
+        fx.comparisonWindows.readValuesToList();
+        LedgerState before = ledger();
+
+        // When the wall-clock refresh runs twice with nothing new
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+        // Then no status or comparison window is published, and the stored ledger is the same
+        assertThat(fx.paybackStatus.isEmpty()).isTrue();
+        assertThat(fx.comparisonWindows.isEmpty()).isTrue();
+        assertThat(ledger()).isEqualTo(before);
+    }
+
+    @Test
+    void deletingAComparisonRetiresItsLedgerResolvesItsAlertsAndTombstonesItsStatus() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+        // Given NOT_SAVING firing (three closed windows at 1.308 Wh per task against 1.09)
+        for (int w = 0; w < 3; w++) {
+            requests(BASE, w, 10, 1.0);
+            requests(SMALL, w, 10, 1.2);
+        }
+        closeThrough(215);
+        assertThat(fx.paybackAlerts.readValuesToList()).extracting(PaybackAlert::getState).containsExactly("FIRING");
+
+        // When the comparison is deleted (a tombstone) and the ledger refresh runs
+        fx.comparisons.pipeInput("cmp-1", null);
+        fx.driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+        // Then the alert resolved, saying why; the ledger and the open alert are gone; the status key is tombstoned
+        List<PaybackAlert> resolved = fx.paybackAlerts.readValuesToList();
+        assertThat(resolved).extracting(PaybackAlert::getRule, PaybackAlert::getState)
+                .containsExactly(alert("NOT_SAVING", "RESOLVED"));
+        assertThat(resolved.get(0).getMessage()).contains("comparison cmp-1 was deleted");
+        assertThat(ledger()).isNull();
+        KeyValueStore<String, PaybackAlert> open = fx.driver.getKeyValueStore(StoreNames.OPEN_ALERTS);
+        assertThat(open.get(LEDGER + "/NOT_SAVING")).isNull();
+        List<TestRecord<String, PaybackStatus>> statuses = fx.paybackStatus.readRecordsToList();
+        assertThat(statuses).isNotEmpty();
+        assertThat(statuses.get(statuses.size() - 1).key()).isEqualTo(LEDGER);
+        assertThat(statuses.get(statuses.size() - 1).value()).isNull();
     }
 
     @Test

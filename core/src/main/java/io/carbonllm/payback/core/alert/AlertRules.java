@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.alert;
 
+import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.LedgerState;
@@ -56,14 +57,6 @@ public final class AlertRules {
         return transitions;
     }
 
-    /** The transitions as of the latest closed window only. */
-    public static List<PaybackAlert> evaluate(ComparisonDefinition def, LedgerState ledger, PaybackStatus status,
-                                              Map<AlertRule, PaybackAlert> open) {
-        List<WindowContribution> closed = ledger.getRecentClosed();
-        long before = closed.size() < 2 ? Long.MIN_VALUE : closed.get(closed.size() - 2).getWindowEnd();
-        return evaluate(def, ledger, status, open, before);
-    }
-
     private static List<PaybackAlert> evaluateAt(ComparisonDefinition def, LedgerState ledger,
                                                  List<WindowContribution> closed, PaybackStatus status,
                                                  Map<AlertRule, PaybackAlert> open) {
@@ -114,10 +107,10 @@ public final class AlertRules {
 
     private static Map<String, Double> horizonFigures(PaybackStatus status) {
         Map<String, Double> figures = new LinkedHashMap<>();
-        BasisLedger basis = switch (status.getBasis()) {
-            case "CO2E_LOCATION" -> status.getCo2eLocation();
-            case "CO2E_MARKET" -> status.getCo2eMarket();
-            default -> status.getEnergy();
+        BasisLedger basis = switch (Basis.parse(status.getBasis())) {
+            case CO2E_LOCATION -> status.getCo2eLocation();
+            case CO2E_MARKET -> status.getCo2eMarket();
+            case ENERGY -> status.getEnergy();
         };
         if (basis == null) {
             return figures;
@@ -141,6 +134,8 @@ public final class AlertRules {
             Instant start = Instant.ofEpochMilli(w.getWindowStart());
             if (w.getPriced()) {
                 figures.put("savingWh@" + start, w.getSavingWh());
+                figures.put("savingGCo2eLocation@" + start, w.getSavingGCo2eLocation());
+                figures.put("savingGCo2eMarket@" + start, w.getSavingGCo2eMarket());
             }
             figures.put("successfulTasks@" + start, (double) w.getSuccessfulTasks());
         }
@@ -160,6 +155,16 @@ public final class AlertRules {
                 .setWindowStart(Instant.ofEpochMilli(window.getWindowStart()))
                 .setMessage(ledger.getCandidateId() + ": " + message)
                 .setFigures(figures)
+                .build();
+    }
+
+    /** An open alert resolved because its ledger was retired: the comparison or candidate went, or moved. */
+    public static PaybackAlert retired(PaybackAlert open, String why) {
+        return PaybackAlert.newBuilder(open)
+                .setState(AlertState.RESOLVED.name())
+                .setResolvedAt(open.getFiredAt())
+                .setMessage(open.getCandidateId() + ": resolved because " + why)
+                .setFigures(Map.of())
                 .build();
     }
 

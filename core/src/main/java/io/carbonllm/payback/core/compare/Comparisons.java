@@ -92,7 +92,7 @@ public final class Comparisons {
             return c.build();
         }
         c.setEnergyCoverage(window.getEnergyCoverage())
-                .setMarketFallback(window.getMarketFallbackRequests() > 0)
+                .setMarketFallback(window.getMarketFallbackRequests() > 0 || FactorRows.marketFallback(base.rows()))
                 .setFactorRows(FactorRows.resolve(window.getFactorRows(), factors))
                 .setSuccessRateDelta(minus(window.getSuccessRate(), base.successRate()))
                 .setTokensPerSuccessfulTaskDelta(base.source() == BaselineSource.WINDOW

@@ -3,7 +3,7 @@ package io.carbonllm.payback.core.definition;
 /**
  * The ranges that keep a ledger's stored state small whatever the configuration: it holds the windows still open to
  * revision and as many closed ones as the look-back and the alert streaks need, so these bound its size (about 100
- * bytes a window: well under Kafka's 1 MB record limit at the maxima).
+ * bytes a window: about 150 KB at the maxima, well under Kafka's 1 MB record limit).
  */
 public final class LedgerLimits {
 
@@ -17,8 +17,11 @@ public final class LedgerLimits {
     private LedgerLimits() {
     }
 
-    /** How many closed windows a ledger keeps for a comparison's look-back and streaks. */
+    /**
+     * The most closed windows a ledger keeps for a comparison: the alert streak's windows of any kind, and before
+     * them as many priced ones as the look-back needs.
+     */
     public static int closedWindowsKept(int lookbackWindows, int fireAfterWindows, int resolveAfterWindows) {
-        return Math.max(lookbackWindows, Math.max(fireAfterWindows, resolveAfterWindows));
+        return lookbackWindows + Math.max(fireAfterWindows, resolveAfterWindows);
     }
 }

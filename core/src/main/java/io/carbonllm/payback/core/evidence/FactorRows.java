@@ -112,6 +112,11 @@ public final class FactorRows {
         return resolved.getId().equals(id) ? resolved : unresolved;
     }
 
+    /** Whether a grid row among {@code rows} has no market-based figure, so the location-based one stood in. */
+    public static boolean marketFallback(List<FactorRow> rows) {
+        return rows.stream().anyMatch(r -> Kind.GRID.name().equals(r.getKind()) && r.getMarketValue() == null);
+    }
+
     /** Adds {@code more} (id to count) into {@code into}. */
     public static void addAll(Map<String, Long> into, Map<String, Long> more) {
         more.forEach((id, n) -> into.merge(id, n, Long::sum));

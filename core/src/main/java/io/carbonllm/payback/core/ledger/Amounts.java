@@ -3,8 +3,7 @@ package io.carbonllm.payback.core.ledger;
 import io.carbonllm.payback.core.definition.Basis;
 
 /**
- * One figure in the three bases: facility Wh, location-based gCO2e and market-based gCO2e. Additive, so a revised
- * window is applied as the difference between its new and its last contribution.
+ * One figure in the three bases: facility Wh, location-based gCO2e and market-based gCO2e.
  */
 public record Amounts(double wh, double gCo2eLocation, double gCo2eMarket) {
 

@@ -8,7 +8,9 @@ import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.footprint.Footprint;
 import io.carbonllm.payback.methodology.footprint.FootprintCalculator;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -17,6 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * A candidate's one-off footprint, charged run by run. Each run is priced once, with the factors in effect at its own
@@ -92,13 +97,22 @@ public final class Charges {
                 .build();
     }
 
-    /** Identifies a version of a run: any change to the record is a correction. */
+    /**
+     * Identifies a version of a run: any change to the record is a correction. A digest of its Avro binary encoding,
+     * which (unlike its text form) is fixed by the schema, not by a library version.
+     */
     static String fingerprint(TrainingRun run) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(run.toString().getBytes(StandardCharsets.UTF_8));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            new SpecificDatumWriter<>(TrainingRun.class).write(run, encoder);
+            encoder.flush();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode training run " + run.getRunId(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.carbonllm.payback.core.ledger;
 
 import io.carbonllm.payback.core.definition.Basis;
-import io.carbonllm.payback.core.definition.LedgerLimits;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.core.window.TaskOutcomes;
 import io.carbonllm.payback.events.BasisLedger;
@@ -17,6 +16,7 @@ import io.carbonllm.payback.methodology.facility.FactorTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -62,11 +62,6 @@ public final class Ledgers {
             return Basis.parse(definition.getBasis());
         }
 
-        int closedWindowsKept() {
-            return LedgerLimits.closedWindowsKept(definition.getSavingRateLookbackWindows(),
-                    definition.getFireAfterWindows(), definition.getResolveAfterWindows());
-        }
-
         Projection.Horizon horizon() {
             return new Projection.Horizon(definition.getHorizonEnd(), definition.getHorizonSuccessfulTasks());
         }
@@ -79,6 +74,12 @@ public final class Ledgers {
     /** What a ledger's epoch is about: a change to any of these starts a new one. */
     public static String fingerprint(ComparisonDefinition def, CandidateDefinition candidate) {
         return def.getUseCase() + "\u0000" + def.getBaselineModel() + "\u0000" + candidate.getModelId();
+    }
+
+    /** The use case of the ledger's epoch; null for a ledger that has counted nothing yet. */
+    public static String useCaseOf(LedgerState state) {
+        String fingerprint = state.getFingerprint();
+        return fingerprint.isEmpty() ? null : fingerprint.substring(0, fingerprint.indexOf('\u0000'));
     }
 
     /**
@@ -116,7 +117,9 @@ public final class Ledgers {
                     .setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build(), ctx, streamTime);
         }
         if (start < current.getEpochStart()) {
-            return advance(current, ctx, streamTime);
+            // A revision of a window of the previous epoch: not counted in this one
+            return advance(LedgerState.newBuilder(current)
+                    .setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build(), ctx, streamTime);
         }
         WindowContribution next = contribution(ctx, window, candidate);
         Map<String, WindowContribution> open = new HashMap<>(current.getOpenWindows());
@@ -166,18 +169,38 @@ public final class Ledgers {
         }
         List<WindowContribution> recent = new ArrayList<>(state.getRecentClosed());
         recent.add(WindowContribution.newBuilder(window).setFactorRowIds(List.of()).build());
-        LedgerState withWindow = b.setRecentClosed(trim(recent, ctx.closedWindowsKept())).build();
+        LedgerState withWindow = b.setRecentClosed(retained(recent, ctx.definition())).build();
         // The horizon rule's streak is over closed windows, like the others: record where the projection stood.
         Projection projection = projections(withWindow, ctx).get(ctx.basis());
         Boolean beyond = projection.paysBackWithinHorizon() == null ? null : !projection.paysBackWithinHorizon();
         WindowContribution stamped = WindowContribution.newBuilder(recent.get(recent.size() - 1))
                 .setBeyondHorizon(beyond).build();
         recent.set(recent.size() - 1, stamped);
-        return LedgerState.newBuilder(withWindow).setRecentClosed(trim(recent, ctx.closedWindowsKept())).build();
+        return LedgerState.newBuilder(withWindow).setRecentClosed(retained(recent, ctx.definition())).build();
     }
 
-    private static List<WindowContribution> trim(List<WindowContribution> windows, int keep) {
-        return windows.size() <= keep ? windows : new ArrayList<>(windows.subList(windows.size() - keep, windows.size()));
+    /**
+     * The closed windows a ledger keeps, oldest first: the last {@code fireAfterWindows}/{@code resolveAfterWindows}
+     * of any kind for the alert streaks, and before them only priced ones, as many as the saving rate's look-back
+     * needs. Runs of unpriced windows so cannot push the rate's windows out, and the list stays within
+     * streak + look-back entries.
+     */
+    static List<WindowContribution> retained(List<WindowContribution> windows, ComparisonDefinition def) {
+        int streak = Math.max(def.getFireAfterWindows(), def.getResolveAfterWindows());
+        int lookback = def.getSavingRateLookbackWindows();
+        List<WindowContribution> kept = new ArrayList<>();
+        int priced = 0;
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            WindowContribution w = windows.get(i);
+            boolean inStreak = windows.size() - i <= streak;
+            boolean neededForRate = w.getPriced() && priced < lookback;
+            if (inStreak || neededForRate) {
+                kept.add(w);
+                priced += w.getPriced() ? 1 : 0;
+            }
+        }
+        Collections.reverse(kept);
+        return kept;
     }
 
     /** One window's contribution to the ledger: its saving in the three bases, and the flags the alert rules read. */
@@ -187,8 +210,7 @@ public final class Ledgers {
         Amounts saving = priced ? new Amounts(candidate.getSavingWh(), candidate.getSavingGCo2eLocation(),
                 candidate.getSavingGCo2eMarket()) : Amounts.ZERO;
         boolean candidateTraffic = candidate.getWindow() != null && candidate.getWindow().getRequests() > 0;
-        boolean baselineMarketFallback = window.getBaselineFactorRows().stream()
-                .anyMatch(r -> "GRID".equals(r.getKind()) && r.getMarketValue() == null);
+        boolean baselineMarketFallback = FactorRows.marketFallback(window.getBaselineFactorRows());
         return WindowContribution.newBuilder()
                 .setWindowStart(window.getWindowStart().toEpochMilli())
                 .setWindowEnd(window.getWindowEnd().toEpochMilli())
@@ -253,7 +275,8 @@ public final class Ledgers {
     static Amounts saved(LedgerState state) {
         Amounts saved = new Amounts(state.getClosedSavingWh(), state.getClosedSavingGCo2eLocation(),
                 state.getClosedSavingGCo2eMarket());
-        for (WindowContribution w : state.getOpenWindows().values()) {
+        // In window order: the same sum, to the last bit, however the map was read back
+        for (WindowContribution w : sortedOpen(state)) {
             saved = saved.plus(new Amounts(w.getSavingWh(), w.getSavingGCo2eLocation(), w.getSavingGCo2eMarket()));
         }
         return saved;

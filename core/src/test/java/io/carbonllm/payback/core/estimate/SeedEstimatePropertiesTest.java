@@ -1,6 +1,7 @@
 package io.carbonllm.payback.core.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.footprint.Footprint;
@@ -70,6 +71,40 @@ class SeedEstimatePropertiesTest {
         assertThat(r.paysBackWithinHorizonCo2e()).isFalse();
     }
 
+    @Property
+    void aCheaperCandidateWithNothingToRepayBreaksEvenAtOnce(
+            @ForAll @DoubleRange(min = 0.01, max = 1000) double baselineWh,
+            @ForAll @DoubleRange(min = 0, max = 0.99) double share,
+            @ForAll @DoubleRange(min = 0.01, max = 1) double rate, @ForAll @DoubleRange(min = 1, max = 3) double pue,
+            @ForAll @DoubleRange(min = 0, max = 1e9) double tasksPerDay,
+            @ForAll @DoubleRange(min = 0, max = 3650) double horizon) {
+        // Same success rate and less energy per request: cheaper per successful task; a zero footprint; any traffic,
+        // none included
+        Footprint none = new Footprint(0, 0, 0, EvidenceTier.METERED, List.of());
+        SeedEstimate.Result r = SeedEstimate.compute(new SeedEstimate.Inputs(none, baselineWh, baselineWh * share,
+                rate, rate, pue, 342, tasksPerDay, horizon));
+        assertThat(r.savingWhPerSuccessfulTask()).isPositive();
+        assertThat(r.breakEvenSuccessfulTasks()).hasValue(0);
+        assertThat(r.breakEvenDays()).hasValue(0);
+        assertThat(r.paysBackWithinHorizon()).isTrue();
+    }
+
+    @Property
+    void theBreakEvenTasksTimesTheSavingRepayTheFootprint(
+            @ForAll @DoubleRange(min = 0.01, max = 1e7) double trainingKwh,
+            @ForAll @DoubleRange(min = 0.01, max = 1000) double baselineWh,
+            @ForAll @DoubleRange(min = 0, max = 0.99) double share,
+            @ForAll @DoubleRange(min = 0.01, max = 1) double rate, @ForAll @DoubleRange(min = 1, max = 3) double pue,
+            @ForAll @DoubleRange(min = 1, max = 1e9) double tasksPerDay) {
+        Footprint training = new Footprint(trainingKwh, trainingKwh * 0.342, trainingKwh * 0.342,
+                EvidenceTier.ESTIMATED, List.of());
+        SeedEstimate.Result r = SeedEstimate.compute(new SeedEstimate.Inputs(training, baselineWh, baselineWh * share,
+                rate, rate, pue, 342, tasksPerDay, 90));
+        double trainingWh = trainingKwh * 1000;
+        double tasks = r.breakEvenSuccessfulTasks().orElseThrow();
+        assertThat(tasks * r.savingWhPerSuccessfulTask()).isCloseTo(trainingWh, within(1e-9 * trainingWh));
+        assertThat(r.breakEvenDays().orElseThrow() * tasksPerDay).isCloseTo(tasks, within(1e-9 * tasks));
+    }
 
     /** Footprints with zero well represented: the edge case of "nothing to repay". */
     @Provide

@@ -1,14 +1,16 @@
 package io.carbonllm.payback.core.estimate;
 
+import static java.time.Instant.EPOCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.carbonllm.payback.core.ledger.PaybackState;
+import io.carbonllm.payback.core.ledger.Projection;
 import io.carbonllm.payback.methodology.EvidenceTier;
-import io.carbonllm.payback.methodology.amortization.Amortization;
 import io.carbonllm.payback.methodology.footprint.Footprint;
+import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,18 +75,63 @@ class SeedEstimateTest {
 
     @Test
     void edgeCasesAreDecidedNotDividedByZero() {
-        assertThat(Amortization.perSuccessfulTask(10, 0)).isEmpty();
-        assertThat(Amortization.savingPerTask(OptionalDouble.empty(), OptionalDouble.of(1))).isEmpty();
-        assertThat(Amortization.breakEvenTasks(0, 2)).hasValue(0);          // nothing to repay, and it saves: at once
-        assertThat(Amortization.breakEvenTasks(0, 0)).isEmpty();            // not cheaper: never, even with nothing to repay
-        assertThat(Amortization.breakEvenTasks(0, -1)).isEmpty();
-        assertThat(Amortization.breakEvenTasks(10, 0)).isEmpty();           // no saving: never
-        assertThat(Amortization.breakEvenDays(OptionalDouble.of(100), 0)).isEmpty(); // no traffic: never
-        assertThat(Amortization.breakEvenDays(OptionalDouble.of(0), 0)).hasValue(0); // nothing to wait for
-        assertThat(Amortization.breakEvenDays(0, 0, 1000)).isEmpty();       // not cheaper: never, even with 0 footprint
-        assertThat(Amortization.breakEvenDays(50, 2, 5)).hasValue(5);       // 50 / 2 = 25 tasks / 5 per day = 5 days
-        assertThat(Amortization.paybackRatio(5, 0)).isEmpty();
-        assertThat(Amortization.paybackRatio(5, 20)).hasValue(0.25);
+        // The rules the estimate and the live ledger share, called as SeedEstimate calls them: nothing saved yet, from
+        // EPOCH, no horizon unless stated.
+        // No rate (no successful task yet, or a missing baseline figure): no per-task saving, so no projection
+        Projection noRate = Projection.project(0, 10, 0, null, null, EPOCH, Projection.Horizon.NONE, false);
+        assertThat(noRate.state()).isEqualTo(PaybackState.INSUFFICIENT_DATA);
+        assertThat(noRate.breakEvenSuccessfulTasks()).isNull();
+        assertThat(noRate.breakEvenDays()).isNull();
+
+        // Nothing to repay and a saving of 2 per task: at once, 0 tasks and 0 days, even without traffic
+        Projection atOnce = Projection.project(0, 0, 0, 2.0, 0.0, EPOCH, Projection.Horizon.NONE, false);
+        assertThat(atOnce.state()).isEqualTo(PaybackState.PAYING_BACK);
+        assertThat(atOnce.breakEvenSuccessfulTasks()).isZero();
+        assertThat(atOnce.breakEvenDays()).isZero();
+        assertThat(atOnce.breakEvenAt()).isEqualTo(EPOCH);
+
+        // A saving of 0 or -1 per task: never, whether there is 0 or 10 to repay
+        for (double footprint : new double[] {0, 10}) {
+            for (double saving : new double[] {0, -1}) {
+                Projection never = Projection.project(0, footprint, 0, saving, saving * 1000, EPOCH,
+                        Projection.Horizon.NONE, false);
+                assertThat(never.state()).as("footprint %s, saving %s", footprint, saving)
+                        .isEqualTo(PaybackState.NOT_SAVING);
+                assertThat(never.breakEvenSuccessfulTasks()).isNull();
+                assertThat(never.breakEvenDays()).isNull();
+            }
+        }
+
+        // 200 to repay at 2 per task and no traffic: 200 / 2 = 100 tasks, but no day to reach them
+        Projection noTraffic = Projection.project(0, 200, 0, 2.0, 0.0, EPOCH, Projection.Horizon.NONE, false);
+        assertThat(noTraffic.breakEvenSuccessfulTasks()).isEqualTo(100.0);
+        assertThat(noTraffic.breakEvenDays()).isNull();
+        assertThat(noTraffic.breakEvenAt()).isNull();
+
+        // 50 to repay at 2 per task and 5 tasks a day (a saving of 10 a day): 50 / 2 = 25 tasks, 50 / 10 = 5 days
+        Projection fiveDays = Projection.project(0, 50, 0, 2.0, 10.0, EPOCH, Projection.Horizon.NONE, false);
+        assertThat(fiveDays.breakEvenSuccessfulTasks()).isEqualTo(25.0);
+        assertThat(fiveDays.breakEvenDays()).isEqualTo(5.0);
+        assertThat(fiveDays.breakEvenAt()).isEqualTo(EPOCH.plus(Duration.ofDays(5)));
+
+        // The payback ratio: 5 saved of 20 = 0.25; nothing to repay, no ratio
+        assertThat(Projection.paybackRatio(5, 20)).isEqualTo(0.25);
+        assertThat(Projection.paybackRatio(5, 0)).isNull();
+    }
+
+    @Test
+    void anEstimateWithNoTrafficKnowsTheTasksButNeverTheDays() {
+        // 44,000 Wh / 2.333333 Wh = 18,857.14 tasks; at 0 tasks a day, no number of days reaches them
+        SeedEstimate.Result r = SeedEstimate.compute(
+                new SeedEstimate.Inputs(TRAINING, 2.0, 0.5, 0.8, 0.9, 1.2, 342, 0, 90));
+        assertThat(r.breakEvenSuccessfulTasks().getAsDouble()).isCloseTo(18857.142857, within(1e-4));
+        assertThat(r.breakEvenDays()).isEmpty();
+        assertThat(r.breakEvenDaysCo2e()).isEmpty();
+        assertThat(r.paysBackWithinHorizon()).isFalse();
+        // no tasks in the horizon: the net is minus the footprint, -44 kWh and -15.048 kg
+        assertThat(r.horizonSuccessfulTasks()).isZero();
+        assertThat(r.horizonNetKwh()).isCloseTo(-44.0, within(1e-9));
+        assertThat(r.horizonNetKgCo2e()).isCloseTo(-15.048, within(1e-9));
     }
 
     @Test

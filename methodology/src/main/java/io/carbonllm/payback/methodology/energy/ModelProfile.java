@@ -7,7 +7,8 @@ package io.carbonllm.payback.methodology.energy;
  * @param activeParamsB     active parameters in billions, or null if unknown
  * @param totalParamsB      total parameters in billions, or null (then taken as equal to the active ones)
  * @param joulesPerOutputToken a benchmarked figure, or null
- * @param gpuOnly           true when the benchmark measured the GPUs only (the non-GPU server share is added)
+ * @param gpuOnly           true when the benchmark measured the GPUs only (the non-GPU server share is added);
+ *                          with a benchmarked figure it needs {@code activeParamsB}, to size that share
  * @param gpus              the GPU count the benchmark measured, or null (then the server share is sized for
  *                          {@link EcoLogitsModel#gpusRequired(double)} GPUs)
  * @param source            where the figures come from
@@ -18,6 +19,12 @@ public record ModelProfile(String pattern, Double activeParamsB, Double totalPar
     public ModelProfile {
         if (gpus != null && gpus <= 0) {
             throw new IllegalArgumentException("gpus must be a positive integer, got " + gpus + " (" + pattern + ")");
+        }
+        // The non-GPU server share of a GPU-only figure is sized from the active parameters: without them there is
+        // no share to add, so the profile is rejected here, as the catalog's CSV parser rejects the row.
+        if (gpuOnly && joulesPerOutputToken != null && activeParamsB == null) {
+            throw new IllegalArgumentException("activeParamsB is required with a GPU-only energy profile (for the"
+                    + " non-GPU server share), got none (" + pattern + ")");
         }
     }
 

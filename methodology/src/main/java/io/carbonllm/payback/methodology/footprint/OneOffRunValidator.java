@@ -2,7 +2,9 @@ package io.carbonllm.payback.methodology.footprint;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The one set of checks for a one-off run, shared by {@link OneOffRun}'s constructor, the CLI and the streams
@@ -10,6 +12,10 @@ import java.util.List;
  * as in {@link OneOffRun}) and the reason; all problems are reported, not just the first.
  */
 public final class OneOffRunValidator {
+
+    /** The run kinds, as a problem message names them: "FINE_TUNE, RAG_INDEX, OTHER". */
+    private static final String KINDS = Arrays.stream(RunKind.values()).map(RunKind::name)
+            .collect(Collectors.joining(", "));
 
     private OneOffRunValidator() {
     }
@@ -26,7 +32,7 @@ public final class OneOffRunValidator {
             problems.add("runId is required");
         }
         if (kind == null) {
-            problems.add("kind is required (one of FINE_TUNE, RAG_INDEX, OTHER)");
+            problems.add("kind is required (one of " + KINDS + ")");
         }
         boolean gpuHoursValid = nonNegative(problems, "gpuHours", gpuHours);
         boolean powerValid = nonNegative(problems, "avgPowerWPerGpu", avgPowerWPerGpu);

@@ -1,88 +1,63 @@
 package io.carbonllm.payback.methodology.amortization;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.carbonllm.payback.methodology.EvidenceTier;
-import io.carbonllm.payback.methodology.energy.EnergyModel;
-import io.carbonllm.payback.methodology.energy.RequestEnergy;
-import io.carbonllm.payback.methodology.energy.RequestUsage;
-import io.carbonllm.payback.methodology.footprint.Footprint;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.OptionalDouble;
-import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Scale;
-import net.jqwik.api.constraints.Size;
 
+/**
+ * Properties of the horizon net, the one piece of amortization arithmetic left in methodology. The break-even rules
+ * are tested where they live, with {@code Projection} in core.
+ */
 class AmortizationPropertiesTest {
 
-    private static final EnergyModel MODEL = EnergyModel.defaults();
-    private static final List<String> MODELS = List.of("llama-3.1-70b-instruct", "llama-3.1-8b-ft", "acme", "mystery");
-
     @Property
-    void energyIsFiniteAndNonNegativeForAnyNonNegativeInput(
-            @ForAll @LongRange(max = 10_000_000) long input, @ForAll @LongRange(max = 10_000_000) long cached,
-            @ForAll @LongRange(max = 10_000_000) long output, @ForAll @DoubleRange(min = 0.01, max = 100_000) double params,
-            @ForAll("models") String model) {
-        RequestEnergy energy = MODEL.estimate(new RequestUsage(model, params, params, input, Math.min(cached, input),
-                output, null, null));
-        assertThat(Double.isFinite(energy.itWh())).isTrue();
-        assertThat(energy.itWh()).isGreaterThanOrEqualTo(0);
+    void theNetPlusTheFootprintIsTheSavingOverTheHorizon(
+            @ForAll @DoubleRange(min = -1000, max = 1000) double saving,
+            @ForAll @DoubleRange(min = 0, max = 1e9) double tasks, @ForAll("footprints") double footprint) {
+        double net = Amortization.horizonNet(saving, tasks, footprint);
+        double gross = saving * tasks;
+        assertThat(net + footprint).isCloseTo(gross, within(1e-9 * Math.max(1, Math.abs(gross) + footprint)));
     }
 
     @Property
-    void moreInputTokensNeverLowerTheEnergy(
-            @ForAll @LongRange(max = 1_000_000) long input, @ForAll @LongRange(max = 1_000_000) long more,
-            @ForAll @LongRange(max = 1_000_000) long cached, @ForAll @LongRange(max = 100_000) long output,
-            @ForAll @DoubleRange(min = 0.5, max = 2_000) double params, @ForAll("models") String model) {
-        long c = Math.min(cached, input);
-        double before = MODEL.estimate(new RequestUsage(model, params, params, input, c, output, null, null)).itWh();
-        double after = MODEL.estimate(new RequestUsage(model, params, params, input + more, c, output, null, null)).itWh();
-        assertThat(after).isGreaterThanOrEqualTo(before);
+    void aCandidateThatIsNotCheaperNeverNetsASaving(
+            @ForAll @DoubleRange(min = -1000, max = 0) double saving,
+            @ForAll @DoubleRange(min = 0, max = 1e9) double tasks, @ForAll("footprints") double footprint) {
+        assertThat(Amortization.horizonNet(saving, tasks, footprint)).isLessThanOrEqualTo(0);
     }
 
     @Property
-    void aCandidateThatIsNotCheaperNeverBreaksEvenWhateverItsFootprint(
-            @ForAll("footprints") double footprint, @ForAll @DoubleRange(min = -1000, max = 0) double saving,
-            @ForAll @DoubleRange(min = 0, max = 1e9) double tasksPerDay) {
-        assertThat(Amortization.breakEvenTasks(footprint, saving)).isEmpty();
-        assertThat(Amortization.breakEvenDays(footprint, saving, tasksPerDay)).isEmpty();
+    void moreTasksNeverLowerTheNetOfASavingCandidate(
+            @ForAll @DoubleRange(min = 0, max = 1000) double saving, @ForAll @DoubleRange(min = 0, max = 1e9) double tasks,
+            @ForAll @DoubleRange(min = 0, max = 1e9) double more, @ForAll("footprints") double footprint) {
+        assertThat(Amortization.horizonNet(saving, tasks + more, footprint))
+                .isGreaterThanOrEqualTo(Amortization.horizonNet(saving, tasks, footprint));
     }
 
-    @Property
-    void nothingToRepayAndAPositiveSavingBreaksEvenAtOnce(
-            @ForAll @DoubleRange(min = 1e-9, max = 1000) @Scale(12) double saving,
-            @ForAll @DoubleRange(min = 0, max = 1e9) double tasksPerDay) {
-        assertThat(Amortization.breakEvenTasks(0, saving)).hasValue(0);
-        assertThat(Amortization.breakEvenDays(0, saving, tasksPerDay)).hasValue(0);
-    }
-
-    @Property
-    void breakEvenTasksTimesTheSavingRepayTheFootprint(
-            @ForAll @DoubleRange(min = 1e-3, max = 1e7) @Scale(6) double footprint,
-            @ForAll @DoubleRange(min = 1e-3, max = 1000) @Scale(6) double saving) {
-        double tasks = Amortization.breakEvenTasks(footprint, saving).orElseThrow();
-        assertThat(tasks * saving).isCloseTo(footprint, within(1e-9 * footprint));
+    @Example
+    void aNumberThatIsNotFiniteIsRejectedByNameAndAnOverflowIsAnError() {
+        assertThatThrownBy(() -> Amortization.horizonNet(Double.NaN, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("savingPerTask");
+        assertThatThrownBy(() -> Amortization.horizonNet(1, Double.POSITIVE_INFINITY, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tasks");
+        assertThatThrownBy(() -> Amortization.horizonNet(1, 1, Double.NEGATIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("footprint");
+        // 1e200 x 1e200 = 1e400 > Double.MAX_VALUE (about 1.8e308)
+        assertThatThrownBy(() -> Amortization.horizonNet(1e200, 1e200, 0))
+                .isInstanceOf(ArithmeticException.class).hasMessageContaining("overflows");
     }
 
     /** Footprints with zero well represented: the edge case of "nothing to repay". */
     @Provide
     Arbitrary<Double> footprints() {
         return Arbitraries.oneOf(Arbitraries.just(0.0), Arbitraries.doubles().between(0, 1e7));
-    }
-
-    @Provide
-    Arbitrary<String> models() {
-        return Arbitraries.of(MODELS);
     }
 }

@@ -55,4 +55,31 @@ class ModelCatalogTest {
                 .hasMessageContaining("column gpus")
                 .hasMessageContaining("needs j_per_output_token");
     }
+    @Test
+    void aGpuOnlyProfileWithoutASizeIsRejectedWhereverItIsBuilt() {
+        // Built directly, as a caller of ModelCatalog's constructor would: no active parameters to size the non-GPU
+        // server share from, with or without a measured GPU count; a clear message, not a NullPointerException later
+        for (Integer gpus : new Integer[] {null, 4}) {
+            assertThatThrownBy(() -> new ModelProfile("acme-*", null, null, 0.8, true, gpus, "our benchmark"))
+                    .as("gpus " + gpus)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("activeParamsB is required with a GPU-only energy profile")
+                    .hasMessageContaining("acme-*");
+        }
+        assertThatThrownBy(() -> new ModelProfile("acme-*", null, 70.0, 0.8, true, "our benchmark"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("activeParamsB");
+        // The CSV row says the same, naming its line and column
+        assertThatThrownBy(() -> parse("""
+                pattern,active_params_b,total_params_b,j_per_output_token,energy_scope,gpus,source
+                acme-*,,70,0.8,GPU,4,"our benchmark"
+                """))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("user.csv line 2")
+                .hasMessageContaining("column active_params_b");
+        // Without a size the profile is still valid where nothing is added: a whole-server figure, or no figure
+        assertThat(new ModelProfile("lab-*", null, null, 3.6, false, "a wall-plug benchmark").serverShareGpus())
+                .isNull();
+        assertThat(new ModelProfile("named-*", null, null, null, true, "a model card").gpuOnly()).isTrue();
+    }
 }

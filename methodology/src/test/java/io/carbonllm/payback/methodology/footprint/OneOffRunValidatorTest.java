@@ -61,6 +61,15 @@ class OneOffRunValidatorTest {
     }
 
     @Test
+    void aMissingKindNamesEveryRunKind() {
+        // The list in the message is the enum's, so a kind added to RunKind is named without touching the validator
+        String problem = OneOffRunValidator.problems("r", null, 1, 1, null, 1.0, null, null, T, null).get(0);
+        for (RunKind kind : RunKind.values()) {
+            assertThat(problem).contains(kind.name());
+        }
+    }
+
+    @Test
     void theConstructorThrowsWithEveryProblem() {
         assertThatThrownBy(() -> new OneOffRun("ft-9", RunKind.FINE_TUNE, -5, 300, null, 0.5, null, "eu-north-1", T,
                 null))

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a global definition topic into its store, validating each record where it is read with the same checks the
- * CLI applies before publishing. An invalid record is skipped, loudly and once, and the key keeps its last valid value:
- * the fix is to publish a corrected record under that key. A null value deletes the key. Every change moves the
- * shared {@link Definitions#version()}. Kafka Streams replays the topic through this processor on restore too.
+ * CLI applies before publishing. An invalid record is skipped with one ERROR log (and counted), and the key keeps its
+ * last valid value: the fix is to publish a corrected record under that key. A null value deletes the key. Every
+ * change moves the shared {@link Definitions#version()}. Kafka Streams replays the topic through this processor on
+ * restore too, so a skipped record still in the topic is logged again after a restart.
  */
 public final class DefinitionReader<V> implements Processor<String, V, Void, Void> {
 

@@ -3,6 +3,7 @@ package io.carbonllm.payback.streams.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -59,6 +60,27 @@ class PaybackStreamsConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("payback.window.retention.ms")
                 .hasMessageContaining("90000 ms");
+    }
+
+    @Test
+    void aGraceAboveAHundredWindowsFailsWithTheMaximumAndExactlyAHundredPasses() {
+        // Given one-minute windows: the most grace is 100 x 60,000 = 6,000,000 ms (retention stays at its default,
+        // 7 days = 604,800,000 ms, well above 60,000 + 6,000,000 ms)
+        Map<String, Object> tooMuch = minimal();
+        tooMuch.put("payback.window.size.ms", "60000");
+        tooMuch.put("payback.window.grace.ms", "6000001");
+        Map<String, Object> atTheLimit = minimal();
+        atTheLimit.put("payback.window.size.ms", "60000");
+        atTheLimit.put("payback.window.grace.ms", "6000000");
+
+        // When, Then one millisecond more fails at construction, naming the key, the value and the maximum
+        assertThatThrownBy(() -> new PaybackStreamsConfig(tooMuch))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("payback.window.grace.ms")
+                .hasMessageContaining("6000001")
+                .hasMessageContaining("at most 100 x payback.window.size.ms = 6000000 ms");
+        // and exactly 100 windows is allowed
+        assertThat(new PaybackStreamsConfig(atTheLimit).windowGrace()).isEqualTo(Duration.ofMillis(6_000_000));
     }
 
     @Test
