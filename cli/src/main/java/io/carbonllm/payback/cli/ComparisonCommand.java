@@ -38,9 +38,9 @@ final class ComparisonCommand {
     @Command(name = "put", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Publishes a comparison definition; one with the same id is replaced. It is checked as the "
                 + "streams app checks it before anything is published.",
-                "Changing the use case, the baseline model or a candidate's model starts a new ledger epoch for the "
-                + "candidates it affects: their figures restart from zero. The command reads the current definition, "
-                + "says what would change, and refuses unless --new-epoch is given."},
+                "Changing the baseline model or a candidate's model starts a new ledger epoch for the candidates it "
+                + "affects: their figures restart from zero. The command reads the current definition, says what would "
+                + "change, and refuses unless --new-epoch is given. The use case cannot change: put a new --id."},
             footer = {"", "Example:", "  ./payback comparison put --id support-ft --use-case support-summarize \\",
                 "    --baseline llama-3.1-70b-instruct --candidate ft=llama-3.1-8b-support-ft \\",
                 "    --candidate-runs ft=ft-search,ft-final \\",
@@ -124,13 +124,14 @@ final class ComparisonCommand {
                 + LedgerLimits.MAX_LOOKBACK_WINDOWS + " (default: ${DEFAULT-VALUE}).")
         int lookback = 60;
 
-        @Option(names = "--new-epoch", description = "Confirms an edit that starts a new ledger epoch (a changed use case, baseline model or candidate model): the candidates affected restart from zero.")
+        @Option(names = "--new-epoch", description = "Confirms an edit that starts a new ledger epoch (a changed baseline model or candidate model): the candidates affected restart from zero. A use case cannot change: put a new --id.")
         boolean newEpoch;
 
         @Override
         public Integer call() throws Exception {
             ComparisonDefinition definition = validDefinition();
             Optional<ComparisonDefinition> current = CurrentComparison.read(kafka, topic, id, CurrentComparison.DEFAULT_TIMEOUT);
+            refuseUseCaseChange(current.orElse(null), definition);
             confirmEpoch(EpochChange.between(current.orElse(null), definition));
             RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, id, definition);
             spec.commandLine().getOut().printf("published comparison %s (%d candidate(s)) to %s partition %d offset %d%n",
@@ -167,6 +168,18 @@ final class ComparisonCommand {
                         + problems.stream().map(Put::rename).collect(Collectors.joining("; ")));
             }
             return definition;
+        }
+
+        /**
+         * A comparison's ledgers live on its use case's partition: moving it to another use case would leave two tasks
+         * writing its status and alerts. So its use case cannot change; a new comparison id can.
+         */
+        void refuseUseCaseChange(ComparisonDefinition current, ComparisonDefinition next) {
+            if (current != null && !current.getUseCase().equals(next.getUseCase())) {
+                fail("comparison " + id + ": its use case cannot change (" + current.getUseCase() + " -> "
+                        + next.getUseCase() + "): delete it (./payback comparison delete --id " + id
+                        + ") and put the new definition under a new --id");
+            }
         }
 
         /** Warns on stderr about an edit that restarts ledgers, and refuses it unless --new-epoch confirms it. */

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What publishing {@code next} over {@code current} does to the candidates' ledgers. The rule is the ledger's own,
- * {@link Ledgers#fingerprint}: a candidate kept by the edit (same candidate id) whose use case, baseline model or
+ * {@link Ledgers#fingerprint}: a candidate kept by the edit (same candidate id) whose baseline model or
  * model changes starts a new epoch, and its figures restart from zero. A new candidate has no figures to lose, and
  * other edits (horizon, quality bars, runs, basis) keep the epoch.
  *

@@ -138,9 +138,10 @@ public final class WindowSummary implements AutoCloseable {
             return;
         }
         if (record.topic().equals(statusTopic)) {
-            if (record.value() != null) {
-                PaybackStatus status = statuses.deserialize(record.topic(), record.value());
-                ledger.put(record.key(), status);
+            if (record.value() == null) {
+                ledger.remove(record.key());   // a tombstone: the comparison or candidate is gone
+            } else {
+                ledger.put(record.key(), statuses.deserialize(record.topic(), record.value()));
             }
             return;
         }

@@ -89,6 +89,15 @@ class ComparisonEpochIT {
             assertThat(CurrentComparison.read(kafka, TopicNames.COMPARISONS, "support-ft", CurrentComparison.DEFAULT_TIMEOUT))
                     .map(d -> d.getCandidates().get(0).getModelId()).contains("llama-b");
 
+            // When: the use case changes, it is refused even with --new-epoch, and nothing is published
+            Result moved = payback("comparison", "put", "--bootstrap-servers", kafka.bootstrapServers,
+                    "--schema-registry-url", kafka.registryUrl, "--id", "support-ft", "--use-case", "email",
+                    "--baseline", "llama-70b", "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag", "--new-epoch");
+            assertThat(moved.exitCode()).isEqualTo(2);
+            assertThat(moved.err()).contains("its use case cannot change (support -> email)");
+            assertThat(CurrentComparison.read(kafka, TopicNames.COMPARISONS, "support-ft", CurrentComparison.DEFAULT_TIMEOUT))
+                    .map(ComparisonDefinition::getUseCase).contains("support");
+
             // When: deleted (a tombstone), there is no current definition, and a new put needs no confirmation
             Result deleted = payback("comparison", "delete", "--bootstrap-servers", kafka.bootstrapServers,
                     "--schema-registry-url", kafka.registryUrl, "--id", "support-ft");

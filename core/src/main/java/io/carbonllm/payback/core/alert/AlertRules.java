@@ -158,11 +158,14 @@ public final class AlertRules {
                 .build();
     }
 
-    /** An open alert resolved because its ledger was retired: the comparison or candidate went, or moved. */
-    public static PaybackAlert retired(PaybackAlert open, String why) {
+    /**
+     * An open alert resolved at {@code at} (the stream time of the refresh) because its ledger was retired: the
+     * comparison or candidate went, or moved. It carries no figures: no window triggered it.
+     */
+    public static PaybackAlert retired(PaybackAlert open, String why, Instant at) {
         return PaybackAlert.newBuilder(open)
                 .setState(AlertState.RESOLVED.name())
-                .setResolvedAt(open.getFiredAt())
+                .setResolvedAt(at)
                 .setMessage(open.getCandidateId() + ": resolved because " + why)
                 .setFigures(Map.of())
                 .build();

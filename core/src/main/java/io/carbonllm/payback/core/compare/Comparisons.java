@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.compare;
 
+import io.carbonllm.payback.core.definition.LedgerLimits;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.core.ledger.Amounts;
 import io.carbonllm.payback.core.window.TaskOutcomes;
@@ -160,7 +161,7 @@ public final class Comparisons {
                     FactorRows.resolve(baseline.getFactorRows(), factors));
         }
         if (def.getPinnedBaselineWhPerSuccessfulTask() != null) {
-            String region = lastBaselineRegion(reference);
+            String region = lastBaselineRegion(reference, windowStart);
             if (region == null) {
                 region = candidateRegion(def, candidateWindows);
             }
@@ -170,11 +171,27 @@ public final class Comparisons {
                     def.getPinnedBaselineSuccessRate(), EvidenceTier.ESTIMATED.name(), null,
                     List.of(FactorRows.toAvro(grid, null)));
         }
-        return trailing(windowStart, reference, factors);
+        return trailing(windowStart, reference, def.getSavingRateLookbackWindows(), factors);
     }
 
-    /** The past windows with enough baseline tasks, as one window, priced at {@code windowStart}. */
-    private static BaselineFigure trailing(Instant windowStart, BaselineReference reference, FactorTable factors) {
+    /**
+     * The reference windows before {@code windowStart}, the latest {@code lookback} of them, oldest first: what the
+     * window is compared with, whatever arrived since for later windows.
+     */
+    static List<ReferenceWindow> before(BaselineReference reference, Instant windowStart, int lookback) {
+        List<ReferenceWindow> earlier = reference.getWindows().values().stream()
+                .filter(w -> w.getWindowStart() < windowStart.toEpochMilli())
+                .sorted(Comparator.comparingLong(ReferenceWindow::getWindowStart))
+                .toList();
+        return earlier.subList(Math.max(0, earlier.size() - lookback), earlier.size());
+    }
+
+    /**
+     * The latest {@code lookback} past windows with enough baseline tasks, as one window, priced at
+     * {@code windowStart}. Summed oldest first, so the figure is the same to the last bit however the map was read.
+     */
+    private static BaselineFigure trailing(Instant windowStart, BaselineReference reference, int lookback,
+                                           FactorTable factors) {
         long successes = 0;
         long tasks = 0;
         long requests = 0;
@@ -182,10 +199,7 @@ public final class Comparisons {
         Amounts total = Amounts.ZERO;
         String tier = null;
         Map<String, FactorRow> rows = new LinkedHashMap<>();
-        for (ReferenceWindow w : reference.getWindows().values()) {
-            if (w.getWindowStart() >= windowStart.toEpochMilli()) {
-                continue;
-            }
+        for (ReferenceWindow w : before(reference, windowStart, lookback)) {
             ResolvedGrid grid = factors.grid(w.getRegion(), windowStart);
             successes += w.getSuccessfulTasks();
             tasks += w.getTasks();
@@ -209,11 +223,10 @@ public final class Comparisons {
         return new Amounts(wh, wh * grid.locationGPerKwh() / 1000.0, wh * grid.marketGPerKwh() / 1000.0);
     }
 
-    /** The region of the latest reference window, if any: where the baseline last ran. */
-    private static String lastBaselineRegion(BaselineReference reference) {
-        return reference.getWindows().values().stream()
-                .max(Comparator.comparingLong(ReferenceWindow::getWindowStart))
-                .map(ReferenceWindow::getRegion).orElse(null);
+    /** The region of the latest reference window before {@code windowStart}, if any: where the baseline last ran. */
+    private static String lastBaselineRegion(BaselineReference reference, Instant windowStart) {
+        List<ReferenceWindow> earlier = before(reference, windowStart, 1);
+        return earlier.isEmpty() ? null : earlier.get(0).getRegion();
     }
 
     /** Where the first candidate with traffic ran, in the definition's order; null (the world default) if none did. */
@@ -241,8 +254,9 @@ public final class Comparisons {
     }
 
     /**
-     * The reference after this baseline window: added when it has enough tasks, the oldest beyond the look-back
-     * dropped. A change of use case or baseline model starts a new reference.
+     * The reference after this baseline window: added when it has enough tasks; the oldest dropped beyond the
+     * look-back plus the windows that can still be open, so every open window finds its look-back's windows before it.
+     * A change of use case or baseline model starts a new reference.
      */
     public static BaselineReference updateReference(BaselineReference reference, ComparisonDefinition def,
                                                     VariantWindow baseline) {
@@ -266,7 +280,8 @@ public final class Comparisons {
                 windows.remove(key);
             }
         }
-        int keep = def.getSavingRateLookbackWindows();
+        // The look-back's windows before any window still open: at most MAX_GRACE_IN_WINDOWS + 1 windows are open
+        int keep = def.getSavingRateLookbackWindows() + LedgerLimits.MAX_GRACE_IN_WINDOWS + 2;
         if (windows.size() > keep) {
             List<String> byStart = windows.keySet().stream().sorted(Comparator.comparingLong(Long::parseLong)).toList();
             byStart.subList(0, byStart.size() - keep).forEach(windows::remove);

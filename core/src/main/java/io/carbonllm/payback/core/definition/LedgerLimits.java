@@ -3,7 +3,7 @@ package io.carbonllm.payback.core.definition;
 /**
  * The ranges that keep a ledger's stored state small whatever the configuration: it holds the windows still open to
  * revision and as many closed ones as the look-back and the alert streaks need, so these bound its size (about 100
- * bytes a window: about 150 KB at the maxima, well under Kafka's 1 MB record limit).
+ * bytes a window: under 400 KB at the maxima, well under Kafka's 1 MB record limit; {@code LedgerStateSizeTest}).
  */
 public final class LedgerLimits {
 
@@ -18,10 +18,10 @@ public final class LedgerLimits {
     }
 
     /**
-     * The most closed windows a ledger keeps for a comparison: the alert streak's windows of any kind, and before
-     * them as many priced ones as the look-back needs.
+     * The most closed windows a ledger keeps for a comparison: for each of the four alert rules, its streak's
+     * evaluable windows, and the look-back's priced ones.
      */
     public static int closedWindowsKept(int lookbackWindows, int fireAfterWindows, int resolveAfterWindows) {
-        return lookbackWindows + Math.max(fireAfterWindows, resolveAfterWindows);
+        return lookbackWindows + 4 * Math.max(fireAfterWindows, resolveAfterWindows);
     }
 }

@@ -97,15 +97,17 @@ public final class PaybackEngine {
             String key = ledgerKey(def.getComparisonId(), candidate.getCandidateId());
             LedgerState before = ledgerOf(key, def, candidate);
             Ledgers.Context ctx = context(def, candidate, before, pricing);
-            LedgerState after = Ledgers.apply(withCharges(before, ctx), ctx, compared, candidateWindow, streamTime);
-            publish(key, ctx, before, after);
+            LedgerState revised = Ledgers.revise(withCharges(before, ctx), ctx, compared, candidateWindow);
+            settle(key, ctx, before, revised, streamTime);
         }
     }
 
-    /** A window priced from the trailing reference, or left unpriced for want of one. */
+    /**
+     * A window whose figure depends on the reference: priced from it, left unpriced for want of it, or pinned (a pin is
+     * priced where the reference says the baseline last ran).
+     */
     private static boolean restsOnTheReference(WindowContribution window) {
-        return BaselineSource.TRAILING_REFERENCE.name().equals(window.getBaselineSource())
-                || BaselineSource.NONE.name().equals(window.getBaselineSource());
+        return !BaselineSource.WINDOW.name().equals(window.getBaselineSource());
     }
 
     /** The open windows after {@code after} whose figures rest on the trailing reference (or lack one): start to end. */
@@ -132,20 +134,21 @@ public final class PaybackEngine {
      */
     public void refresh(String key, LedgerState ledger, ComparisonDefinition def, long streamTime, Pricing pricing) {
         if (def == null) {
-            retire(key, ledger, "comparison " + ledger.getComparisonId() + " was deleted", true);
+            retire(key, ledger, "comparison " + ledger.getComparisonId() + " was deleted", true, streamTime);
             state.deleteReference(ledger.getComparisonId());
             return;
         }
         Optional<CandidateDefinition> candidate = candidate(def, ledger.getCandidateId());
         if (candidate.isEmpty()) {
             retire(key, ledger, "candidate " + ledger.getCandidateId() + " was removed from comparison "
-                    + def.getComparisonId(), true);
+                    + def.getComparisonId(), true, streamTime);
             return;
         }
         String useCase = Ledgers.useCaseOf(ledger);
         if (useCase != null && !useCase.equals(def.getUseCase())) {
             // The comparison's ledger now lives with the new use case, on its partition: this copy is retired quietly
-            retire(key, ledger, "comparison " + def.getComparisonId() + " moved to use case " + def.getUseCase(), false);
+            retire(key, ledger, "comparison " + def.getComparisonId() + " moved to use case " + def.getUseCase(), false,
+                    streamTime);
             state.deleteReference(def.getComparisonId());
             return;
         }
@@ -153,16 +156,16 @@ public final class PaybackEngine {
             return;
         }
         Ledgers.Context ctx = context(def, candidate.get(), ledger, pricing);
-        publish(key, ctx, ledger, Ledgers.advance(withCharges(ledger, ctx), ctx, streamTime));
+        settle(key, ctx, ledger, withCharges(ledger, ctx), streamTime);
     }
 
-    private void retire(String key, LedgerState ledger, String why, boolean tombstone) {
+    private void retire(String key, LedgerState ledger, String why, boolean tombstone, long streamTime) {
         for (AlertRule rule : AlertRule.values()) {
             String alertKey = alertKey(key, rule);
             PaybackAlert open = state.openAlert(alertKey);
             if (open != null) {
                 state.deleteOpenAlert(alertKey);
-                out.alert(alertKey, AlertRules.retired(open, why));
+                out.alert(alertKey, AlertRules.retired(open, why, Instant.ofEpochMilli(streamTime)));
             }
         }
         state.deleteLedger(key);
@@ -192,9 +195,12 @@ public final class PaybackEngine {
         return def.getCandidates().stream().filter(c -> c.getCandidateId().equals(candidateId)).findFirst();
     }
 
-    /** Publishes the status if it changed and the alert transitions; writes the ledger only if it changed. */
-    private void publish(String key, Ledgers.Context ctx, LedgerState before, LedgerState after) {
-        PaybackStatus status = Ledgers.status(after, ctx);
+    /**
+     * Closes the windows whose grace has passed one at a time, with the alert rules evaluated after each (so a streak
+     * that held when one of several windows closed still fires, though the ledger keeps only what it needs); then
+     * publishes the status if it changed, and writes the ledger only if it changed from {@code before}.
+     */
+    private void settle(String key, Ledgers.Context ctx, LedgerState before, LedgerState revised, long streamTime) {
         Map<AlertRule, PaybackAlert> open = new EnumMap<>(AlertRule.class);
         for (AlertRule rule : AlertRule.values()) {
             PaybackAlert alert = state.openAlert(alertKey(key, rule));
@@ -202,23 +208,34 @@ public final class PaybackEngine {
                 open.put(rule, alert);
             }
         }
-        // The windows this step closed; all of the new epoch's when it started one
-        boolean sameEpoch = after.getFingerprint().equals(before.getFingerprint())
-                && after.getEpochStart() == before.getEpochStart();
+        // A new epoch's windows are all new to the rules
+        boolean sameEpoch = revised.getFingerprint().equals(before.getFingerprint())
+                && revised.getEpochStart() == before.getEpochStart();
+        LedgerState current = revised;
         long closedBefore = sameEpoch ? before.getClosedThrough() : Long.MIN_VALUE;
-        for (PaybackAlert transition : AlertRules.evaluate(ctx.definition(), after, status, open, closedBefore)) {
-            String alertKey = alertKey(key, AlertRule.valueOf(transition.getRule()));
-            if (AlertState.FIRING.name().equals(transition.getState())) {
-                state.putOpenAlert(alertKey, transition);
-            } else {
-                state.deleteOpenAlert(alertKey);
+        for (LedgerState next = Ledgers.closeNext(current, ctx, streamTime); next != current;
+             next = Ledgers.closeNext(current, ctx, streamTime)) {
+            PaybackStatus stepStatus = Ledgers.status(next, ctx);
+            for (PaybackAlert transition : AlertRules.evaluate(ctx.definition(), next, stepStatus, open, closedBefore)) {
+                AlertRule rule = AlertRule.valueOf(transition.getRule());
+                String alertKey = alertKey(key, rule);
+                if (AlertState.FIRING.name().equals(transition.getState())) {
+                    open.put(rule, transition);
+                    state.putOpenAlert(alertKey, transition);
+                } else {
+                    open.remove(rule);
+                    state.deleteOpenAlert(alertKey);
+                }
+                out.alert(alertKey, transition);
             }
-            out.alert(alertKey, transition);
+            closedBefore = next.getClosedThrough();
+            current = next;
         }
-        LedgerState stored = after;
-        if (!status.equals(after.getLastStatus())) {
+        PaybackStatus status = Ledgers.status(current, ctx);
+        LedgerState stored = current;
+        if (!status.equals(current.getLastStatus())) {
             out.status(key, status);
-            stored = LedgerState.newBuilder(after).setLastStatus(status).build();
+            stored = LedgerState.newBuilder(current).setLastStatus(status).build();
         }
         if (!stored.equals(before)) {
             state.putLedger(key, stored);

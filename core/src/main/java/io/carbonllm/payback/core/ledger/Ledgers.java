@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The amortization ledger of one candidate: the one implementation the streams app runs and the property tests test.
@@ -38,7 +39,8 @@ import java.util.TreeSet;
  *       so far is not yet one of them. The saving so far includes the open windows.</li>
  *   <li><b>Unpriced windows</b> (no baseline figure, or no candidate energy) add neither saving nor successful tasks;
  *       their successful tasks are counted apart.</li>
- *   <li><b>Epochs.</b> Editing the use case, the baseline model or the candidate's model starts a new epoch: the
+ *   <li><b>Epochs.</b> Editing the baseline model or the candidate's model starts a new epoch (the use case cannot
+ *       change: the fingerprint includes it only to recognise a moved ledger): the
  *       figures start again from zero (the charged runs stay charged), and windows from before are ignored.</li>
  * </ul>
  */
@@ -109,39 +111,47 @@ public final class Ledgers {
      */
     public static LedgerState apply(LedgerState state, Context ctx, ComparisonWindow window, CandidateWindow candidate,
                                     long streamTime) {
+        return advance(revise(state, ctx, window, candidate), ctx, streamTime);
+    }
+
+    /**
+     * The ledger after the latest revision of one window, closing nothing: the window replaces its last contribution
+     * while open. A revision of a closed window, or of one before the epoch, is ignored and counted.
+     */
+    public static LedgerState revise(LedgerState state, Context ctx, ComparisonWindow window, CandidateWindow candidate) {
         long start = window.getWindowStart().toEpochMilli();
         long end = window.getWindowEnd().toEpochMilli();
         LedgerState current = inEpoch(state, ctx, start);
-        if (end <= current.getClosedThrough()) {
-            return advance(LedgerState.newBuilder(current)
-                    .setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build(), ctx, streamTime);
-        }
-        if (start < current.getEpochStart()) {
-            // A revision of a window of the previous epoch: not counted in this one
-            return advance(LedgerState.newBuilder(current)
-                    .setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build(), ctx, streamTime);
+        if (end <= current.getClosedThrough() || start < current.getEpochStart()) {
+            // Closed already, or a window of the previous epoch: never counted (again)
+            return LedgerState.newBuilder(current).setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build();
         }
         WindowContribution next = contribution(ctx, window, candidate);
         Map<String, WindowContribution> open = new HashMap<>(current.getOpenWindows());
         open.put(Long.toString(start), next);
-        return advance(LedgerState.newBuilder(current).setOpenWindows(open).build(), ctx, streamTime);
+        return LedgerState.newBuilder(current).setOpenWindows(open).build();
     }
 
     /** The ledger with every open window whose end + grace is at or before {@code streamTime} folded into the totals. */
     public static LedgerState advance(LedgerState state, Context ctx, long streamTime) {
-        long grace = ctx.grace().toMillis();
-        List<WindowContribution> closing = state.getOpenWindows().values().stream()
-                .filter(w -> w.getWindowEnd() + grace <= streamTime)
-                .sorted(Comparator.comparingLong(WindowContribution::getWindowStart))
-                .toList();
-        if (closing.isEmpty()) {
-            return state;
-        }
         LedgerState folded = state;
-        for (WindowContribution window : closing) {
-            folded = close(folded, ctx, window);
+        for (LedgerState next = closeNext(folded, ctx, streamTime); next != folded; next = closeNext(folded, ctx, streamTime)) {
+            folded = next;
         }
         return folded;
+    }
+
+    /**
+     * The ledger with its oldest open window closed, if that window's end + grace is at or before {@code streamTime};
+     * otherwise {@code state} itself. Closing one window at a time lets the alert rules see each closed window.
+     */
+    public static LedgerState closeNext(LedgerState state, Context ctx, long streamTime) {
+        long grace = ctx.grace().toMillis();
+        return state.getOpenWindows().values().stream()
+                .filter(w -> w.getWindowEnd() + grace <= streamTime)
+                .min(Comparator.comparingLong(WindowContribution::getWindowStart))
+                .map(w -> close(state, ctx, w))
+                .orElse(state);
     }
 
     private static LedgerState close(LedgerState state, Context ctx, WindowContribution window) {
@@ -180,23 +190,34 @@ public final class Ledgers {
     }
 
     /**
-     * The closed windows a ledger keeps, oldest first: the last {@code fireAfterWindows}/{@code resolveAfterWindows}
-     * of any kind for the alert streaks, and before them only priced ones, as many as the saving rate's look-back
-     * needs. Runs of unpriced windows so cannot push the rate's windows out, and the list stays within
-     * streak + look-back entries.
+     * The closed windows a ledger keeps, oldest first: for each alert rule, the last {@code fireAfterWindows} /
+     * {@code resolveAfterWindows} windows in which it could be evaluated (a rule counts those, not windows); and the
+     * last {@code savingRateLookbackWindows} priced ones for the rate. So neither runs of unpriced windows nor gaps
+     * push out what a rule or the rate needs, and the list stays within look-back + 4 x streak entries.
      */
     static List<WindowContribution> retained(List<WindowContribution> windows, ComparisonDefinition def) {
         int streak = Math.max(def.getFireAfterWindows(), def.getResolveAfterWindows());
         int lookback = def.getSavingRateLookbackWindows();
-        List<WindowContribution> kept = new ArrayList<>();
+        List<Function<WindowContribution, Boolean>> rules = List.of(WindowContribution::getNotSaving,
+                WindowContribution::getQualityBelowBar, WindowContribution::getNoCandidateTraffic,
+                WindowContribution::getBeyondHorizon);
+        int[] evaluable = new int[rules.size()];
         int priced = 0;
+        List<WindowContribution> kept = new ArrayList<>();
         for (int i = windows.size() - 1; i >= 0; i--) {
             WindowContribution w = windows.get(i);
-            boolean inStreak = windows.size() - i <= streak;
-            boolean neededForRate = w.getPriced() && priced < lookback;
-            if (inStreak || neededForRate) {
+            boolean keep = w.getPriced() && priced < lookback;
+            for (int r = 0; r < rules.size(); r++) {
+                if (rules.get(r).apply(w) != null && evaluable[r] < streak) {
+                    keep = true;
+                }
+            }
+            if (keep) {
                 kept.add(w);
                 priced += w.getPriced() ? 1 : 0;
+                for (int r = 0; r < rules.size(); r++) {
+                    evaluable[r] += rules.get(r).apply(w) != null ? 1 : 0;
+                }
             }
         }
         Collections.reverse(kept);

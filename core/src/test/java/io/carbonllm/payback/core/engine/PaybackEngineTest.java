@@ -63,6 +63,7 @@ class PaybackEngineTest {
         assertThat(last.getRule()).isEqualTo("NOT_SAVING");
         assertThat(last.getState()).isEqualTo("RESOLVED");
         assertThat(last.getMessage()).isEqualTo("ft: resolved because comparison triage was deleted");
+        assertThat(last.getResolvedAt()).isEqualTo(hour(4));
         assertThat(engine.isOpen(AlertRule.NOT_SAVING)).isFalse();
         assertThat(engine.ledger()).isNull();
         assertThat(engine.hasStatus(CANDIDATE)).isFalse();

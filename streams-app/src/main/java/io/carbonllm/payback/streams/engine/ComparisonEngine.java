@@ -74,6 +74,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private Map<String, List<ComparisonDefinition>> byUseCase = Map.of();
     private Map<String, ComparisonDefinition> byId = Map.of();
     private Pricing pricing;
+    private boolean definitionsComplete = true;
     private long timestamp;
 
     /** The three children are the names of the sink nodes this processor forwards to. */
@@ -127,7 +128,9 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         seenVersion = version;
         Map<String, List<ComparisonDefinition>> index = new HashMap<>();
         Map<String, ComparisonDefinition> ids = new HashMap<>();
-        for (KeyValue<String, ComparisonDefinition> kv : GlobalTables.readAll(comparisons, StoreNames.COMPARISONS)) {
+        GlobalTables.Read<ComparisonDefinition> read = GlobalTables.read(comparisons, StoreNames.COMPARISONS);
+        definitionsComplete = read.complete();
+        for (KeyValue<String, ComparisonDefinition> kv : read.entries()) {
             index.computeIfAbsent(kv.value.getUseCase(), u -> new ArrayList<>()).add(kv.value);
             ids.put(kv.value.getComparisonId(), kv.value);
         }
@@ -151,7 +154,11 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         long streamTime = Math.max(context.currentStreamTimeMs(), 0);
         timestamp = streamTime;
         for (KeyValue<String, LedgerState> entry : entries) {
-            engine.refresh(entry.key, entry.value, byId.get(entry.value.getComparisonId()), streamTime, pricing);
+            ComparisonDefinition def = byId.get(entry.value.getComparisonId());
+            // A definition missing because an entry could not be read is not a deletion: retire nothing on its word
+            if (def != null || definitionsComplete) {
+                engine.refresh(entry.key, entry.value, def, streamTime, pricing);
+            }
         }
     }
 

@@ -22,6 +22,16 @@ public final class GlobalTables {
 
     /** Every readable entry. */
     public static <V> List<KeyValue<String, V>> readAll(ReadOnlyKeyValueStore<String, V> store, String storeName) {
+        return read(store, storeName).entries();
+    }
+
+    /** What a full read found: the readable entries, and whether any entry could not be read. */
+    public record Read<V>(List<KeyValue<String, V>> entries, boolean complete) {
+    }
+
+    /** Every readable entry, and whether the read was complete. */
+    public static <V> Read<V> read(ReadOnlyKeyValueStore<String, V> store, String storeName) {
+        boolean complete = true;
         List<KeyValue<String, V>> entries = new ArrayList<>();
         try (KeyValueIterator<String, V> all = store.all()) {
             while (all.hasNext()) {
@@ -31,6 +41,7 @@ public final class GlobalTables {
                 } catch (SerializationException e) {
                     log.error("Skipping an unreadable entry of global store {}; publish a corrected record under its key",
                             storeName, e);
+                    complete = false;
                     continue;
                 }
                 if (kv.value != null) {
@@ -38,7 +49,7 @@ public final class GlobalTables {
                 }
             }
         }
-        return entries;
+        return new Read<>(entries, complete);
     }
 
     /** The entry under {@code key}, or null if there is none or it cannot be read. */
