@@ -120,6 +120,8 @@ final class DemoCommand implements Callable<Integer> {
             props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.toString());
             props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, partitions);
             props.put(PaybackStreamsConfig.WINDOW_SIZE_MS_CONFIG, windowSeconds * 1000L);
+            // Event time runs --compression times faster than the clock, so it gets far ahead of it: a year of leeway
+            props.put(PaybackStreamsConfig.MAX_EVENT_TIME_AHEAD_MS_CONFIG, Duration.ofDays(365).toMillis());
             // If a previous demo was killed (kill -9) it never left the group: a short session timeout lets this
             // run take its partitions over in seconds rather than the default 45 s.
             props.put("consumer.session.timeout.ms", 10_000);

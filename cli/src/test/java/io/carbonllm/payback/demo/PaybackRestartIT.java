@@ -247,9 +247,14 @@ class PaybackRestartIT {
         List<PaybackAlert> alerts = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            // Until the first transition is readable (a new group joins, and the app commits its transaction), at most
+            // 45 s; then 5 s more, so that a duplicate would be seen too
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
             while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(r -> alerts.add(deserializer.deserialize(topic, r.value())));
+                if (!alerts.isEmpty()) {
+                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+                }
             }
         }
         return alerts;

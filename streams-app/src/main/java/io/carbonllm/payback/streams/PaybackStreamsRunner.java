@@ -3,6 +3,7 @@ package io.carbonllm.payback.streams;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.topics.TopicProvisioner;
 import io.carbonllm.payback.streams.topics.Topics;
@@ -90,11 +91,15 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             stateObserver.accept(newState);
         });
         streams.setUncaughtExceptionHandler(exception -> {
-            // A bug or an outage, never bad input (that goes to the DLQ): stop this instance loudly rather than
-            // spin. Its tasks move to the other instances; exactly-once means nothing is counted twice.
-            fatalError = exception;
-            log.error("Unrecoverable error in Kafka Streams; shutting down this instance", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = responseTo(exception);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                log.warn("The schema registry is unreachable or throttling; replacing the stream thread, which resumes "
+                        + "from the last commit once the registry answers", exception);
+            } else {
+                fatalError = exception;
+                log.error("Unrecoverable error in Kafka Streams; shutting down this instance", exception);
+            }
+            return response;
         });
         streams.start();
         return this;
@@ -166,5 +171,20 @@ public final class PaybackStreamsRunner implements AutoCloseable {
                 // The JVM is already shutting down and the hook is running.
             }
         }
+    }
+
+    /**
+     * The uncaught-exception policy. A registry that is unreachable or throttling (after the client's retries) is a
+     * blip: the thread is replaced and resumes from the last commit, nothing lost, nothing counted twice. Anything
+     * else is a bug or a misconfiguration (refused registry credentials included), never bad input, which goes to the
+     * DLQ: the instance stops loudly rather than spin, and its tasks move to the other instances.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException.Unavailable) {
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 }

@@ -31,6 +31,7 @@ import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.window.CompletionTime;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -107,7 +108,7 @@ public final class PaybackTopology {
         StreamsBuilder builder = new StreamsBuilder();
         // <any key, InferenceEvent>: gateways may key by anything; event time comes from the event itself.
         KStream<String, InferenceEvent> events = builder.stream(topics.inferenceEvents().name(),
-                topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor()));
+                topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor(config.maxEventTimeAhead(), Clock.systemUTC())));
 
         readDefinitions(builder);
         KStream<String, InferenceEvent> valid = validate(events);
@@ -122,7 +123,8 @@ public final class PaybackTopology {
 
     /** Bad events are an output, not a crash: the processing exception handler sends them to the DLQ. */
     private KStream<String, InferenceEvent> validate(KStream<String, InferenceEvent> events) {
-        EventValidator validator = new EventValidator(config.maxTokensPerRequest());
+        EventValidator validator = new EventValidator(config.maxTokensPerRequest(), config.maxEventTimeAhead(),
+                Clock.systemUTC());
         return events.mapValues(validator::requireValid, Named.as(VALIDATE));
     }
 

@@ -7,6 +7,8 @@ import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.streams.dlq.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -101,6 +103,29 @@ class DeadLetterTopologyTest {
         // And only the good event was counted: 1 request with 100 input tokens
         assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
         assertThat(fx.storedWindow(BASELINE, 0).getInputTokens()).isEqualTo(100);
+    }
+
+    @Test
+    void anEventDatedFarAheadOfTheWallClockGoesToTheDlqWithoutMovingStreamTime() {
+        // Given a good event at 1 s (window [0, 60 s)), then one dated a day ahead of the wall clock, and one dated
+        // Long.MAX_VALUE - 1 ms, which would overflow window arithmetic
+        fx.pipe(fx.event(BASELINE, 1 * S, 100, 10, true));
+        InferenceEvent ahead = fx.event(BASELINE, Instant.now().plus(Duration.ofDays(1)).toEpochMilli(), 100, 10, true);
+        fx.pipe(ahead);
+        fx.pipe(fx.event(BASELINE, Long.MAX_VALUE - 1, 100, 10, true));
+        // When a good event of the same window follows, at 2 s
+        fx.pipe(fx.event(BASELINE, 2 * S, 100, 10, true));
+
+        // Then both go to the DLQ at the validate stage, naming the tolerance ...
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        for (TestRecord<byte[], byte[]> record : dead) {
+            assertThat(header(record.headers(), DeadLetters.STAGE)).isEqualTo("validate");
+            assertThat(header(record.headers(), DeadLetters.REASON)).contains("is more than PT15M ahead of the wall clock");
+        }
+        // ... and stream time did not move to their dates: the event at 2 s still counts in window [0, 60 s) (with a
+        // stream time a day ahead, its window would be long past its 30 s grace and it would be dropped as late)
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(2);
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.carbonllm.payback.core.validation;
 
 import io.carbonllm.payback.events.InferenceEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,9 +20,25 @@ public final class EventValidator {
     static final double MAX_PARAMS_B = 100_000.0;
 
     private final long maxTokensPerRequest;
+    private final Duration maxAhead;
+    private final Clock clock;
 
-    public EventValidator(long maxTokensPerRequest) {
+    /**
+     * @param maxTokensPerRequest token counts above this are absurd
+     * @param maxAhead            how far an event's time may be ahead of the wall clock: a later one would move its
+     *                            partition's stream time on, and every event after it would be dropped as late
+     * @param clock               the wall clock
+     */
+    public EventValidator(long maxTokensPerRequest, Duration maxAhead, Clock clock) {
         this.maxTokensPerRequest = maxTokensPerRequest;
+        this.maxAhead = maxAhead;
+        this.clock = clock;
+    }
+
+    /** Whether {@code eventTime} is further ahead of the wall clock than allowed (the time extractor asks too). */
+    public static boolean isTooFarAhead(long eventTimeMs, Duration maxAhead, Clock clock) {
+        long limit = clock.millis() + maxAhead.toMillis();
+        return eventTimeMs > (limit < 0 ? Long.MAX_VALUE : limit);
     }
 
     /** The problems with {@code event}; empty when it is valid. */
@@ -34,6 +53,9 @@ public final class EventValidator {
         }
         if (event.getEventTime() == null || event.getEventTime().toEpochMilli() < 0) {
             problems.add("eventTime " + event.getEventTime() + " is before 1970-01-01");
+        } else if (isTooFarAhead(event.getEventTime().toEpochMilli(), maxAhead, clock)) {
+            problems.add("eventTime " + event.getEventTime() + " is more than " + maxAhead + " ahead of the wall clock ("
+                    + Instant.ofEpochMilli(clock.millis()) + "); the limit is payback.validation.max.event.time.ahead.ms");
         }
         requireTokens(problems, "inputTokens", event.getInputTokens());
         requireTokens(problems, "cachedInputTokens", event.getCachedInputTokens());

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbonllm.payback.events.InferenceEvent;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
 
-    private final EventValidator validator = new EventValidator(1_000_000);
+    /** The wall clock stands at 2026-11-27T12:00:00Z. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
+
+    private final EventValidator validator = new EventValidator(1_000_000, Duration.ofMinutes(15), CLOCK);
 
     private static InferenceEvent.Builder valid() {
         return InferenceEvent.newBuilder().setEventId("e").setEventTime(Instant.EPOCH).setGateway("g")
@@ -41,5 +47,23 @@ class EventValidatorTest {
         assertThatThrownBy(() -> validator.requireValid(valid().setInputTokens(-1).setGateway("").build()))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("invalid InferenceEvent e: gateway is empty; inputTokens -1 is negative");
+    }
+
+    @Test
+    void anEventTimeMoreThanTheToleranceAheadOfTheWallClockIsRejected() {
+        // 12:00 + 15 min = 12:15: exactly at the limit is accepted, a millisecond later is not
+        assertThat(validator.problems(valid().setEventTime(Instant.parse("2026-11-27T12:15:00Z")).build())).isEmpty();
+        assertThat(validator.problems(valid().setEventTime(Instant.parse("2026-11-27T12:15:00.001Z")).build()))
+                .containsExactly("eventTime 2026-11-27T12:15:00.001Z is more than PT15M ahead of the wall clock "
+                        + "(2026-11-27T12:00:00Z); the limit is payback.validation.max.event.time.ahead.ms");
+    }
+
+    @Test
+    void anEventTimeThatWouldOverflowWindowArithmeticIsRejected() {
+        InferenceEvent event = valid().setEventTime(Instant.ofEpochMilli(Long.MAX_VALUE - 1)).build();
+        assertThat(validator.problems(event)).hasSize(1).allMatch(p -> p.contains("ahead of the wall clock"));
+        // and a tolerance so large that now + tolerance overflows still rejects nothing in range, and no exception
+        EventValidator lenient = new EventValidator(1_000_000, Duration.ofMillis(Long.MAX_VALUE), CLOCK);
+        assertThat(lenient.problems(valid().setEventTime(Instant.parse("2100-01-01T00:00:00Z")).build())).isEmpty();
     }
 }

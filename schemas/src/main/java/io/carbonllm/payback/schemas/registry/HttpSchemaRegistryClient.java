@@ -212,14 +212,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             if (status >= 200 && status < 300) {
                 return parse(response.body(), url, status, what);
             }
-            if (status >= 500) {
+            if (isTransient(status)) {
                 lastUnavailable = new SchemaRegistryException.Unavailable("Schema registry at " + url + " answered HTTP "
-                        + status + " for " + what + ": " + abbreviate(response.body()), url, status, null);
+                        + status + (status == 429 ? " (throttled)" : "") + " for " + what + ": "
+                        + abbreviate(response.body()), url, status, null);
                 continue;
             }
             throw error(url, status, response.body(), method, what);
         }
         throw lastUnavailable;
+    }
+
+    /** 5xx, 429 (throttled) and 408 (request timeout): the registry's state, not the request's; worth a retry. */
+    static boolean isTransient(int status) {
+        return status >= 500 || status == 429 || status == 408;
     }
 
     private static JsonNode parse(String text, String url, int status, String what) {
@@ -253,6 +259,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         if (status == 409) {
             return new SchemaRegistryException.Incompatible(message, url, status, errorCode);
+        }
+        if (status == 401 || status == 403) {
+            return new SchemaRegistryException.Unauthorized(message + " (check basic.auth.user.info and the registry's "
+                    + "access rules)", url, status, errorCode);
         }
         return new SchemaRegistryException(message, url, status, errorCode, null);
     }

@@ -31,6 +31,15 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /**
+     * Whether a failure reading a record says something about the record: only an unknown schema id (404) does. An
+     * unreachable, throttled or refusing registry says nothing about the record, which must never be dead-lettered
+     * for it.
+     */
+    public boolean isRecordsFault() {
+        return this instanceof NotFound;
+    }
+
     /** 404: the subject, version or schema id does not exist. */
     public static final class NotFound extends SchemaRegistryException {
         public NotFound(String message, String url, int status, int errorCode) {
@@ -45,8 +54,15 @@ public class SchemaRegistryException extends RuntimeException {
         }
     }
 
+    /** 401 or 403: the registry refused our credentials. Not the record's fault, and no retry will fix it. */
+    public static final class Unauthorized extends SchemaRegistryException {
+        public Unauthorized(String message, String url, int status, int errorCode) {
+            super(message, url, status, errorCode, null);
+        }
+    }
+
     /**
-     * The registry could not be reached, timed out or answered 5xx. Transient: callers should retry or stop,
+     * The registry could not be reached, timed out or answered 5xx, 429 or 408 after the client's retries. Transient: callers should retry or stop,
      * never treat the record as bad.
      */
     public static final class Unavailable extends SchemaRegistryException {

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Sends records that cannot be read (garbage bytes, an unknown magic byte, an unknown schema id, a body that does
  * not resolve against the reader schema) to the DLQ and continues.
  *
- * <p>A registry that cannot be reached is not the record's fault: that fails the task instead, so that nothing good
- * lands in the DLQ during an outage.
+ * <p>A registry that cannot be reached, throttles us (after the client's retries) or refuses our credentials is not
+ * the record's fault: that fails the task instead, so that nothing good lands in the DLQ and no offset moves past it.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -28,10 +28,10 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (isRegistryOutage(exception)) {
-            log.error("Schema registry unavailable while reading task {} topic {} partition {} offset {}; failing rather "
-                    + "than dead-lettering a record that may be good", context.taskId(), context.topic(),
-                    context.partition(), context.offset(), exception);
+        if (isRegistryProblem(exception)) {
+            log.error("Schema registry unavailable, throttling or refusing us while reading task {} topic {} partition {} "
+                    + "offset {}; failing rather than dead-lettering a record that may be good", context.taskId(),
+                    context.topic(), context.partition(), context.offset(), exception);
             return Response.fail();
         }
         if (context.taskId() == null || context.taskId().subtopology() < 0) {
@@ -47,9 +47,10 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
                 record.headers(), "deserialize", exception)));
     }
 
-    static boolean isRegistryOutage(Throwable exception) {
+    /** A registry failure that is not the record's fault: anything but an unknown schema id. */
+    static boolean isRegistryProblem(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof SchemaRegistryException.Unavailable) {
+            if (t instanceof SchemaRegistryException e && !e.isRecordsFault()) {
                 return true;
             }
         }
