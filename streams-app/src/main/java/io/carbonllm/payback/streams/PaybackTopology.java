@@ -30,6 +30,7 @@ import io.carbonllm.payback.streams.topics.Topic;
 import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.window.CompletionTime;
+import io.carbonllm.payback.streams.window.LateRecordCheck;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
 import java.time.Clock;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class PaybackTopology {
     public static final String ALL_TASKS = "all-tasks";
     public static final String KEY_BY_VARIANT = "key-by-variant";
     public static final String BY_USE_CASE = RepartitionNames.BY_USE_CASE;
+    public static final String CHECK_LATE = "check-late";
     public static final String WINDOW_PER_VARIANT = "window-per-variant";
     public static final String WINDOW_UPDATES = "variant-window-updates";
     public static final String TO_RESULT = "to-variant-window-result";
@@ -197,6 +199,9 @@ public final class PaybackTopology {
     private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, TaskOutcome> byVariant) {
         TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
         return byVariant
+                // A task too late for its window goes to the DLQ (stage late) instead of being dropped silently
+                .processValues(() -> new LateRecordCheck<VariantKey>(config.windowSize(), config.windowGrace()),
+                        Named.as(CHECK_LATE))
                 .groupByKey(Grouped.<VariantKey, TaskOutcome>as(WINDOW_PER_VARIANT)
                         .withKeySerde(topics.variantKeySerde())
                         .withValueSerde(topics.taskOutcomeSerde()))

@@ -129,6 +129,27 @@ class DeadLetterTopologyTest {
     }
 
     @Test
+    void anEventLaterThanItsWindowsGraceGoesToTheDlqNamingTheWindowItMissed() {
+        // Given an event at 1 s (window [0, 60 s)), then one at 100 s: stream time 100 s, and window [0, 60 s) closed at
+        // its end + 30 s grace = 90 s
+        fx.pipe(fx.event(BASELINE, 1 * S, 100, 10, true));
+        fx.pipe(fx.event(BASELINE, 100 * S, 100, 10, true));
+        // When an event for window [0, 60 s) arrives at 2 s
+        fx.pipe(fx.event(BASELINE, 2 * S, 100, 10, true));
+
+        // Then it goes to the DLQ at stage late, naming the window it missed, instead of vanishing into a metric
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0).headers(), DeadLetters.STAGE)).isEqualTo("late");
+        assertThat(header(dead.get(0).headers(), DeadLetters.REASON))
+                .contains("missed window [1970-01-01T00:00:00Z, 1970-01-01T00:01:00Z)")
+                .contains("closed at 1970-01-01T00:01:30Z");
+        // And window [0, 60 s) still holds its one request; window [60 s, 120 s) holds the one at 100 s
+        assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+        assertThat(fx.storedWindow(BASELINE, 60 * S).getRequests()).isEqualTo(1);
+    }
+
+    @Test
     void aRecordWrittenWithAnIncompatibleSchemaGoesToTheDlq() {
         // Given bytes whose writer schema lacks required fields of InferenceEvent (no defaults), registered
         org.apache.avro.Schema partial = new org.apache.avro.Schema.Parser().parse("""

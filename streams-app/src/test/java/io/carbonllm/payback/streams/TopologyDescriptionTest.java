@@ -57,7 +57,7 @@ class TopologyDescriptionTest {
                 "fold-tasks", "completed-tasks", "completed-tasks-stream", "completed-tasks-only",
                 "completed-tasks-by-variant", "stamp-completion-time", "all-tasks",
                 "by-use-case-repartition-filter", "by-use-case-repartition-sink", "by-use-case-repartition-source",
-                "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows",
+                "check-late", "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows",
                 // the engine forwards each output to its sink by name: no instanceof split
                 "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.TASK_SESSIONS, "completed-tasks-store",

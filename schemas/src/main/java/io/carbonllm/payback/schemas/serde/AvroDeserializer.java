@@ -19,9 +19,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Failures are {@link WireFormatException}s (Kafka {@code SerializationException}s) that name the topic and id.
  * A registry that cannot be reached surfaces with a {@link SchemaRegistryException.Unavailable} cause, so that error
- * handlers can tell a transient outage from a bad record.
+ * handlers can tell a transient outage from a bad record. A body that declares an absurd string, bytes, array or map
+ * length fails like any other bad body, without allocating it ({@link AvroLimits}).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+    static {
+        AvroLimits.apply();
+    }
 
     private final Schema readerSchema;
     private SchemaRegistryClient client;

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.SystemLimitException;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 class AvroDeserializerTest {
@@ -44,5 +50,25 @@ class AvroDeserializerTest {
         byte[] bytes = serializer.serialize("t", key);
         assertThat(deserializer.deserialize("t", bytes)).isEqualTo(key);
         assertThat(registry.subjects()).containsExactly("t-key");
+    }
+
+    @Test
+    void aBodyDeclaringAHugeStringFailsWithoutAllocatingIt() throws IOException {
+        // Given a valid header for VariantKey (its first field a string) and a body that is only a declared length of
+        // 2,000,000,000 characters: 2 GB, more than the test JVM's heap
+        int id = registry.register("t-key", VariantKey.getClassSchema());
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);
+        encoder.writeLong(2_000_000_000L);
+        encoder.flush();
+        byte[] bomb = ByteBuffer.allocate(5 + body.size()).put((byte) 0).putInt(id).put(body.toByteArray()).array();
+
+        // Then it is a bad body like any other, named with the limit, and no 2 GB array was attempted
+        assertThatThrownBy(() -> deserializer.deserialize("t", bomb))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("schema id " + id)
+                .hasRootCauseInstanceOf(SystemLimitException.class);
+        assertThat(System.getProperty(SystemLimitException.MAX_STRING_LENGTH_PROPERTY))
+                .isEqualTo(Integer.toString(AvroLimits.MAX_STRING_OR_BYTES));
     }
 }

@@ -88,7 +88,7 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String WINDOW_SIZE_MS_DOC = "Size of the tumbling windows, in event time.";
     public static final String WINDOW_GRACE_MS_CONFIG = "payback.window.grace.ms";
     private static final String WINDOW_GRACE_MS_DOC = "How late (in event time) a record may arrive and still "
-            + "revise its window; later records are dropped and counted in Kafka Streams' dropped-records metric. At most "
+            + "revise its window; later ones go to the DLQ (stage late) naming the window they missed. At most "
             + "100 x payback.window.size.ms: a ledger keeps every window still open to revision. A window whose end + "
             + "grace has passed is closed: folded into the ledger's totals, and only closed windows feed the saving rate, "
             + "the projection and the alert streaks.";

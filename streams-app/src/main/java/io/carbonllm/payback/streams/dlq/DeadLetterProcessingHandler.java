@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.dlq;
 
 import io.carbonllm.payback.core.validation.InvalidEventException;
+import io.carbonllm.payback.streams.window.LateRecordException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -10,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events that fail validation to the DLQ, as their original bytes, and continues. Any other exception is a
+ * Sends events that fail validation (stage {@code validate}, the event's original bytes) and tasks that missed their
+ * window (stage {@code late}, the task as read from the window stage's repartition topic) to the DLQ, and continues. Any other exception is a
  * bug, not bad input: it fails the task rather than hiding in the DLQ.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
@@ -25,12 +27,17 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (!(exception instanceof InvalidEventException)) {
+        String stage;
+        if (exception instanceof InvalidEventException) {
+            stage = "validate";
+        } else if (exception instanceof LateRecordException) {
+            stage = "late";
+        } else {
             return Response.fail();
         }
-        log.warn("Invalid event in task {} topic {} partition {} offset {} sent to {}: {}", context.taskId(),
-                context.topic(), context.partition(), context.offset(), dlqTopic, exception.getMessage());
+        log.warn("Record in task {} topic {} partition {} offset {} sent to {} (stage {}): {}", context.taskId(),
+                context.topic(), context.partition(), context.offset(), dlqTopic, stage, exception.getMessage());
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, context.sourceRawKey(),
-                context.sourceRawValue(), context.headers(), "validate", exception)));
+                context.sourceRawValue(), context.headers(), stage, exception)));
     }
 }
