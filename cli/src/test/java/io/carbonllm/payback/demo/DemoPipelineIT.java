@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +47,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoPipelineIT {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Two hours before the test, on the hour. Not a fixed date: output records carry event time, and the broker's
+     * time-based retention (7 days by default, checked 30 s after it starts) deletes records stamped further back,
+     * even from the active segment, before the test could read them.
+     */
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
     private static final String UC = "uc-e2e";
     private static final String OTHER_UC = "uc-other";
     private static final String BIG = "big-model";

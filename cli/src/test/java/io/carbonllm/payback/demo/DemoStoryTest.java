@@ -7,7 +7,6 @@ import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.core.validation.EventValidator;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.TrainingRun;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +45,7 @@ class DemoStoryTest {
     @Test
     void everySimulatedEventPassesValidation() {
         TrafficSimulator simulator = new TrafficSimulator(null, DemoStory.USE_CASE, story::variantsAt, 10, 42, () -> START);
-        EventValidator validator = new EventValidator(10_000_000, Duration.ofMinutes(15), Clock.systemUTC());
+        EventValidator validator = new EventValidator(10_000_000, Duration.ofMinutes(15));
         for (int i = 0; i < 2_000; i++) {
             InferenceEvent event = simulator.nextEvent(START.plusSeconds(i));
             assertThat(validator.problems(event)).as(event.toString()).isEmpty();

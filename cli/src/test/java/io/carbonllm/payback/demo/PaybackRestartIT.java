@@ -23,6 +23,7 @@ import io.carbonllm.payback.streams.state.StoreNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,7 +59,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PaybackRestartIT {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Two hours before the test, on the hour. Not a fixed date: output records carry event time, and the broker's
+     * time-based retention (7 days by default, checked 30 s after it starts) deletes records stamped further back,
+     * even from the active segment, before the test could read them.
+     */
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
     private static final String UC = "restart-uc";
     private static final String LEDGER = "cmp-r/ft";
 
@@ -141,7 +148,9 @@ class PaybackRestartIT {
         // And the same alerts are open: NOT_SAVING, which has not resolved (one good window of two)
         assertThat(openAlerts(again)).isEqualTo(openAlerts(uninterrupted)).containsExactly(LEDGER + "/NOT_SAVING");
         // And the restarted app published it once: nothing re-fired on restart
-        List<PaybackAlert> published = alerts("restart-b-payback-alerts");
+        // (its store may hold the alert before the transaction that publishes it commits: wait for the commit)
+        List<PaybackAlert> published = await().atMost(60, TimeUnit.SECONDS)
+                .until(() -> alerts("restart-b-payback-alerts"), list -> !list.isEmpty());
         assertThat(published).extracting(PaybackAlert::getRule, PaybackAlert::getState)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("NOT_SAVING", "FIRING"));
         assertThat(published.get(0).getWindowStart()).isEqualTo(T0.plusSeconds(240));
@@ -236,25 +245,29 @@ class PaybackRestartIT {
         return keys;
     }
 
+    /**
+     * Every committed transition on {@code topic}, read from the beginning of every partition up to its end as it is
+     * now. Assigned, not subscribed: no consumer group to join, so nothing to wait for but the app's commit.
+     */
     private static List<PaybackAlert> alerts(String topic) {
         AvroDeserializer<PaybackAlert> deserializer = new AvroDeserializer<>(
                 new HttpSchemaRegistryClient(registry.confluentApiUrl()), PaybackAlert.class);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "alerts-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<PaybackAlert> alerts = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            // Until the first transition is readable (a new group joins, and the app commits its transaction), at most
-            // 45 s; then 5 s more, so that a duplicate would be seen too
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-            while (System.nanoTime() < deadline) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // read_committed: the end offsets are the last stable offsets, past every committed transaction
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(r -> alerts.add(deserializer.deserialize(topic, r.value())));
-                if (!alerts.isEmpty()) {
-                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-                }
             }
         }
         return alerts;

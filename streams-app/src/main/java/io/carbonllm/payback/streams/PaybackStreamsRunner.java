@@ -7,6 +7,7 @@ import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.topics.TopicProvisioner;
 import io.carbonllm.payback.streams.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -35,6 +36,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Topics topics;
     private final Topology topology;
+    private final RegistryBlips blips = new RegistryBlips(Clock.systemUTC());
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
@@ -91,7 +93,8 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             stateObserver.accept(newState);
         });
         streams.setUncaughtExceptionHandler(exception -> {
-            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = responseTo(exception);
+            boolean global = Thread.currentThread().getName().contains("GlobalStreamThread");
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = responseTo(exception, global, blips);
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
                 log.warn("The schema registry is unreachable or throttling; replacing the stream thread, which resumes "
                         + "from the last commit once the registry answers", exception);
@@ -175,16 +178,37 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     /**
      * The uncaught-exception policy. A registry that is unreachable or throttling (after the client's retries) is a
-     * blip: the thread is replaced and resumes from the last commit, nothing lost, nothing counted twice. Anything
-     * else is a bug or a misconfiguration (refused registry credentials included), never bad input, which goes to the
-     * DLQ: the instance stops loudly rather than spin, and its tasks move to the other instances.
+     * blip: the thread is replaced, after a growing pause, and resumes from the last commit, nothing lost, nothing
+     * counted twice; more than {@link RegistryBlips#MAX_REPLACEMENTS} in {@link RegistryBlips#WINDOW} stop the instance.
+     * The global thread cannot be replaced, and anything else is a bug or a misconfiguration (refused registry
+     * credentials included), never bad input, which goes to the DLQ: the instance stops loudly rather than spin, and its
+     * tasks move to the other instances.
      */
-    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable exception) {
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable exception, boolean global,
+                                                                             RegistryBlips blips) {
+        if (global || !isRegistryBlip(exception)) {
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        Duration pause = blips.nextReplacement();
+        if (pause == null) {
+            log.error("The schema registry has been unavailable through {} thread replacements in {}; stopping",
+                    RegistryBlips.MAX_REPLACEMENTS, RegistryBlips.WINDOW);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static boolean isRegistryBlip(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
             if (t instanceof SchemaRegistryException.Unavailable) {
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                return true;
             }
         }
-        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        return false;
     }
 }

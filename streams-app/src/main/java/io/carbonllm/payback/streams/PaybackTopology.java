@@ -29,6 +29,7 @@ import io.carbonllm.payback.streams.topics.RepartitionNames;
 import io.carbonllm.payback.streams.topics.Topic;
 import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
+import io.carbonllm.payback.streams.validation.ValidateEvents;
 import io.carbonllm.payback.streams.window.CompletionTime;
 import io.carbonllm.payback.streams.window.LateRecordCheck;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
@@ -125,9 +126,8 @@ public final class PaybackTopology {
 
     /** Bad events are an output, not a crash: the processing exception handler sends them to the DLQ. */
     private KStream<String, InferenceEvent> validate(KStream<String, InferenceEvent> events) {
-        EventValidator validator = new EventValidator(config.maxTokensPerRequest(), config.maxEventTimeAhead(),
-                Clock.systemUTC());
-        return events.mapValues(validator::requireValid, Named.as(VALIDATE));
+        EventValidator validator = new EventValidator(config.maxTokensPerRequest(), config.maxEventTimeAhead());
+        return events.processValues(() -> new ValidateEvents<String>(validator), Named.as(VALIDATE));
     }
 
     /**

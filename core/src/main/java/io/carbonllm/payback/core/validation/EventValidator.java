@@ -3,7 +3,6 @@ package io.carbonllm.payback.core.validation;
 import io.carbonllm.payback.events.InferenceEvent;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,18 +20,17 @@ public final class EventValidator {
 
     private final long maxTokensPerRequest;
     private final Duration maxAhead;
-    private final Clock clock;
 
     /**
      * @param maxTokensPerRequest token counts above this are absurd
-     * @param maxAhead            how far an event's time may be ahead of the wall clock: a later one would move its
-     *                            partition's stream time on, and every event after it would be dropped as late
-     * @param clock               the wall clock
+     * @param maxAhead            how far an event's time may be ahead of the wall clock when it is read: a later one
+     *                            would move its partition's stream time on, and every event after it would be late.
+     *                            The time extractor decides, once, when the record is read ({@link #isTooFarAhead});
+     *                            this validator reports its verdict
      */
-    public EventValidator(long maxTokensPerRequest, Duration maxAhead, Clock clock) {
+    public EventValidator(long maxTokensPerRequest, Duration maxAhead) {
         this.maxTokensPerRequest = maxTokensPerRequest;
         this.maxAhead = maxAhead;
-        this.clock = clock;
     }
 
     /** Whether {@code eventTime} is further ahead of the wall clock than allowed (the time extractor asks too). */
@@ -41,7 +39,21 @@ public final class EventValidator {
         return eventTimeMs > (limit < 0 ? Long.MAX_VALUE : limit);
     }
 
-    /** The problems with {@code event}; empty when it is valid. */
+    /**
+     * The problems with {@code event} as read with timestamp {@code recordTimestamp}: the time extractor gives an event
+     * dated too far ahead of the wall clock another timestamp, and that difference is the verdict reported here.
+     */
+    public List<String> problems(InferenceEvent event, long recordTimestamp) {
+        List<String> problems = problems(event);
+        if (event.getEventTime() != null && event.getEventTime().toEpochMilli() >= 0
+                && event.getEventTime().toEpochMilli() != recordTimestamp) {
+            problems.add("eventTime " + event.getEventTime() + " was more than " + maxAhead + " ahead of the wall clock "
+                    + "when it was read; the limit is payback.validation.max.event.time.ahead.ms");
+        }
+        return problems;
+    }
+
+    /** The problems with {@code event}'s fields; empty when it is valid. */
     public List<String> problems(InferenceEvent event) {
         List<String> problems = new ArrayList<>();
         requireText(problems, "eventId", event.getEventId());
@@ -53,9 +65,6 @@ public final class EventValidator {
         }
         if (event.getEventTime() == null || event.getEventTime().toEpochMilli() < 0) {
             problems.add("eventTime " + event.getEventTime() + " is before 1970-01-01");
-        } else if (isTooFarAhead(event.getEventTime().toEpochMilli(), maxAhead, clock)) {
-            problems.add("eventTime " + event.getEventTime() + " is more than " + maxAhead + " ahead of the wall clock ("
-                    + Instant.ofEpochMilli(clock.millis()) + "); the limit is payback.validation.max.event.time.ahead.ms");
         }
         requireTokens(problems, "inputTokens", event.getInputTokens());
         requireTokens(problems, "cachedInputTokens", event.getCachedInputTokens());
@@ -89,9 +98,12 @@ public final class EventValidator {
         return problems;
     }
 
-    /** Throws {@link InvalidEventException} naming every problem; returns the event when it is valid. */
-    public InferenceEvent requireValid(InferenceEvent event) {
-        List<String> problems = problems(event);
+    /**
+     * Throws {@link InvalidEventException} naming every problem of {@code event} as read with {@code recordTimestamp};
+     * returns the event when it is valid.
+     */
+    public InferenceEvent requireValid(InferenceEvent event, long recordTimestamp) {
+        List<String> problems = problems(event, recordTimestamp);
         if (!problems.isEmpty()) {
             throw new InvalidEventException("invalid InferenceEvent " + event.getEventId() + ": "
                     + String.join("; ", problems));

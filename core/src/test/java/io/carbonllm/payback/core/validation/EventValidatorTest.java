@@ -15,7 +15,7 @@ class EventValidatorTest {
     /** The wall clock stands at 2026-11-27T12:00:00Z. */
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC);
 
-    private final EventValidator validator = new EventValidator(1_000_000, Duration.ofMinutes(15), CLOCK);
+    private final EventValidator validator = new EventValidator(1_000_000, Duration.ofMinutes(15));
 
     private static InferenceEvent.Builder valid() {
         return InferenceEvent.newBuilder().setEventId("e").setEventTime(Instant.EPOCH).setGateway("g")
@@ -44,26 +44,33 @@ class EventValidatorTest {
 
     @Test
     void requireValidThrowsWithAllProblemsInOneReason() {
-        assertThatThrownBy(() -> validator.requireValid(valid().setInputTokens(-1).setGateway("").build()))
+        assertThatThrownBy(() -> validator.requireValid(valid().setInputTokens(-1).setGateway("").build(), 0L))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("invalid InferenceEvent e: gateway is empty; inputTokens -1 is negative");
     }
 
     @Test
-    void anEventTimeMoreThanTheToleranceAheadOfTheWallClockIsRejected() {
-        // 12:00 + 15 min = 12:15: exactly at the limit is accepted, a millisecond later is not
-        assertThat(validator.problems(valid().setEventTime(Instant.parse("2026-11-27T12:15:00Z")).build())).isEmpty();
-        assertThat(validator.problems(valid().setEventTime(Instant.parse("2026-11-27T12:15:00.001Z")).build()))
-                .containsExactly("eventTime 2026-11-27T12:15:00.001Z is more than PT15M ahead of the wall clock "
-                        + "(2026-11-27T12:00:00Z); the limit is payback.validation.max.event.time.ahead.ms");
+    void theExtractorsVerdictDecides() {
+        // 12:00 + 15 min = 12:15: exactly at the limit is in time, a millisecond later is too far ahead
+        assertThat(EventValidator.isTooFarAhead(Instant.parse("2026-11-27T12:15:00Z").toEpochMilli(),
+                Duration.ofMinutes(15), CLOCK)).isFalse();
+        assertThat(EventValidator.isTooFarAhead(Instant.parse("2026-11-27T12:15:00.001Z").toEpochMilli(),
+                Duration.ofMinutes(15), CLOCK)).isTrue();
+        // an event time that would overflow window arithmetic is too far ahead; a tolerance that would overflow is not
+        // an error
+        assertThat(EventValidator.isTooFarAhead(Long.MAX_VALUE - 1, Duration.ofMinutes(15), CLOCK)).isTrue();
+        assertThat(EventValidator.isTooFarAhead(Long.MAX_VALUE - 1, Duration.ofMillis(Long.MAX_VALUE), CLOCK)).isFalse();
     }
 
     @Test
-    void anEventTimeThatWouldOverflowWindowArithmeticIsRejected() {
-        InferenceEvent event = valid().setEventTime(Instant.ofEpochMilli(Long.MAX_VALUE - 1)).build();
-        assertThat(validator.problems(event)).hasSize(1).allMatch(p -> p.contains("ahead of the wall clock"));
-        // and a tolerance so large that now + tolerance overflows still rejects nothing in range, and no exception
-        EventValidator lenient = new EventValidator(1_000_000, Duration.ofMillis(Long.MAX_VALUE), CLOCK);
-        assertThat(lenient.problems(valid().setEventTime(Instant.parse("2100-01-01T00:00:00Z")).build())).isEmpty();
+    void anEventReadWithAnotherTimestampThanItsOwnWasTooFarAhead() {
+        // Given an event dated 2100 that the extractor stamped with its partition's time (say 12:00)
+        InferenceEvent event = valid().setEventTime(Instant.parse("2100-01-01T00:00:00Z")).build();
+        long partitionTime = CLOCK.millis();
+
+        // Then the validator reports it, naming the limit; the same event read with its own time has no problem
+        assertThat(validator.problems(event, partitionTime)).containsExactly("eventTime 2100-01-01T00:00:00Z was more "
+                + "than PT15M ahead of the wall clock when it was read; the limit is payback.validation.max.event.time.ahead.ms");
+        assertThat(validator.problems(event, event.getEventTime().toEpochMilli())).isEmpty();
     }
 }

@@ -32,12 +32,12 @@ public class SchemaRegistryException extends RuntimeException {
     }
 
     /**
-     * Whether a failure reading a record says something about the record: only an unknown schema id (404) does. An
-     * unreachable, throttled or refusing registry says nothing about the record, which must never be dead-lettered
-     * for it.
+     * Whether a failure reading a record says something about the record: an unknown schema id, or a schema this
+     * client cannot use (not Avro, say). An unreachable, throttling or refusing registry says nothing about the record,
+     * which must never be dead-lettered for it.
      */
     public boolean isRecordsFault() {
-        return this instanceof NotFound;
+        return !(this instanceof Unavailable || this instanceof Unauthorized);
     }
 
     /** 404: the subject, version or schema id does not exist. */

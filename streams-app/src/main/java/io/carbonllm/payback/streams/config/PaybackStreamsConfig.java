@@ -106,7 +106,8 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String MAX_EVENT_TIME_AHEAD_MS_DOC = "How far an event's eventTime may be ahead of the wall "
             + "clock. A later one goes to the DLQ (stage validate) without moving stream time: one event dated 2100 would "
             + "otherwise make every later event on its partition late. The demo, whose event time runs faster than the "
-            + "clock, sets its own.";
+            + "clock, sets its own. Above one hour, the broker must accept timestamps that far ahead when the app writes "
+            + "them to its repartition topics (log.message.timestamp.after.max.ms, one hour by default since Kafka 4.0).";
     public static final String MAX_TOKENS_PER_REQUEST_CONFIG = "payback.validation.max.tokens.per.request";
     private static final String MAX_TOKENS_PER_REQUEST_DOC = "Input or output token counts above this are absurd "
             + "and the event goes to the DLQ.";
@@ -166,7 +167,8 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, WINDOW_RETENTION_MS_DOC)
             .define(MAX_TOKENS_PER_REQUEST_CONFIG, Type.LONG, 10_000_000L, Range.atLeast(1), Importance.LOW,
                     MAX_TOKENS_PER_REQUEST_DOC)
-            .define(MAX_EVENT_TIME_AHEAD_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(), Range.atLeast(0),
+            .define(MAX_EVENT_TIME_AHEAD_MS_CONFIG, Type.LONG, Duration.ofMinutes(15).toMillis(),
+                    Range.between(0, Duration.ofDays(3650).toMillis()),
                     Importance.MEDIUM, MAX_EVENT_TIME_AHEAD_MS_DOC)
             .define(TASK_GAP_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, TASK_GAP_MS_DOC)
             .define(TASK_GRACE_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW, TASK_GRACE_MS_DOC)
