@@ -61,6 +61,7 @@ public final class WindowSummary implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private long deadLetters;
+    private final Map<String, Long> deadLettersByStage = new TreeMap<>();
     private String lastDeadLetterReason;
     private volatile long windowResultsSeen;
 
@@ -133,6 +134,8 @@ public final class WindowSummary implements AutoCloseable {
     private void accept(ConsumerRecord<String, byte[]> record) {
         if (record.topic().equals(dlqTopic)) {
             deadLetters++;
+            Header stage = record.headers().lastHeader(DeadLetters.STAGE);
+            deadLettersByStage.merge(stage == null ? "?" : new String(stage.value(), StandardCharsets.UTF_8), 1L, Long::sum);
             Header reason = record.headers().lastHeader(DeadLetters.REASON);
             lastDeadLetterReason = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
             return;
@@ -199,7 +202,7 @@ public final class WindowSummary implements AutoCloseable {
             }
         }
         printLedger();
-        out.printf(Locale.ROOT, "  dead letters in %s: %d%s%n", dlqTopic, deadLetters,
+        out.printf(Locale.ROOT, "  dead letters in %s: %d%s%s%n", dlqTopic, deadLetters, byStage(deadLettersByStage),
                 lastDeadLetterReason == null ? "" : "  (last: " + abbreviate(lastDeadLetterReason) + ")");
     }
 
@@ -254,6 +257,16 @@ public final class WindowSummary implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** " (validate 2, late 1)": the dead letters by stage, when there are any. */
+    static String byStage(Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" (");
+        counts.forEach((stage, n) -> text.append(text.length() > 2 ? ", " : "").append(stage).append(' ').append(n));
+        return text.append(')').toString();
     }
 
     private static String percent(Double ratio) {

@@ -6,6 +6,8 @@ import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.PaybackStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The console's ledger row, formatted without Kafka from a status built as the streams app publishes it. */
@@ -59,5 +61,15 @@ class WindowSummaryTest {
         assertThat(row).isEqualTo(String.format("  %-30s %-25s %10s %10s %8s %9s  %-27s %s",
                 "support-bot/ft-8b", "PAYING_BACK (CO2E_LOCATION)", "n/a", "n/a", "n/a", "40%",
                 "benchmarked/estimated, 90% cov.", "Jan 2 03:04"));
+    }
+
+    @Test
+    void deadLettersAreCountedByStage() {
+        Map<String, Long> counts = new TreeMap<>();
+        assertThat(WindowSummary.byStage(counts)).isEmpty();
+        counts.put("validate", 2L);
+        counts.put("late", 1L);
+        // sorted by stage name: late before validate
+        assertThat(WindowSummary.byStage(counts)).isEqualTo(" (late 1, validate 2)");
     }
 }
