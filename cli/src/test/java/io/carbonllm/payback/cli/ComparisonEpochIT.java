@@ -7,8 +7,6 @@ import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.localstack.ApicurioRegistry;
 import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import io.carbonllm.payback.localstack.Ports;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ./payback comparison put} against the real broker and registry: it reads the definition the comparisons
@@ -32,17 +29,8 @@ class ComparisonEpochIT {
     @TempDir
     Path dataDir;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result payback(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PaybackCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun payback(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -63,17 +51,17 @@ class ComparisonEpochIT {
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                         .all().get(30, TimeUnit.SECONDS);
             }
-            Result first = payback(args(common, "--candidate", "ft=llama-a", "--candidate", "rag=llama-rag"));
+            CliRun first = payback(args(common, "--candidate", "ft=llama-a", "--candidate", "rag=llama-rag"));
             assertThat(first.exitCode()).as(first.err()).isZero();
 
             // When: an edit keeps the use case and models (a quality bar), it publishes without a warning
-            Result bar = payback(args(common, "--candidate", "ft=llama-a", "--candidate", "rag=llama-rag",
+            CliRun bar = payback(args(common, "--candidate", "ft=llama-a", "--candidate", "rag=llama-rag",
                     "--min-success-rate", "0.8"));
             assertThat(bar.exitCode()).as(bar.err()).isZero();
             assertThat(bar.err()).doesNotContain("epoch");
 
             // When: ft's model changes without --new-epoch, it is refused and names the change
-            Result refused = payback(args(common, "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag"));
+            CliRun refused = payback(args(common, "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag"));
             assertThat(refused.exitCode()).isEqualTo(2);
             assertThat(refused.err()).contains("candidate ft: model llama-a -> llama-b").contains("pass --new-epoch to confirm")
                     .doesNotContain("candidate rag:");
@@ -83,14 +71,14 @@ class ComparisonEpochIT {
             assertThat(unchanged).map(ComparisonDefinition::getMinSuccessRate).contains(0.8);
 
             // When: confirmed, it publishes, and the topic's current value is the new one
-            Result confirmed = payback(args(common, "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag", "--new-epoch"));
+            CliRun confirmed = payback(args(common, "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag", "--new-epoch"));
             assertThat(confirmed.exitCode()).as(confirmed.err()).isZero();
             assertThat(confirmed.err()).contains("candidate ft: model llama-a -> llama-b");
             assertThat(CurrentComparison.read(kafka, TopicNames.COMPARISONS, "support-ft", CurrentComparison.DEFAULT_TIMEOUT))
                     .map(d -> d.getCandidates().get(0).getModelId()).contains("llama-b");
 
             // When: the use case changes, it is refused even with --new-epoch, and nothing is published
-            Result moved = payback("comparison", "put", "--bootstrap-servers", kafka.bootstrapServers,
+            CliRun moved = payback("comparison", "put", "--bootstrap-servers", kafka.bootstrapServers,
                     "--schema-registry-url", kafka.registryUrl, "--id", "support-ft", "--use-case", "email",
                     "--baseline", "llama-70b", "--candidate", "ft=llama-b", "--candidate", "rag=llama-rag", "--new-epoch");
             assertThat(moved.exitCode()).isEqualTo(2);
@@ -99,11 +87,11 @@ class ComparisonEpochIT {
                     .map(ComparisonDefinition::getUseCase).contains("support");
 
             // When: deleted (a tombstone), there is no current definition, and a new put needs no confirmation
-            Result deleted = payback("comparison", "delete", "--bootstrap-servers", kafka.bootstrapServers,
+            CliRun deleted = payback("comparison", "delete", "--bootstrap-servers", kafka.bootstrapServers,
                     "--schema-registry-url", kafka.registryUrl, "--id", "support-ft");
             assertThat(deleted.exitCode()).as(deleted.err()).isZero();
             assertThat(CurrentComparison.read(kafka, TopicNames.COMPARISONS, "support-ft", CurrentComparison.DEFAULT_TIMEOUT)).isEmpty();
-            Result again = payback(args(common, "--candidate", "ft=llama-c"));
+            CliRun again = payback(args(common, "--candidate", "ft=llama-c"));
             assertThat(again.exitCode()).as(again.err()).isZero();
         }
     }

@@ -20,14 +20,9 @@ import picocli.CommandLine.ParameterException;
 class DefinitionCommandsTest {
 
     private static String[] run(int expectedExit, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PaybackCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertThat(code).as(err.toString()).isEqualTo(expectedExit);
-        return new String[] {out.toString(), err.toString()};
+        CliRun run = CliRun.of(args);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(expectedExit);
+        return new String[] {run.out(), run.err()};
     }
 
     private static final String[] BASE = {"comparison", "put", "--bootstrap-servers", "127.0.0.1:1", "--id", "c",

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Runs the real {@code estimate} command. The seed's arithmetic:
@@ -30,17 +27,8 @@ class EstimateCommandTest {
         "--inference-pue", "1.2", "--inference-grid-g-per-kwh", "21",
         "--successful-tasks-per-day", "1000", "--horizon-days", "90"};
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PaybackCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String[] with(String[] base, String... more) {
@@ -61,7 +49,7 @@ class EstimateCommandTest {
 
     @Test
     void reproducesTheSeedsArithmeticAsJson() throws Exception {
-        Run run = run(with(SEED, "--json"));
+        CliRun run = run(with(SEED, "--json"));
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("training_kwh").asDouble()).isCloseTo(44.0, within(1e-9));
@@ -93,7 +81,7 @@ class EstimateCommandTest {
                 args[i + 1] = "0.5";
             }
         }
-        Run run = run(args);
+        CliRun run = run(args);
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("saving_wh_per_successful_task").asDouble()).isCloseTo(-0.6, within(1e-9));
@@ -106,14 +94,14 @@ class EstimateCommandTest {
 
     @Test
     void theTableSaysNeverAndShowsTheSources() {
-        Run run = run(replacing("--candidate-wh-per-request", "3.0"));
+        CliRun run = run(replacing("--candidate-wh-per-request", "3.0"));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("never").contains("Sources").contains("--baseline-wh-per-request");
     }
 
     @Test
     void aModelRunsThroughTheEnergyModelWithItsTier() throws Exception {
-        Run run = run(with(new String[] {"estimate", "--gpu-hours", "10", "--gpu-power-w", "300",
+        CliRun run = run(with(new String[] {"estimate", "--gpu-hours", "10", "--gpu-power-w", "300",
             "--training-region", "eu-central-1", "--baseline-model", "llama-3.1-70b-instruct",
             "--baseline-input-tokens", "0", "--baseline-output-tokens", "1000",
             "--candidate-model", "acme-7b", "--candidate-params-b", "7",
@@ -161,7 +149,7 @@ class EstimateCommandTest {
             "--candidate-wh-per-request", "1.5", "--candidate-success-rate", "0.5",
             "--inference-pue", "1.2", "--inference-grid-g-per-kwh", "21",
             "--successful-tasks-per-day", "1000", "--horizon-days", "90"};
-        Run run = run(with(args, "--json"));
+        CliRun run = run(with(args, "--json"));
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("training_kwh").asDouble()).isZero();
@@ -171,7 +159,7 @@ class EstimateCommandTest {
         assertThat(json.get("pays_back_within_horizon").asBoolean()).isFalse();
         assertThat(json.get("pays_back_within_horizon_co2e").asBoolean()).isFalse();
 
-        Run table = run(args);
+        CliRun table = run(args);
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out()).containsPattern("days at 1000/day\\s+never\\s+never")
                 .containsPattern("pays back\\s+no\\s+no");
@@ -206,7 +194,7 @@ class EstimateCommandTest {
     @Test
     void theInferencePueComesFromTheInferenceProvider(@TempDir Path dir) throws Exception {
         // baseline 1.25 x 2.0 / 0.8 = 3.125 Wh per successful task with testcloud's PUE, not testregion's 1.5
-        Run run = run("estimate", "--gpu-hours", "100", "--gpu-power-w", "400", "--training-pue", "1.1",
+        CliRun run = run("estimate", "--gpu-hours", "100", "--gpu-power-w", "400", "--training-pue", "1.1",
                 "--training-grid-g-per-kwh", "342", "--baseline-wh-per-request", "2.0", "--baseline-success-rate", "0.8",
                 "--candidate-wh-per-request", "0.5", "--candidate-success-rate", "0.9",
                 "--inference-provider", "testcloud", "--inference-region", "testregion",
@@ -260,7 +248,7 @@ class EstimateCommandTest {
             "--baseline-wh-per-request", "2.0", "--candidate-wh-per-request", "0.5", "--inference-pue", "1.2",
             "--inference-grid-g-per-kwh", "21", "--successful-tasks-per-day", "1000", "--horizon-days", "90", "--json"},
                 oneOff);
-        Run run = run(args);
+        CliRun run = run(args);
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         return json.get("training_kwh").asDouble();
@@ -268,7 +256,7 @@ class EstimateCommandTest {
 
     @Test
     void helpDocumentsEveryFlag() {
-        Run run = run("estimate", "--help");
+        CliRun run = run("estimate", "--help");
         assertThat(run.exitCode()).isZero();
         for (String flag : List.of("--gpu-hours", "--gpu-power-w", "--training-pue", "--training-grid-g-per-kwh",
                 "--training-region", "--training-kwh", "--baseline-wh-per-request", "--candidate-wh-per-request",
@@ -280,7 +268,7 @@ class EstimateCommandTest {
     }
 
     private static void assertRejected(String[] args, String message) {
-        Run run = run(args);
+        CliRun run = run(args);
         assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
         assertThat(run.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(run.out()).isEmpty();

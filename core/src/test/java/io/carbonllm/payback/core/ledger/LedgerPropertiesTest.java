@@ -84,6 +84,31 @@ class LedgerPropertiesTest {
                  ReferenceKind reference, String basis) {
     }
 
+    /** One revision's arrival: which window, which of its revisions, and the stream time it arrives at. */
+    record Arrival(int window, int revision, long streamTime) {
+    }
+
+    /**
+     * The story's arrivals in order, each at a stream time no earlier than the last and than its window's start, and
+     * earlier than the end + grace of every window that still has a revision to come.
+     */
+    static List<Arrival> arrivals(Story story) {
+        List<Arrival> arrivals = new ArrayList<>();
+        int[] next = new int[story.windows().size()];
+        long streamTime = T0.toEpochMilli();
+        for (int k = 0; k < story.arrivals().size(); k++) {
+            int w = story.arrivals().get(k);
+            long lower = Math.max(streamTime, hour(w).toEpochMilli());
+            long upper = Long.MAX_VALUE;
+            for (int j = k; j < story.arrivals().size(); j++) {
+                upper = Math.min(upper, hour(story.arrivals().get(j) + 1).plus(GRACE).toEpochMilli() - 1);
+            }
+            streamTime = lower + (long) (story.streamTimeFractions().get(k) * (upper - lower));
+            arrivals.add(new Arrival(w, next[w]++, streamTime));
+        }
+        return arrivals;
+    }
+
     @Provide
     Arbitrary<Story> stories() {
         Arbitrary<Increment> increment = Combinators.combine(Arbitraries.integers().between(0, 12),
@@ -124,18 +149,9 @@ class LedgerPropertiesTest {
         // Interleaved: each arrival at a stream time no earlier than the last and than its window's start, and
         // earlier than the end + grace of every window that still has a revision to come
         LedgerState interleaved = Ledgers.empty(def.getComparisonId(), CANDIDATE);
-        int[] next = new int[windows];
-        long streamTime = T0.toEpochMilli();
-        for (int k = 0; k < story.arrivals().size(); k++) {
-            int w = story.arrivals().get(k);
-            long lower = Math.max(streamTime, hour(w).toEpochMilli());
-            long upper = Long.MAX_VALUE;
-            for (int j = k; j < story.arrivals().size(); j++) {
-                upper = Math.min(upper, hour(story.arrivals().get(j) + 1).plus(GRACE).toEpochMilli() - 1);
-            }
-            streamTime = lower + (long) (story.streamTimeFractions().get(k) * (upper - lower));
-            interleaved = apply(interleaved, ctx, def, reference, w, story.windows().get(w).asOf(w, next[w]++),
-                    streamTime);
+        for (Arrival a : arrivals(story)) {
+            interleaved = apply(interleaved, ctx, def, reference, a.window(),
+                    story.windows().get(a.window()).asOf(a.window(), a.revision()), a.streamTime());
         }
         interleaved = Ledgers.advance(interleaved, ctx, end);
 
@@ -180,18 +196,9 @@ class LedgerPropertiesTest {
         Instant end = hour(windows).plus(GRACE);
 
         EngineDriver interleaved = new EngineDriver(def, HOUR, GRACE);
-        int[] next = new int[windows];
-        long streamTime = T0.toEpochMilli();
-        for (int k = 0; k < story.arrivals().size(); k++) {
-            int w = story.arrivals().get(k);
-            long lower = Math.max(streamTime, hour(w).toEpochMilli());
-            long upper = Long.MAX_VALUE;
-            for (int j = k; j < story.arrivals().size(); j++) {
-                upper = Math.min(upper, hour(story.arrivals().get(j) + 1).plus(GRACE).toEpochMilli() - 1);
-            }
-            streamTime = lower + (long) (story.streamTimeFractions().get(k) * (upper - lower));
-            VariantWindow[] asOf = story.windows().get(w).asOf(w, next[w]++);
-            interleaved.window(hour(w), asOf[0], asOf[1], Instant.ofEpochMilli(streamTime));
+        for (Arrival a : arrivals(story)) {
+            VariantWindow[] asOf = story.windows().get(a.window()).asOf(a.window(), a.revision());
+            interleaved.window(hour(a.window()), asOf[0], asOf[1], Instant.ofEpochMilli(a.streamTime()));
         }
         interleaved.advance(end);
 
