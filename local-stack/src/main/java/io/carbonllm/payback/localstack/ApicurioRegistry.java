@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real schema registry: Apicurio Registry, run as a child process and reached through its Confluent-compatible
- * API at {@code /apis/ccompat/v7}. HTTP binds to 127.0.0.1, the management interface is off, global compatibility
+ * API at {@code /apis/ccompat/v7}. HTTP binds to 127.0.0.1, the management interface is off (on a free port, since
+ * Quarkus binds it regardless), global compatibility
  * is BACKWARD (Confluent's default), and with a data directory its H2 database lives on disk, so schema ids survive
  * a restart.
  */
@@ -73,8 +74,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         command.add("-Xmx384m");
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
+        // Quarkus binds its management interface (default 127.0.0.1:9000, also used by MinIO, SonarQube and
+        // php-fpm) even when it is disabled, so it gets a free port of its own and never collides.
         command.add("-Dquarkus.management.enabled=false");
         command.add("-Dquarkus.management.host=127.0.0.1");
+        command.add("-Dquarkus.management.port=" + Ports.findFree());
         command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
         command.add("-Dquarkus.log.file.enabled=false");
         if (persistent) {
