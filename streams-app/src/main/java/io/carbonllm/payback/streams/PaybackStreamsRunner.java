@@ -5,6 +5,8 @@ import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
+import io.carbonllm.payback.streams.state.Definitions;
 import io.carbonllm.payback.streams.topics.TopicProvisioner;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -36,6 +39,8 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Topics topics;
     private final Topology topology;
+    private final PaybackMetrics metrics = new PaybackMetrics();
+    private ObjectName metricsName;
     private final RegistryBlips blips = new RegistryBlips(Clock.systemUTC());
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,7 +53,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(config.originals()));
         this.topics = Topics.from(config, registry);
-        this.topology = new PaybackTopology(config, topics).build();
+        this.topology = new PaybackTopology(config, topics, new Definitions(), metrics).build();
     }
 
     public PaybackStreamsRunner(Map<?, ?> props) {
@@ -69,6 +74,11 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         return topics;
     }
 
+    /** Dead letters and skipped definitions counted by this instance (also over JMX). */
+    public PaybackMetrics metrics() {
+        return metrics;
+    }
+
     /** Creates missing topics, then starts processing. Returns at once; see {@link #awaitRunning}. */
     public PaybackStreamsRunner start() {
         if (config.createTopics()) {
@@ -81,7 +91,10 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             }
         }
         registerSchemas();
-        streams = new KafkaStreams(topology, config.streamsProperties());
+        Properties streamsProps = config.streamsProperties();
+        streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
+        streams = new KafkaStreams(topology, streamsProps);
+        metricsName = metrics.register(config.applicationId());
         streams.setStateListener((newState, oldState) -> {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
@@ -167,6 +180,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     public void close() {
         closeStreams();
         registry.close();
+        PaybackMetrics.unregister(metricsName);
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -5,8 +5,6 @@ import io.carbonllm.payback.core.definition.FactorUpdates;
 import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.core.energy.EnergyAccounting;
 import io.carbonllm.payback.core.validation.EventValidator;
-import io.carbonllm.payback.core.window.TaskOutcomes;
-import io.carbonllm.payback.core.window.VariantCounters;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.FactorUpdate;
@@ -22,6 +20,7 @@ import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.energy.AccountEnergy;
 import io.carbonllm.payback.streams.engine.ComparisonEngine;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import io.carbonllm.payback.streams.state.DefinitionReader;
 import io.carbonllm.payback.streams.state.Definitions;
 import io.carbonllm.payback.streams.state.StoreNames;
@@ -30,57 +29,39 @@ import io.carbonllm.payback.streams.topics.Topic;
 import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.validation.ValidateEvents;
-import io.carbonllm.payback.streams.window.CompletionTime;
-import io.carbonllm.payback.streams.window.LateRecordCheck;
+import io.carbonllm.payback.streams.window.FoldAndWindow;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.SessionWindows;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 
 /**
  * Builds the topology from typed config and topics, and does nothing else. It reads top to bottom as stages:
- * validate, key by variant (partitioned by use case), window per variant, publish window results.
+ * validate, account energy, key by variant (partitioned by use case), fold tasks and window per variant, then
+ * compare, amortize and alert.
  */
 public final class PaybackTopology {
 
     public static final String SOURCE = "read-inference-events";
     public static final String VALIDATE = "validate";
     public static final String ACCOUNT_ENERGY = "account-energy";
-    public static final String SPLIT_TASKS = "split-by-task-id-";
-    public static final String KEY_BY_TASK = "key-by-task";
-    public static final String BY_TASK = RepartitionNames.BY_TASK;
-    public static final String FOLD_TASKS = "fold-tasks";
-    public static final String COMPLETED_TASKS = "completed-tasks";
-    public static final String STAMP_COMPLETION = "stamp-completion-time";
-    public static final String ALL_TASKS = "all-tasks";
     public static final String KEY_BY_VARIANT = "key-by-variant";
     public static final String BY_USE_CASE = RepartitionNames.BY_USE_CASE;
-    public static final String CHECK_LATE = "check-late";
-    public static final String WINDOW_PER_VARIANT = "window-per-variant";
-    public static final String WINDOW_UPDATES = "variant-window-updates";
-    public static final String TO_RESULT = "to-variant-window-result";
+    public static final String FOLD_AND_WINDOW = "fold-tasks-and-window";
     public static final String SINK_VARIANT_WINDOWS = "write-variant-windows";
     public static final String READ_COMPARISONS = "read-comparisons";
     public static final String READ_TRAINING_RUNS = "read-training-runs";
@@ -94,16 +75,18 @@ public final class PaybackTopology {
     private final Topics topics;
     private final EnergyAccounting energy;
     private final Definitions definitions;
+    private final PaybackMetrics metrics;
 
     public PaybackTopology(PaybackStreamsConfig config, Topics topics) {
-        this(config, topics, new Definitions());
+        this(config, topics, new Definitions(), new PaybackMetrics());
     }
 
-    /** With the {@link Definitions} the app instance shares with its query layer and metrics. */
-    public PaybackTopology(PaybackStreamsConfig config, Topics topics, Definitions definitions) {
+    /** With the {@link Definitions} and {@link PaybackMetrics} the app instance shares with its console and JMX. */
+    public PaybackTopology(PaybackStreamsConfig config, Topics topics, Definitions definitions, PaybackMetrics metrics) {
         this.config = config;
         this.topics = topics;
         this.definitions = definitions;
+        this.metrics = metrics;
         this.energy = EnergyAccounting.from(config.catalogFile(), config.gridFactorsFile(), config.pueFactorsFile());
     }
 
@@ -116,10 +99,8 @@ public final class PaybackTopology {
         readDefinitions(builder);
         KStream<String, InferenceEvent> valid = validate(events);
         KStream<String, TaskOutcome> accounted = accountEnergy(valid);
-        KStream<VariantKey, TaskOutcome> tasks = foldTasks(accounted);
-        KStream<VariantKey, TaskOutcome> byVariant = partitionByUseCase(tasks);
-        KTable<Windowed<VariantKey>, VariantStats> windows = windowPerVariant(byVariant);
-        KStream<String, VariantWindow> results = publishWindowResults(windows);
+        KStream<VariantKey, TaskOutcome> byUseCase = partitionByUseCase(accounted);
+        KStream<String, VariantWindow> results = foldAndWindow(byUseCase);
         compareAmortizeAlert(builder, results);
         return builder.build();
     }
@@ -140,90 +121,46 @@ public final class PaybackTopology {
     }
 
     /**
-     * Tasks, not requests: requests sharing a task id (retries, agent steps) fold into one task in a session window
-     * with an inactivity gap; the task succeeded if its last request did. A folded task is emitted once, when its
-     * session closes, and counts in the window in which it completed.
+     * Aggregate per (use case, model), but co-locate all models and tasks of a use case, so folding requests into
+     * tasks, windowing them and comparing variants are all local state on one partition, with one stream time.
      */
-    private KStream<VariantKey, TaskOutcome> foldTasks(KStream<String, TaskOutcome> accounted) {
-        Map<String, KStream<String, TaskOutcome>> branches = accounted.split(Named.as(SPLIT_TASKS))
-                .branch((key, task) -> task.getTaskId() != null, Branched.as("with-task-id"))
-                .defaultBranch(Branched.as("single-request"));
-        // <VariantKey, TaskOutcome>: a request without a task id is a task
-        KStream<VariantKey, TaskOutcome> single = branches.get(SPLIT_TASKS + "single-request")
-                .selectKey((key, task) -> new VariantKey(task.getUseCase(), task.getModelId()), Named.as(KEY_BY_VARIANT));
-        // <TaskKey(useCase, modelId, taskId), TaskOutcome>, still partitioned by use case
-        KStream<VariantKey, TaskOutcome> folded = branches.get(SPLIT_TASKS + "with-task-id")
-                .selectKey((key, task) -> new TaskKey(task.getUseCase(), task.getModelId(), task.getTaskId()),
-                        Named.as(KEY_BY_TASK))
-                .repartition(Repartitioned.<TaskKey, TaskOutcome>as(BY_TASK)
-                        .withKeySerde(topics.taskKeySerde())
-                        .withValueSerde(topics.taskOutcomeSerde())
-                        .withStreamPartitioner(UseCasePartitioner.forTasks()))
-                .groupByKey(Grouped.<TaskKey, TaskOutcome>as(FOLD_TASKS)
-                        .withKeySerde(topics.taskKeySerde())
-                        .withValueSerde(topics.taskOutcomeSerde()))
-                .windowedBy(SessionWindows.ofInactivityGapAndGrace(config.taskGap(), config.taskGrace()))
-                .aggregate(TaskOutcomes::empty,
-                        (key, request, task) -> TaskOutcomes.merge(task, request),
-                        (key, left, right) -> TaskOutcomes.merge(left, right),
-                        Named.as(FOLD_TASKS),
-                        Materialized.<TaskKey, TaskOutcome, SessionStore<Bytes, byte[]>>as(StoreNames.TASK_SESSIONS)
-                                .withKeySerde(topics.taskKeySerde())
-                                .withValueSerde(topics.taskOutcomeSerde()))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(COMPLETED_TASKS))
-                .toStream(Named.as(COMPLETED_TASKS + "-stream"))
-                .filter((key, task) -> task != null && task.getRequests() > 0, Named.as(COMPLETED_TASKS + "-only"))
-                // <VariantKey, TaskOutcome>
-                .map((key, task) -> KeyValue.pair(new VariantKey(task.getUseCase(), task.getModelId()), task),
-                        Named.as(COMPLETED_TASKS + "-by-variant"))
-                .processValues(CompletionTime::new, Named.as(STAMP_COMPLETION));
-        return single.merge(folded, Named.as(ALL_TASKS));
-    }
-
-    /**
-     * Aggregate per (use case, model), but co-locate all models of a use case, so the comparison of a baseline with
-     * its candidates is local state, not another shuffle.
-     */
-    private KStream<VariantKey, TaskOutcome> partitionByUseCase(KStream<VariantKey, TaskOutcome> tasks) {
-        return tasks.repartition(Repartitioned.<VariantKey, TaskOutcome>as(BY_USE_CASE)
-                .withKeySerde(topics.variantKeySerde())
-                .withValueSerde(topics.taskOutcomeSerde())
-                .withStreamPartitioner(UseCasePartitioner.forVariants()));
-    }
-
-    /**
-     * Tumbling event-time windows; the store keeps them for the ops view well past the grace period. Its revisions
-     * are forwarded uncached, so once the ledger closes a window (end + grace passed in stream time) no revision of
-     * it can still be on its way: Kafka Streams drops later records for that window.
-     */
-    private KTable<Windowed<VariantKey>, VariantStats> windowPerVariant(KStream<VariantKey, TaskOutcome> byVariant) {
-        TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
-        return byVariant
-                // A task too late for its window goes to the DLQ (stage late) instead of being dropped silently
-                .processValues(() -> new LateRecordCheck<VariantKey>(config.windowSize(), config.windowGrace()),
-                        Named.as(CHECK_LATE))
-                .groupByKey(Grouped.<VariantKey, TaskOutcome>as(WINDOW_PER_VARIANT)
+    private KStream<VariantKey, TaskOutcome> partitionByUseCase(KStream<String, TaskOutcome> accounted) {
+        // <VariantKey, TaskOutcome>: one request, with its task id (if any) in the value
+        return accounted.selectKey((key, request) -> new VariantKey(request.getUseCase(), request.getModelId()),
+                        Named.as(KEY_BY_VARIANT))
+                .repartition(Repartitioned.<VariantKey, TaskOutcome>as(BY_USE_CASE)
                         .withKeySerde(topics.variantKeySerde())
-                        .withValueSerde(topics.taskOutcomeSerde()))
-                .windowedBy(windows)
-                .aggregate(VariantCounters::empty,
-                        (key, task, stats) -> VariantCounters.add(stats, task),
-                        Named.as(WINDOW_PER_VARIANT),
-                        Materialized.<VariantKey, VariantStats, WindowStore<Bytes, byte[]>>as(StoreNames.VARIANT_WINDOWS)
-                                .withKeySerde(topics.variantKeySerde())
-                                .withValueSerde(topics.variantStatsSerde())
-                                .withRetention(config.windowRetention())
-                                // Every revision reaches the ledger in processing order. A record cache could hold
-                                // one back past the point where the ledger closes its window, and it would be lost.
-                                .withCachingDisabled());
+                        .withValueSerde(topics.taskOutcomeSerde())
+                        .withStreamPartitioner(UseCasePartitioner.forVariants()));
     }
 
-    /** Every revision of a window is published; the last one per (use case, model, window start) wins. */
-    private KStream<String, VariantWindow> publishWindowResults(KTable<Windowed<VariantKey>, VariantStats> windows) {
-        KStream<String, VariantWindow> results = windows.toStream(Named.as(WINDOW_UPDATES))
-                // <useCase, VariantWindow>: keyed by use case, like every external topic.
-                .map((windowed, stats) -> KeyValue.pair(windowed.key().getUseCase(), toResult(windowed, stats)),
-                        Named.as(TO_RESULT));
+    /**
+     * Tasks, not requests: requests sharing a task id (retries, agent steps) fold into one task while they come less
+     * than the task gap apart; the task succeeded if its last request did, and counts in the tumbling window of its
+     * close time (last request + gap + task grace). A request without a task id is a task. Every revision of a window
+     * is forwarded uncached, in processing order, so none can reach the ledger after the ledger closed its window.
+     * The window store keeps windows for the ops view well past the grace period.
+     */
+    private KStream<String, VariantWindow> foldAndWindow(KStream<VariantKey, TaskOutcome> requests) {
+        StoreBuilder<KeyValueStore<TaskKey, TaskOutcome>> openTasks = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(), topics.taskOutcomeSerde());
+        StoreBuilder<KeyValueStore<String, TaskKey>> closeIndex = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.TASK_CLOSE_INDEX), Serdes.String(), topics.taskKeySerde());
+        StoreBuilder<TimestampedWindowStore<VariantKey, VariantStats>> windows = Stores.timestampedWindowStoreBuilder(
+                Stores.persistentTimestampedWindowStore(StoreNames.VARIANT_WINDOWS, config.windowRetention(),
+                        config.windowSize(), false), topics.variantKeySerde(), topics.variantStatsSerde());
+        // <useCase, VariantWindow>
+        KStream<String, VariantWindow> results = requests.process(new ProcessorSupplier<VariantKey, TaskOutcome, String, VariantWindow>() {
+            @Override
+            public Processor<VariantKey, TaskOutcome, String, VariantWindow> get() {
+                return new FoldAndWindow(config.taskGap(), config.taskGrace(), config.windowSize(), config.windowGrace());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(openTasks, closeIndex, windows);
+            }
+        }, Named.as(FOLD_AND_WINDOW));
         results.to(topics.variantWindows().name(), topics.variantWindows().produced(SINK_VARIANT_WINDOWS));
         return results;
     }
@@ -246,7 +183,7 @@ public final class PaybackTopology {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), topic.keySerde(),
                         topic.valueSerde()).withLoggingDisabled(),
                 topic.name(), topic.consumed(name),
-                () -> new DefinitionReader<>(store, validator, definitions));
+                () -> new DefinitionReader<>(store, validator, definitions, metrics));
     }
 
     /**
@@ -276,9 +213,5 @@ public final class PaybackTopology {
                 topics.paybackStatus().producedFrom(PaybackStatus.class, SINK_PAYBACK_STATUS));
         outputs.to(topics.paybackAlerts().name(),
                 topics.paybackAlerts().producedFrom(PaybackAlert.class, SINK_PAYBACK_ALERTS));
-    }
-
-    private static VariantWindow toResult(Windowed<VariantKey> windowed, VariantStats stats) {
-        return VariantCounters.result(windowed.key(), windowed.window().startTime(), windowed.window().endTime(), stats);
     }
 }

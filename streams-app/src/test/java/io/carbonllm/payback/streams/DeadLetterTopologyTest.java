@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.test.TestRecord;
@@ -175,5 +176,21 @@ class DeadLetterTopologyTest {
         Header header = headers.lastHeader(key);
         assertThat(header).as("header %s", key).isNotNull();
         return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyDeadLetterIsCountedByStage() {
+        // Given garbage (deserialize), an event with negative tokens (validate), and a window closed at 90 s
+        fx.rawEvents.pipeInput("k".getBytes(StandardCharsets.UTF_8), "garbage".getBytes(StandardCharsets.UTF_8));
+        fx.pipe(fx.event(BASELINE, 1 * S, -5, 10, true));
+        fx.pipe(fx.event(BASELINE, 100 * S, 100, 10, true));
+        // and two events for window [0, 60 s) after it closed (late)
+        fx.pipe(fx.event(BASELINE, 2 * S, 100, 10, true));
+        fx.pipe(fx.event(BASELINE, 3 * S, 100, 10, true));
+
+        // Then the DLQ holds 4 records and the metrics count them by stage: 1 + 1 + 2
+        assertThat(fx.deadLetters.readRecordsToList()).hasSize(4);
+        assertThat(fx.metrics.getDeadLettersByStage()).isEqualTo(Map.of("deserialize", 1L, "validate", 1L, "late", 2L));
+        assertThat(fx.metrics.getDeadLetters()).isEqualTo(4);
     }
 }

@@ -360,6 +360,8 @@ class PaybackScenarioTest {
         assertThat(energy(status).getSaved()).isCloseTo(5.45, within(1e-9));
         KeyValueStore<String, TrainingRun> runs = fx.driver.getKeyValueStore(StoreNames.TRAINING_RUNS);
         assertThat(runs.get("run-1")).isNull();
+        // and the skip is counted against its topic, once (it was read once)
+        assertThat(fx.metrics.getDefinitionsSkippedByTopic()).isEqualTo(Map.of("training-runs", 1L));
 
         // When a corrected run is published under the same id
         fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));

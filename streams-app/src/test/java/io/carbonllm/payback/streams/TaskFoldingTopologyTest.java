@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.VariantStats;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tasks, not requests. Defaults: a task's requests come less than 60 s apart (task gap), 10 s task grace, windows of
- * 60 s. A folded task is emitted when stream time passes its last request + 60 s + 10 s, and counts in the window in
- * which it completed. Requests are metered at 0.5 Wh on Google (PUE 1.09): 0.545 Wh of facility energy each.
+ * 60 s with 30 s grace. A folded task closes when stream time reaches its last request + 60 s + 10 s, and counts in
+ * the window of that close time. Requests are metered at 0.5 Wh on Google (PUE 1.09): 0.545 Wh of facility energy
+ * each.
  */
 class TaskFoldingTopologyTest {
 
@@ -64,7 +68,7 @@ class TaskFoldingTopologyTest {
         assertThat(first.getRequests()).isEqualTo(1);
         assertThat(first.getSuccesses()).isEqualTo(1);
 
-        // And t1 and t2 completed at stream time 100 s, so they count in window [60, 120):
+        // And t1 and t2 closed at 75 s and 82 s, so they count in window [60, 120):
         //   2 tasks from 4 requests; t1 succeeded (its last request did), t2 failed
         //   tokens: 4 x (100 + 10) = 440 for 1 successful task; energy: 4 x 0.545 = 2.18 Wh for 1 successful task
         VariantStats second = fx.storedWindow(MODEL, T0.plusSeconds(60).toEpochMilli());
@@ -76,5 +80,63 @@ class TaskFoldingTopologyTest {
         assertThat(second.getFacilityWh()).isCloseTo(2.18, within(1e-9));
         // and t3 (still open) is not counted anywhere yet
         assertThat(fx.storedWindow(MODEL, T0.plusSeconds(120).toEpochMilli())).isNull();
+    }
+
+    @Test
+    void aFoldedTaskCountsInTheWindowOfItsCloseTimeHoweverLateTheNextRecordComes() {
+        // Given task t1: requests at 1 s and 5 s (closes at 5 + 60 + 10 = 75 s, window [60, 120))
+        request("t1", 1, true);
+        request("t1", 5, true);
+        // When the next record is a request without a task id at 400 s (a catch-up: stream time jumps 395 s; window
+        // [60, 120) closed for new records at 120 + 30 = 150 s)
+        request(null, 400, true);
+
+        // Then t1 still counts in window [60, 120): it closed at 75 s, before the window did, whatever came next
+        VariantStats closedAt75 = fx.storedWindow(MODEL, T0.plusSeconds(60).toEpochMilli());
+        assertThat(closedAt75.getTasks()).isEqualTo(1);
+        assertThat(closedAt75.getRequests()).isEqualTo(2);
+        // and the request at 400 s counts in window [360, 420)
+        assertThat(fx.storedWindow(MODEL, T0.plusSeconds(360).toEpochMilli()).getRequests()).isEqualTo(1);
+        // and nothing went to the DLQ
+        assertThat(fx.deadLetters.readRecordsToList()).isEmpty();
+    }
+
+    @Test
+    void aRequestLaterThanItsTasksCloseGoesToTheDlqAsLate() {
+        // Given stream time at 200 s
+        request(null, 200, true);
+        // When a request of task t9 at 100 s arrives: its task would have closed at 100 + 60 + 10 = 170 s <= 200 s
+        request("t9", 100, true);
+
+        // Then it goes to the DLQ at stage late, naming its task, instead of vanishing silently
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("payback.dlq.stage").value(),
+                StandardCharsets.UTF_8)).isEqualTo("late");
+        assertThat(new String(dead.get(0).headers().lastHeader("payback.dlq.reason").value(),
+                StandardCharsets.UTF_8)).contains("task t9").contains("2026-01-01T00:02:50Z");
+        // and no window holds it: window [60, 120) is empty, window [180, 240) holds only the request at 200 s
+        assertThat(fx.storedWindow(MODEL, T0.plusSeconds(60).toEpochMilli())).isNull();
+        assertThat(fx.storedWindow(MODEL, T0.plusSeconds(180).toEpochMilli()).getRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskIdReusedAfterMoreThanTheGapStartsANewTaskAndClosesTheOpenOneThen() {
+        // Given task t1 at 1 s (it would close at 71 s)
+        request("t1", 1, false);
+        // When t1 comes again at 62 s, more than 60 s after 1 s: the open t1 closes now, at stream time 62 s (window
+        // [60, 120)), and the request starts a new t1 (closes at 62 + 70 = 132 s)
+        request("t1", 62, true);
+        // and stream time reaches 132 s
+        request(null, 132, true);
+
+        // Then window [60, 120) holds the first t1 (closed at 62 s, failed)
+        VariantStats second = fx.storedWindow(MODEL, T0.plusSeconds(60).toEpochMilli());
+        assertThat(second.getTasks()).isEqualTo(1);
+        assertThat(second.getFailures()).isEqualTo(1);
+        VariantStats third = fx.storedWindow(MODEL, T0.plusSeconds(120).toEpochMilli());
+        // [120, 180): the second t1 (success) and the request at 132 s: 2 tasks, 2 successes
+        assertThat(third.getTasks()).isEqualTo(2);
+        assertThat(third.getSuccesses()).isEqualTo(2);
     }
 }

@@ -47,25 +47,19 @@ class TopologyDescriptionTest {
         }
 
         // Then
-        // merging folded tasks with single requests joins the reading and the folding in one sub-topology
+        // folding, windowing and comparing share one sub-topology, after the one repartition by use case
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(nodes).containsExactlyInAnyOrder(
-                "read-inference-events", "validate", "account-energy",
-                "split-by-task-id-", "split-by-task-id-single-request", "split-by-task-id-with-task-id",
-                "key-by-variant", "key-by-task",
-                "by-task-repartition-filter", "by-task-repartition-sink", "by-task-repartition-source",
-                "fold-tasks", "completed-tasks", "completed-tasks-stream", "completed-tasks-only",
-                "completed-tasks-by-variant", "stamp-completion-time", "all-tasks",
+                "read-inference-events", "validate", "account-energy", "key-by-variant",
                 "by-use-case-repartition-filter", "by-use-case-repartition-sink", "by-use-case-repartition-source",
-                "check-late", "window-per-variant", "variant-window-updates", "to-variant-window-result", "write-variant-windows",
+                "fold-tasks-and-window", "write-variant-windows",
                 // the engine forwards each output to its sink by name: no instanceof split
                 "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts");
-        assertThat(stores).containsExactlyInAnyOrder(StoreNames.TASK_SESSIONS, "completed-tasks-store",
+        assertThat(stores).containsExactlyInAnyOrder(StoreNames.OPEN_TASKS, StoreNames.TASK_CLOSE_INDEX,
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
                 StoreNames.BASELINE_REFERENCES, StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
-        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-task-repartition", "by-use-case-repartition",
-                "variant-windows",
-                "comparison-windows", "payback-status", "payback-alerts");
+        assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition",
+                "variant-windows", "comparison-windows", "payback-status", "payback-alerts");
 
         // And the global stores read their compacted topics, through a validating reader, into their named stores
         Set<String> globalStores = new TreeSet<>();

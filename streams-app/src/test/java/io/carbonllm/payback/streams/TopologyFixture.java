@@ -12,12 +12,15 @@ import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
+import io.carbonllm.payback.streams.state.Definitions;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +41,7 @@ final class TopologyFixture implements AutoCloseable {
     final PaybackStreamsConfig config;
     final Topics topics;
     final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    final PaybackMetrics metrics = new PaybackMetrics();
     final TopologyTestDriver driver;
     final TestInputTopic<String, InferenceEvent> events;
     final TestInputTopic<byte[], byte[]> rawEvents;
@@ -63,8 +67,10 @@ final class TopologyFixture implements AutoCloseable {
         props.putAll(overrides);
         config = new PaybackStreamsConfig(props);
         topics = Topics.from(config, registry);
-        driver = new TopologyTestDriver(new PaybackTopology(config, topics).build(), config.streamsProperties(),
-                Instant.EPOCH);
+        Properties streamsProps = config.streamsProperties();
+        streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
+        driver = new TopologyTestDriver(new PaybackTopology(config, topics, new Definitions(), metrics).build(),
+                streamsProps, Instant.EPOCH);
         events = driver.createInputTopic(config.inferenceEventsTopic(), new StringSerializer(),
                 topics.inferenceEvents().valueSerde().serializer());
         rawEvents = driver.createInputTopic(config.inferenceEventsTopic(), new ByteArraySerializer(),

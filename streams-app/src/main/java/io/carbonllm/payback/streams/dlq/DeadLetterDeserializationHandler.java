@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.dlq;
 
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,10 +21,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
     private String dlqTopic = DeadLetters.TOPIC_DEFAULT;
+    private PaybackMetrics metrics = new PaybackMetrics();
 
     @Override
     public void configure(Map<String, ?> configs) {
         dlqTopic = DeadLetters.topic(configs);
+        metrics = PaybackMetrics.from(configs);
     }
 
     @Override
@@ -39,12 +42,14 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             // its compacted topic until a corrected record with the same key replaces it.
             log.error("Unreadable record in global table topic {} partition {} offset {} skipped; publish a corrected "
                     + "record under its key", context.topic(), context.partition(), context.offset(), exception);
+            metrics.definitionSkipped(context.topic());
             return Response.resume();
         }
         log.warn("Unreadable record in task {} topic {} partition {} offset {} sent to {}", context.taskId(),
                 context.topic(), context.partition(), context.offset(), dlqTopic, exception);
+        metrics.deadLettered(DeadLetters.STAGE_DESERIALIZE);
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, record.key(), record.value(),
-                record.headers(), "deserialize", exception)));
+                record.headers(), DeadLetters.STAGE_DESERIALIZE, exception)));
     }
 
     /** A registry failure that is not the record's fault: anything but an unknown schema id. */

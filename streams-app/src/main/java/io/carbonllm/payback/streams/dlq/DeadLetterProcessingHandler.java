@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.dlq;
 
 import io.carbonllm.payback.core.validation.InvalidEventException;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import io.carbonllm.payback.streams.window.LateRecordException;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +20,27 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
     private String dlqTopic = DeadLetters.TOPIC_DEFAULT;
+    private PaybackMetrics metrics = new PaybackMetrics();
 
     @Override
     public void configure(Map<String, ?> configs) {
         dlqTopic = DeadLetters.topic(configs);
+        metrics = PaybackMetrics.from(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         String stage;
         if (exception instanceof InvalidEventException) {
-            stage = "validate";
+            stage = DeadLetters.STAGE_VALIDATE;
         } else if (exception instanceof LateRecordException) {
-            stage = "late";
+            stage = DeadLetters.STAGE_LATE;
         } else {
             return Response.fail();
         }
         log.warn("Record in task {} topic {} partition {} offset {} sent to {} (stage {}): {}", context.taskId(),
                 context.topic(), context.partition(), context.offset(), dlqTopic, stage, exception.getMessage());
+        metrics.deadLettered(stage);
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), stage, exception)));
     }

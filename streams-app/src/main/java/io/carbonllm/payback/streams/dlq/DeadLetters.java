@@ -24,6 +24,11 @@ public final class DeadLetters {
     public static final String SOURCE_OFFSET = "payback.dlq.source.offset";
     public static final String FAILED_AT = "payback.dlq.failed.at";
 
+    /** The stages a dead letter can come from: unreadable bytes, an invalid event, a task too late for its window. */
+    public static final String STAGE_DESERIALIZE = "deserialize";
+    public static final String STAGE_VALIDATE = "validate";
+    public static final String STAGE_LATE = "late";
+
     /** The config key that names the DLQ topic; the handlers read it from the Streams config. */
     public static final String TOPIC_CONFIG = "payback.topic.dlq";
     public static final String TOPIC_DEFAULT = TopicNames.DEAD_LETTERS;

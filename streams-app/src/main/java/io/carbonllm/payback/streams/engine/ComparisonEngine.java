@@ -113,8 +113,9 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         timestamp = record.timestamp();
         for (ComparisonDefinition def : byUseCase.getOrDefault(updated.getUseCase(), List.of())) {
             if (involves(def, updated.getModelId())) {
-                engine.windowRevised(def, updated.getWindowStart(), updated.getWindowEnd(),
-                        context.currentStreamTimeMs(), pricing);
+                // The revision's stamp is the stream time it was made at (FoldAndWindow), which may trail the task's
+                // while folded tasks close in order: closing windows by it keeps every revision ahead of its close
+                engine.windowRevised(def, updated.getWindowStart(), updated.getWindowEnd(), record.timestamp(), pricing);
             }
         }
     }

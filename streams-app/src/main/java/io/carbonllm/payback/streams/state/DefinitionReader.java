@@ -2,6 +2,7 @@ package io.carbonllm.payback.streams.state;
 
 import java.util.List;
 import java.util.function.Function;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,13 +25,16 @@ public final class DefinitionReader<V> implements Processor<String, V, Void, Voi
     private final String storeName;
     private final Function<V, List<String>> validator;
     private final Definitions definitions;
+    private final PaybackMetrics metrics;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, V> store;
 
-    public DefinitionReader(String storeName, Function<V, List<String>> validator, Definitions definitions) {
+    public DefinitionReader(String storeName, Function<V, List<String>> validator, Definitions definitions,
+                            PaybackMetrics metrics) {
         this.storeName = storeName;
         this.validator = validator;
         this.definitions = definitions;
+        this.metrics = metrics;
     }
 
     @Override
@@ -60,8 +64,8 @@ public final class DefinitionReader<V> implements Processor<String, V, Void, Voi
     }
 
     private void skip(Record<String, V> record, List<String> problems) {
-        definitions.skipped(storeName);
         RecordMetadata meta = context.recordMetadata().orElse(null);
+        metrics.definitionSkipped(meta == null ? storeName : meta.topic());
         log.error("Skipping an invalid record for key {} in topic {} partition {} offset {}; the key keeps its last "
                         + "valid value. Publish a corrected record under that key. Problems: {}", record.key(),
                 meta == null ? "?" : meta.topic(), meta == null ? -1 : meta.partition(),

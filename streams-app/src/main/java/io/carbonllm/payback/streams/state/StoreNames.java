@@ -9,8 +9,11 @@ public final class StoreNames {
     /** Windowed: {@code VariantKey -> VariantStats}, one tumbling window per (use case, model). */
     public static final String VARIANT_WINDOWS = "variant-window-store";
 
-    /** Session windows: {@code TaskKey -> TaskOutcome}, requests folded into tasks by task id. */
-    public static final String TASK_SESSIONS = "task-session-store";
+    /** Key-value: {@code TaskKey -> TaskOutcome}, the open task of each task id, folded from its requests so far. */
+    public static final String OPEN_TASKS = "open-task-store";
+
+    /** Key-value: {@code closeTime/TaskKey -> TaskKey}, the open tasks in the order they close. */
+    public static final String TASK_CLOSE_INDEX = "task-close-index-store";
 
     /** Global: {@code comparisonId -> ComparisonDefinition}, from the compacted {@code comparisons} topic. */
     public static final String COMPARISONS = "comparisons-store";

@@ -7,9 +7,7 @@ package io.carbonllm.payback.streams.topics;
  */
 public final class RepartitionNames {
 
-    /** Requests that carry a task id, keyed by (use case, model, task id) and partitioned by use case. */
-    public static final String BY_TASK = "by-task";
-    /** Tasks keyed by (use case, model) and partitioned by use case, so a comparison is local state. */
+    /** Requests keyed by (use case, model) and partitioned by use case, so tasks, windows and comparisons are local. */
     public static final String BY_USE_CASE = "by-use-case";
 
     private RepartitionNames() {

@@ -82,11 +82,9 @@ public record Topics(
         subjects.put(paybackAlerts.name() + "-value", PaybackAlert.getClassSchema());
         subjects.put(repartition + "-key", VariantKey.getClassSchema());
         subjects.put(repartition + "-value", TaskOutcome.getClassSchema());
-        String byTask = RepartitionNames.topic(applicationId, RepartitionNames.BY_TASK);
-        subjects.put(byTask + "-key", TaskKey.getClassSchema());
-        subjects.put(byTask + "-value", TaskOutcome.getClassSchema());
-        subjects.put(changelog(applicationId, StoreNames.TASK_SESSIONS) + "-key", TaskKey.getClassSchema());
-        subjects.put(changelog(applicationId, StoreNames.TASK_SESSIONS) + "-value", TaskOutcome.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.OPEN_TASKS) + "-key", TaskKey.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.OPEN_TASKS) + "-value", TaskOutcome.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.TASK_CLOSE_INDEX) + "-value", TaskKey.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.VARIANT_WINDOWS) + "-key", VariantKey.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.VARIANT_WINDOWS) + "-value", VariantStats.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.PAYBACK_LEDGER) + "-value", LedgerState.getClassSchema());

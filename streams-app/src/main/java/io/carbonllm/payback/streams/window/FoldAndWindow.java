@@ -1,0 +1,168 @@
+package io.carbonllm.payback.streams.window;
+
+import io.carbonllm.payback.core.window.TaskOutcomes;
+import io.carbonllm.payback.core.window.TaskSessions;
+import io.carbonllm.payback.core.window.VariantCounters;
+import io.carbonllm.payback.events.TaskKey;
+import io.carbonllm.payback.events.TaskOutcome;
+import io.carbonllm.payback.events.VariantKey;
+import io.carbonllm.payback.events.VariantStats;
+import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.streams.state.StoreNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Folds requests into tasks and adds tasks to their tumbling window, in one step on one partition, so that both see
+ * the same stream time. (With the fold and the windows on two repartition paths, a catch-up let requests without a
+ * task id race ahead of the folded tasks, which then arrived after their window's grace.)
+ *
+ * <p>For each request, in order: the tasks whose close time ({@link TaskSessions}) stream time has reached are added
+ * to the window of their close time, oldest first, each forwarded with its close time; then the request is placed. A
+ * request without a task id is a task of one request, added to its own window; one with a task id joins or starts
+ * the open task of its id. A request too late for its window, or for its task, throws {@link LateRecordException}
+ * before anything is changed, and the processing exception handler sends it to the DLQ (stage {@code late}).
+ *
+ * <p>Every window revision is forwarded as {@code <useCase, VariantWindow>} stamped with the stream time it was made
+ * at, which never goes back: the comparison engine closes windows by that time, and since a folded task is added at
+ * its own close time, no revision can reach a window the engine has already closed.
+ */
+public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, String, VariantWindow> {
+
+    private final TaskSessions sessions;
+    private final long windowMs;
+    private final long graceMs;
+    private ProcessorContext<String, VariantWindow> context;
+    private KeyValueStore<TaskKey, TaskOutcome> openTasks;
+    private KeyValueStore<String, TaskKey> closeIndex;
+    private TimestampedWindowStore<VariantKey, VariantStats> windows;
+
+    public FoldAndWindow(Duration taskGap, Duration taskGrace, Duration windowSize, Duration windowGrace) {
+        this.sessions = new TaskSessions(taskGap, taskGrace);
+        this.windowMs = windowSize.toMillis();
+        this.graceMs = windowGrace.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, VariantWindow> context) {
+        this.context = context;
+        this.openTasks = context.getStateStore(StoreNames.OPEN_TASKS);
+        this.closeIndex = context.getStateStore(StoreNames.TASK_CLOSE_INDEX);
+        this.windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
+    }
+
+    @Override
+    public void process(Record<VariantKey, TaskOutcome> record) {
+        TaskOutcome request = record.value();
+        if (request == null || request.getRequests() == 0) {
+            return;
+        }
+        long streamTime = context.currentStreamTimeMs();
+        closeTasksDue(streamTime);
+        long time = record.timestamp();
+        if (request.getTaskId() == null) {
+            requireWindowOpen(request, time, streamTime);
+            addToWindow(record.key(), request, time, streamTime);
+            return;
+        }
+        TaskKey taskKey = new TaskKey(request.getUseCase(), request.getModelId(), request.getTaskId());
+        TaskOutcome open = openTasks.get(taskKey);
+        switch (sessions.place(open, time, streamTime)) {
+            case JOIN -> {
+                closeIndex.delete(indexKey(sessions.closeTime(open), taskKey));
+                keepOpen(taskKey, TaskOutcomes.merge(open, request));
+            }
+            case START -> keepOpen(taskKey, request);
+            case CLOSE_AND_START -> {
+                // The open task ended more than a gap ago; it closes now, before the request starts the next one
+                close(taskKey, open, streamTime);
+                keepOpen(taskKey, request);
+            }
+            case LATE -> throw new LateRecordException("request of task " + request.getTaskId() + " of "
+                    + request.getUseCase() + "/" + request.getModelId() + " at " + Instant.ofEpochMilli(time)
+                    + " is later than its task's close time " + Instant.ofEpochMilli(sessions.closeTime(request))
+                    + " (last request + task gap + task grace); stream time is " + Instant.ofEpochMilli(streamTime));
+        }
+    }
+
+    /** Tasks whose close time stream time has reached, oldest first, each at its own close time. */
+    private void closeTasksDue(long streamTime) {
+        List<KeyValue<String, TaskKey>> due = new ArrayList<>();
+        try (KeyValueIterator<String, TaskKey> it = closeIndex.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, TaskKey> next = it.next();
+                if (closeTimeOf(next.key) > streamTime) {
+                    break;
+                }
+                due.add(next);
+            }
+        }
+        for (KeyValue<String, TaskKey> entry : due) {
+            close(entry.value, openTasks.get(entry.value), closeTimeOf(entry.key));
+        }
+    }
+
+    private void close(TaskKey taskKey, TaskOutcome task, long at) {
+        closeIndex.delete(indexKey(sessions.closeTime(task), taskKey));
+        openTasks.delete(taskKey);
+        addToWindow(new VariantKey(task.getUseCase(), task.getModelId()), task, at, at);
+    }
+
+    private void keepOpen(TaskKey taskKey, TaskOutcome task) {
+        openTasks.put(taskKey, task);
+        closeIndex.put(indexKey(sessions.closeTime(task), taskKey), taskKey);
+    }
+
+    private void requireWindowOpen(TaskOutcome task, long time, long streamTime) {
+        long start = windowStart(time);
+        if (start + windowMs + graceMs <= streamTime) {
+            throw new LateRecordException("task of " + task.getUseCase() + "/" + task.getModelId() + " at "
+                    + Instant.ofEpochMilli(time) + " missed window [" + Instant.ofEpochMilli(start) + ", "
+                    + Instant.ofEpochMilli(start + windowMs) + "): it closed at "
+                    + Instant.ofEpochMilli(start + windowMs + graceMs) + " (end + grace) and stream time is "
+                    + Instant.ofEpochMilli(streamTime));
+        }
+    }
+
+    private void addToWindow(VariantKey key, TaskOutcome task, long time, long at) {
+        long start = windowStart(time);
+        ValueAndTimestamp<VariantStats> stored = windows.fetch(key, start);
+        VariantStats stats = VariantCounters.add(stored == null ? VariantCounters.empty() : stored.value(), task);
+        windows.put(key, ValueAndTimestamp.make(stats, at), start);
+        VariantWindow revised = VariantCounters.result(key, Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(start + windowMs), stats);
+        // <useCase, VariantWindow>: keyed by use case, like every external topic
+        context.forward(new Record<>(key.getUseCase(), revised, at));
+    }
+
+    private long windowStart(long time) {
+        return time - Math.floorMod(time, windowMs);
+    }
+
+    /**
+     * Sorts by close time: 19 zero-padded digits, then the task key with each part length-prefixed, so no two
+     * tasks share an entry.
+     */
+    static String indexKey(long closeTime, TaskKey key) {
+        return String.format("%019d", Math.max(0, closeTime)) + part(key.getUseCase()) + part(key.getModelId())
+                + part(key.getTaskId());
+    }
+
+    private static String part(String s) {
+        return "/" + s.length() + ":" + s;
+    }
+
+    private static long closeTimeOf(String indexKey) {
+        return Long.parseLong(indexKey.substring(0, 19));
+    }
+}
