@@ -1,0 +1,103 @@
+package io.carbonllm.payback.streams;
+
+import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** Snapshots of what the app published: from TopologyTestDriver (the reference) or from the real broker. */
+final class Outputs {
+
+    private Outputs() {
+    }
+
+    /**
+     * The reference: the same definitions and records, in the order sent, through the production topology in
+     * TopologyTestDriver with the same config; then the wall clock moves past a ledger refresh.
+     */
+    static OutputSnapshot reference(Path stateDir, Map<String, Object> config, List<CrashTraffic.Send> sends) {
+        try (TopologyFixture fx = new TopologyFixture(stateDir, config)) {
+            CrashTraffic.comparisons().forEach(c -> fx.comparisons.pipeInput(c.getComparisonId(), c));
+            CrashTraffic.runs().forEach(r -> fx.trainingRuns.pipeInput(r.getRunId(), r));
+            for (CrashTraffic.Send send : sends) {
+                fx.events.pipeInput(send.key(), send.event());
+            }
+            fx.driver.advanceWallClockTime(Duration.ofMillis(fx.config.ledgerRefresh().toMillis() + 1));
+            return fromDriver(fx);
+        }
+    }
+
+    static OutputSnapshot fromDriver(TopologyFixture fx) {
+        OutputSnapshot snapshot = new OutputSnapshot();
+        fx.variantWindows.readValuesToList().forEach(snapshot::variantWindow);
+        fx.comparisonWindows.readValuesToList().forEach(snapshot::comparisonWindow);
+        for (TestRecord<String, PaybackStatus> r : fx.paybackStatus.readRecordsToList()) {
+            snapshot.status(r.key(), r.value());
+        }
+        for (TestRecord<String, PaybackAlert> r : fx.paybackAlerts.readRecordsToList()) {
+            snapshot.alert(r.key(), r.value());
+        }
+        fx.deadLetters.readRecordsToList().forEach(r -> snapshot.deadLetter());
+        return snapshot;
+    }
+
+    /** Every committed record of the output topics and the DLQ, from the beginning to their ends as they are now. */
+    static OutputSnapshot fromBroker(PaybackStreamsConfig config, Topics topics) {
+        OutputSnapshot snapshot = new OutputSnapshot();
+        String bootstrap = config.bootstrapServers();
+        read(bootstrap, config.variantWindowsTopic(), (k, v) -> snapshot.variantWindow(
+                topics.variantWindows().valueSerde().deserializer().deserialize(config.variantWindowsTopic(), v)));
+        read(bootstrap, config.comparisonWindowsTopic(), (k, v) -> snapshot.comparisonWindow(topics.comparisonWindows()
+                .valueSerde().deserializer().deserialize(config.comparisonWindowsTopic(), v)));
+        read(bootstrap, config.paybackStatusTopic(), (k, v) -> snapshot.status(k, v == null ? null
+                : topics.paybackStatus().valueSerde().deserializer().deserialize(config.paybackStatusTopic(), v)));
+        read(bootstrap, config.paybackAlertsTopic(), (k, v) -> snapshot.alert(k,
+                topics.paybackAlerts().valueSerde().deserializer().deserialize(config.paybackAlertsTopic(), v)));
+        read(bootstrap, config.dlqTopic(), (k, v) -> snapshot.deadLetter());
+        return snapshot;
+    }
+
+    /** read_committed, assigned (no group), up to the end offsets taken first: those are the last stable offsets. */
+    private static void read(String bootstrap, String topic, BiConsumer<String, byte[]> sink) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic + " to its end offsets " + end + " in 60 s");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    sink.accept(r.key(), r.value());
+                }
+            }
+        }
+    }
+}
