@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +32,32 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Path dataDir;
     private final boolean persistent;
     private final Duration startTimeout;
+    /** The management interface's port; 0 until {@link #start} picks a free one. */
+    private int managementPort;
     private Process process;
     private Thread shutdownHook;
 
-    private ApicurioRegistry(int port, Path dataDir, boolean persistent, Duration startTimeout) {
+    private ApicurioRegistry(int port, Path dataDir, boolean persistent, Duration startTimeout, int managementPort) {
         this.port = port;
         this.dataDir = dataDir;
         this.persistent = persistent;
         this.startTimeout = startTimeout;
+        this.managementPort = managementPort;
     }
 
     /** A registry whose schemas are kept in {@code dataDir} across restarts. */
     public static ApicurioRegistry persistent(int port, Path dataDir) {
-        return new ApicurioRegistry(port, dataDir, true, Duration.ofSeconds(180));
+        return new ApicurioRegistry(port, dataDir, true, Duration.ofSeconds(180), 0);
     }
 
     /** A registry with in-memory storage (for tests); {@code workDir} holds only its log and pid file. */
     public static ApicurioRegistry inMemory(int port, Path workDir) {
-        return new ApicurioRegistry(port, workDir, false, Duration.ofSeconds(180));
+        return new ApicurioRegistry(port, workDir, false, Duration.ofSeconds(180), 0);
+    }
+
+    /** An in-memory registry whose management interface binds {@code managementPort}, for tests of a port in use. */
+    static ApicurioRegistry inMemory(int port, Path workDir, int managementPort) {
+        return new ApicurioRegistry(port, workDir, false, Duration.ofSeconds(180), managementPort);
     }
 
     /** Starts the registry and returns once its Confluent API answers. */
@@ -78,7 +87,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         // php-fpm) even when it is disabled, so it gets a free port of its own and never collides.
         command.add("-Dquarkus.management.enabled=false");
         command.add("-Dquarkus.management.host=127.0.0.1");
-        command.add("-Dquarkus.management.port=" + Ports.findFree());
+        if (managementPort == 0) {
+            managementPort = Ports.findFree();
+        }
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
         command.add("-Dquarkus.log.file.enabled=false");
         if (persistent) {
@@ -113,8 +125,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                String cause = bindFailure(readLog(logFile), port, managementPort, Ports::isFree);
                 throw new LocalStackException("Apicurio Registry exited with code " + process.exitValue()
-                        + " during start-up. Last lines of " + logFile + ":\n" + tail(logFile, 20));
+                        + " during start-up" + (cause == null ? "." : ": " + cause) + " Last lines of " + logFile
+                        + ":\n" + tail(logFile, 20));
             }
             try {
                 HttpResponse<Void> response = http.send(probe, HttpResponse.BodyHandlers.discarding());
@@ -133,6 +147,50 @@ public final class ApicurioRegistry implements AutoCloseable {
         close();
         throw new LocalStackException("Apicurio Registry did not answer on " + confluentApiUrl() + " within "
                 + startTimeout.toSeconds() + " s. Last lines of " + logFile + ":\n" + tail(logFile, 20));
+    }
+
+    /**
+     * One line naming the port the registry could not bind and why, if its log shows a bind failure; null otherwise.
+     * Quarkus's log names neither port, so the port is the one of the two that is still taken: the HTTP port was free
+     * a moment before the child started, and the management port was picked free.
+     */
+    static String bindFailure(List<String> log, int httpPort, int managementPort, IntPredicate isFree) {
+        String reason = null;
+        for (String line : log) {
+            int at = line.indexOf("BindException");
+            if (at >= 0) {
+                int colon = line.indexOf(':', at);
+                reason = colon < 0 ? "cannot bind" : line.substring(colon + 1).trim();
+                break;
+            }
+            if (line.contains("Address already in use")) {
+                reason = "Address already in use";
+            }
+        }
+        if (reason == null) {
+            return null;
+        }
+        boolean httpTaken = !isFree.test(httpPort);
+        boolean managementTaken = !isFree.test(managementPort);
+        if (httpTaken && !managementTaken) {
+            return "its HTTP port " + httpPort + " on 127.0.0.1 cannot be bound (" + reason + "). Stop whatever holds it,"
+                    + " or choose another port with --registry-port.";
+        }
+        if (managementTaken && !httpTaken) {
+            return "its management port " + managementPort + " on 127.0.0.1 (Quarkus's management interface, bound"
+                    + " even when disabled) cannot be bound (" + reason + "). Something took it after the launcher"
+                    + " found it free; the next start picks another.";
+        }
+        return "its HTTP port " + httpPort + " or its management port " + managementPort + " on 127.0.0.1 cannot be"
+                + " bound (" + reason + ").";
+    }
+
+    private static List<String> readLog(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** A registry left running by a demo that was killed (kill -9) would hold the port and the H2 file lock. */

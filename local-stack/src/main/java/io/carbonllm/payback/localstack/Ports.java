@@ -27,6 +27,17 @@ public final class Ports {
         }
     }
 
+    /** Whether {@code port} on 127.0.0.1 can be bound right now. */
+    public static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A port that was free a moment ago, for tests. */
     public static int findFree() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

@@ -121,7 +121,11 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         return this;
     }
 
-    /** Registers every subject the app writes: an incompatible schema fails here, naming the subject. */
+    /**
+     * Registers every subject the app writes: an incompatible schema fails here, naming the subject. Then sets the
+     * subjects producers write to the level the evolution guard enforces
+     * ({@link io.carbonllm.payback.streams.topics.ContractCompatibility}).
+     */
     private void registerSchemas() {
         topics.writtenSubjects(config.applicationId()).forEach((subject, schema) -> {
             try {
@@ -131,6 +135,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
                         + registry.describe() + ": " + e.getMessage(), e);
             }
         });
+        io.carbonllm.payback.streams.topics.ContractCompatibility.apply(registry, topics);
     }
 
     /** Waits until the app is RUNNING; false on timeout or if it stopped first. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -122,9 +123,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
-    public void setCompatibility(String subject, String level) {
-        ObjectNode body = JSON.createObjectNode().put("compatibility", level);
-        send("PUT", "/config/" + encode(subject), body.toString(), "subject '" + subject + "'");
+    public void setCompatibility(String subject, CompatibilityLevel level) {
+        ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
+        send("PUT", "/config/" + encode(subject), body.toString(),
+                "compatibility " + level + " of subject '" + subject + "'");
+    }
+
+    @Override
+    public Optional<CompatibilityLevel> compatibility(String subject) {
+        String what = "the compatibility of subject '" + subject + "'";
+        JsonNode body;
+        try {
+            body = send("GET", "/config/" + encode(subject), null, what);
+        } catch (SchemaRegistryException.NotFound e) {
+            return Optional.empty();
+        }
+        // Confluent answers {"compatibilityLevel": ...} to GET; accept the PUT's {"compatibility": ...} too.
+        JsonNode level = body.has("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        if (level == null || !level.isTextual()) {
+            throw new SchemaRegistryException("Registry " + describe() + " answered " + what
+                    + " without 'compatibilityLevel': " + abbreviate(body.toString()), describe(), 200, -1, null);
+        }
+        try {
+            return Optional.of(CompatibilityLevel.parse(level.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new SchemaRegistryException("Registry " + describe() + " answered " + what + " with "
+                    + e.getMessage(), describe(), 200, -1, e);
+        }
     }
 
     @Override

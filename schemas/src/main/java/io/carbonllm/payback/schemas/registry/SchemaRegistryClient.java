@@ -1,6 +1,7 @@
 package io.carbonllm.payback.schemas.registry;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -23,8 +24,19 @@ public interface SchemaRegistryClient extends AutoCloseable {
     /** Whether {@code schema} is compatible with the latest version under {@code subject}; true if the subject is new. */
     boolean isCompatible(String subject, Schema schema);
 
-    /** Sets the compatibility level (for example {@code BACKWARD}) of one subject. */
-    void setCompatibility(String subject, String level);
+    /**
+     * Sets the compatibility level of one subject ({@code PUT /config/{subject}}). A subject need not have versions
+     * yet: the level applies to the first schema registered under it too.
+     */
+    void setCompatibility(String subject, CompatibilityLevel level);
+
+    /**
+     * The compatibility level the registry reports for one subject ({@code GET /config/{subject}}), or empty when it
+     * reports none: Confluent, Karapace and Redpanda answer 404 (error code 40408) for a subject without a level of
+     * its own, and Apicurio answers 404 (40401) for a subject it does not know. Apicurio reports its global level for
+     * a known subject without one.
+     */
+    Optional<CompatibilityLevel> compatibility(String subject);
 
     /** All subjects the registry knows. */
     List<String> subjects();

@@ -82,6 +82,50 @@ class ApicurioRegistryClientIT {
     }
 
     @Test
+    void aSubjectsLevelIsSetBeforeItsFirstVersionAndReadBack() {
+        // Given a level set on a subject that has no version yet (as the app does for its input topics at start-up)
+        client.setCompatibility("it-level-value", CompatibilityLevel.FULL_TRANSITIVE);
+
+        // Then a fresh client reads it back, and the registry enforces it: both ways, so an older reader still reads
+        HttpSchemaRegistryClient fresh = new HttpSchemaRegistryClient(server.confluentApiUrl());
+        assertThat(fresh.compatibility("it-level-value")).contains(CompatibilityLevel.FULL_TRANSITIVE);
+        fresh.register("it-level-value", V1);
+        assertThat(fresh.register("it-level-value", V2_COMPATIBLE)).isPositive();
+        assertThatThrownBy(() -> fresh.register("it-level-value", V2_INCOMPATIBLE))
+                .isInstanceOf(SchemaRegistryException.Incompatible.class)
+                .hasMessageContaining("subject 'it-level-value'");
+    }
+
+    @Test
+    void fullTransitiveChecksEveryVersionWhereFullChecksOnlyTheLatest() {
+        // Given v1 {a}, v2 {a with a default}, and v3 {c optional}: v3 is FULL compatible with v2 (whose readers default
+        // a) but not with v1, whose readers need a
+        Schema v1 = sample("{\"name\":\"a\",\"type\":\"string\"}");
+        Schema v2 = sample("{\"name\":\"a\",\"type\":\"string\",\"default\":\"x\"}");
+        Schema v3 = sample("{\"name\":\"c\",\"type\":[\"null\",\"int\"],\"default\":null}");
+        client.setCompatibility("it-full-value", CompatibilityLevel.FULL);
+        client.setCompatibility("it-transitive-value", CompatibilityLevel.FULL_TRANSITIVE);
+        for (String subject : new String[] {"it-full-value", "it-transitive-value"}) {
+            client.register(subject, v1);
+            client.register(subject, v2);
+        }
+
+        // Then FULL takes v3, and FULL_TRANSITIVE, the level the app sets, refuses it
+        assertThat(client.register("it-full-value", v3)).isPositive();
+        assertThatThrownBy(() -> client.register("it-transitive-value", v3))
+                .isInstanceOf(SchemaRegistryException.Incompatible.class);
+    }
+
+    @Test
+    void aSubjectWithoutALevelOfItsOwnReportsTheGlobalOneAndAnUnknownSubjectNone() {
+        client.register("it-global-level-value", V1);
+        // Apicurio answers its global level (BACKWARD, set by the launcher) for a known subject with none of its own
+        assertThat(client.compatibility("it-global-level-value")).contains(CompatibilityLevel.BACKWARD);
+        // and 404 (40401) for a subject it does not know
+        assertThat(client.compatibility("it-no-such-subject-value")).isEmpty();
+    }
+
+    @Test
     void anUnknownIdIsA404NamingTheUrlAndTheId() {
         assertThatThrownBy(() -> client.schemaById(987_654))
                 .isInstanceOf(SchemaRegistryException.NotFound.class)
@@ -112,6 +156,11 @@ class ApicurioRegistryClientIT {
                 .isInstanceOf(SchemaRegistryException.Unavailable.class)
                 .hasMessageContaining(url + "/schemas/ids/1")
                 .hasMessageContaining("unreachable");
+    }
+
+    private static Schema sample(String fields) {
+        return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Sample\",\"namespace\":\"it\",\"fields\":["
+                + fields + "]}");
     }
 
     @Test

@@ -11,7 +11,10 @@ import java.nio.ByteBuffer;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AvroDeserializerTest {
 
@@ -70,5 +73,33 @@ class AvroDeserializerTest {
                 .hasRootCauseInstanceOf(SystemLimitException.class);
         assertThat(System.getProperty(SystemLimitException.MAX_STRING_LENGTH_PROPERTY))
                 .isEqualTo(Integer.toString(AvroLimits.MAX_STRING_OR_BYTES));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            STRING | String length 2147483639 exceeds maximum allowed
+            BYTES  | Bytes length 2147483639 exceeds maximum allowed
+            ARRAY  | Collection length 2147483639 exceeds the maximum allowed of 1000000
+            MAP    | Collection length 2147483639 exceeds the maximum allowed of 1000000
+            """)
+    void aBodyDeclaringALengthOfAbout2To31FailsAtTheDeserializersLimitWithoutAllocating(LengthBombs.Kind kind,
+                                                                                         String limit) {
+        // Given a valid header and a body valid up to one field, which declares 2^31 - 9 bytes or items (the most Avro
+        // would allocate by itself: 2 GB for a string or bytes, 8 GB of references for an array or map, more than this
+        // JVM's heap), followed by three bytes
+        LengthBombs.Bomb bomb = LengthBombs.of(kind, registry);
+
+        // When it is read, then it is a bad body like any other, and the cause is the deserializer's limit (16 MiB per
+        // string or bytes, a million items per collection), not an allocation that failed or Avro's own 2^31 - 9 cap:
+        // no OutOfMemoryError, and nothing allocated for the declared length
+        assertThatThrownBy(() -> deserializerFor(bomb.readerType()).deserialize("t", bomb.bytes()))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("Cannot decode the Avro body of a record on topic 't'")
+                .hasRootCauseInstanceOf(SystemLimitException.class)
+                .rootCause().hasMessage(limit);
+    }
+
+    private <T extends SpecificRecord> AvroDeserializer<T> deserializerFor(Class<T> type) {
+        return new AvroDeserializer<>(registry, type);
     }
 }
