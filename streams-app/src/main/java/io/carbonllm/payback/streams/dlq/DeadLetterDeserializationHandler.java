@@ -44,7 +44,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         log.warn("Unreadable record in task {} topic {} partition {} offset {} sent to {}", context.taskId(),
                 context.topic(), context.partition(), context.offset(), dlqTopic, exception);
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, record.key(), record.value(),
-                record.headers(), "deserialize", exception)));
+                record.headers(), DeadLetterStage.DESERIALIZE, exception)));
     }
 
     /** A registry failure that is not the record's fault: anything but an unknown schema id. */

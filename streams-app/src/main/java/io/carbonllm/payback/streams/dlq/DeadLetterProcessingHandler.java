@@ -27,16 +27,16 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        String stage;
+        DeadLetterStage stage;
         if (exception instanceof InvalidEventException) {
-            stage = "validate";
+            stage = DeadLetterStage.VALIDATE;
         } else if (exception instanceof LateRecordException) {
-            stage = "late";
+            stage = DeadLetterStage.LATE;
         } else {
             return Response.fail();
         }
         log.warn("Record in task {} topic {} partition {} offset {} sent to {} (stage {}): {}", context.taskId(),
-                context.topic(), context.partition(), context.offset(), dlqTopic, stage, exception.getMessage());
+                context.topic(), context.partition(), context.offset(), dlqTopic, stage.header(), exception.getMessage());
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), stage, exception)));
     }
