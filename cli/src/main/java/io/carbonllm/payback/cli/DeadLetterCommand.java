@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
             "  ./payback dlq",
             "  ./payback dlq --stage validate --since 2h --full",
             "  ./payback dlq --json --limit 0 | jq -r 'select(.replayed | not) | .reason'",
-            "  ./payback dlq replay --stage deserialize --since 2026-11-27T09:00:00Z --dry-run"})
+            "  ./payback dlq replay --stage deserialize --since 2h --dry-run"})
 final class DeadLetterCommand implements Callable<Integer> {
 
     private static final Comparator<DeadLetter> BY_TIME = Comparator.comparing(DeadLetter::failedAt)
