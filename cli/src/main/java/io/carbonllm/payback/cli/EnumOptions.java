@@ -3,6 +3,7 @@ package io.carbonllm.payback.cli;
 import io.carbonllm.payback.core.definition.Basis;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
+import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -68,6 +69,12 @@ final class EnumOptions {
     static final class Bases extends Converter<Basis> {
         Bases() {
             super(Basis.class);
+        }
+    }
+
+    static final class Stages extends Converter<DeadLetterStage> {
+        Stages() {
+            super(DeadLetterStage.class);
         }
     }
 }

@@ -4,6 +4,7 @@ import static io.carbonllm.payback.streams.TopologyFixture.BASELINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.dlq.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +64,28 @@ class DeadLetterTopologyTest {
         assertThat(header(headers, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         // And the good record was counted
         assertThat(fx.storedWindow(BASELINE, 0).getRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayedRecordThatFailsAgainKeepsItsOwnHeadersAndReplayMarkButNotTheOldReasons() {
+        // Given garbage as ./payback dlq replay publishes it: its producer's header, the replay header, and (as a
+        // careless copy would) a stale reason from its first dead letter
+        Headers sent = new RecordHeaders()
+                .add("trace-id", "t-1".getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.REPLAY_OF, "inference-events-dlq/2/7".getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.REASON, "stale reason".getBytes(StandardCharsets.UTF_8));
+        fx.rawEvents.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
+                "still not avro".getBytes(StandardCharsets.UTF_8), sent));
+
+        // Then its new dead letter keeps the producer's header and the replay header, and has one reason: the new one
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        Headers headers = dead.get(0).headers();
+        assertThat(header(headers, "trace-id")).isEqualTo("t-1");
+        assertThat(header(headers, DeadLetters.REPLAY_OF)).isEqualTo("inference-events-dlq/2/7");
+        assertThat(headers.headers(DeadLetters.REASON)).hasSize(1);
+        assertThat(header(headers, DeadLetters.REASON)).contains("Unknown magic byte 0x73");  // 's' of "still"
+        assertThat(header(headers, DeadLetters.STAGE)).isEqualTo(DeadLetterStage.DESERIALIZE.header());
     }
 
     @Test

@@ -47,9 +47,9 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         }
         log.warn("Unreadable record in task {} topic {} partition {} offset {} sent to {}", context.taskId(),
                 context.topic(), context.partition(), context.offset(), dlqTopic, exception);
-        metrics.deadLettered(DeadLetters.STAGE_DESERIALIZE);
+        metrics.deadLettered(DeadLetterStage.DESERIALIZE.header());
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, record.key(), record.value(),
-                record.headers(), DeadLetters.STAGE_DESERIALIZE, exception)));
+                record.headers(), DeadLetterStage.DESERIALIZE, exception)));
     }
 
     /** A registry failure that is not the record's fault: anything but an unknown schema id. */

@@ -30,17 +30,17 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        String stage;
+        DeadLetterStage stage;
         if (exception instanceof InvalidEventException) {
-            stage = DeadLetters.STAGE_VALIDATE;
+            stage = DeadLetterStage.VALIDATE;
         } else if (exception instanceof LateRecordException) {
-            stage = DeadLetters.STAGE_LATE;
+            stage = DeadLetterStage.LATE;
         } else {
             return Response.fail();
         }
         log.warn("Record in task {} topic {} partition {} offset {} sent to {} (stage {}): {}", context.taskId(),
-                context.topic(), context.partition(), context.offset(), dlqTopic, stage, exception.getMessage());
-        metrics.deadLettered(stage);
+                context.topic(), context.partition(), context.offset(), dlqTopic, stage.header(), exception.getMessage());
+        metrics.deadLettered(stage.header());
         return Response.resume(List.of(DeadLetters.record(dlqTopic, context, context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), stage, exception)));
     }

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  */
 public final class DeadLetters {
 
+    /** Every header this class adds starts with it; {@link #record} drops such headers from the original ones. */
+    public static final String HEADER_PREFIX = "payback.dlq.";
     public static final String REASON = "payback.dlq.reason";
     public static final String STAGE = "payback.dlq.stage";
     public static final String EXCEPTION = "payback.dlq.exception";
@@ -23,11 +25,12 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "payback.dlq.source.partition";
     public static final String SOURCE_OFFSET = "payback.dlq.source.offset";
     public static final String FAILED_AT = "payback.dlq.failed.at";
-
-    /** The stages a dead letter can come from: unreadable bytes, an invalid event, a task too late for its window. */
-    public static final String STAGE_DESERIALIZE = "deserialize";
-    public static final String STAGE_VALIDATE = "validate";
-    public static final String STAGE_LATE = "late";
+    /**
+     * Set by {@code ./payback dlq replay} on a record it publishes again: {@code <dlq topic>/<partition>/<offset>} of
+     * the dead letter it came from. Outside {@link #HEADER_PREFIX} on purpose, so that a replayed record that fails
+     * again keeps it in its new dead letter.
+     */
+    public static final String REPLAY_OF = "payback.replay.of";
 
     /** The config key that names the DLQ topic; the handlers read it from the Streams config. */
     public static final String TOPIC_CONFIG = "payback.topic.dlq";
@@ -42,18 +45,18 @@ public final class DeadLetters {
     }
 
     public static ProducerRecord<byte[], byte[]> record(String dlqTopic, ErrorHandlerContext context, byte[] key,
-                                                        byte[] value, Headers originalHeaders, String stage,
+                                                        byte[] value, Headers originalHeaders, DeadLetterStage stage,
                                                         Exception exception) {
         Headers headers = new RecordHeaders();
         if (originalHeaders != null) {
             for (Header header : originalHeaders) {
-                if (!header.key().startsWith("payback.dlq.")) {
+                if (!header.key().startsWith(HEADER_PREFIX)) {
                     headers.add(header);
                 }
             }
         }
         add(headers, REASON, reason(exception));
-        add(headers, STAGE, stage);
+        add(headers, STAGE, stage.header());
         add(headers, EXCEPTION, exception.getClass().getName());
         add(headers, SOURCE_TOPIC, context.topic());
         add(headers, SOURCE_PARTITION, Integer.toString(context.partition()));
