@@ -28,12 +28,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path logDir;
+    private boolean standardTimestampLimit;
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(int port, int controllerPort, Path logDir) {
         this.port = port;
         this.controllerPort = controllerPort;
         this.logDir = logDir;
+    }
+
+    /**
+     * Keeps the broker default for {@code log.message.timestamp.after.max.ms} (1 h), as a production broker has it,
+     * instead of lifting it for the demo's compressed event time.
+     */
+    public EmbeddedKafkaBroker withStandardTimestampLimit() {
+        this.standardTimestampLimit = true;
+        return this;
     }
 
     /** Formats the log directory if it is new, then starts the broker; returns once it serves requests. */
@@ -80,7 +90,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         // The demo compresses event time, so Kafka Streams writes records stamped hours ahead of the wall clock;
         // since Kafka 4.0 a broker rejects timestamps more than an hour ahead by default.
-        props.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        if (!standardTimestampLimit) {
+            props.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        }
         props.put("num.partitions", "1");
         return props;
     }

@@ -4,11 +4,14 @@ import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.TrainingRun;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.LengthBombs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Seeded traffic for the crash and catch-up tests: two use cases, each with a baseline and two candidates (a
@@ -28,8 +31,26 @@ final class CrashTraffic {
     static final String FINE_TUNE = "ft-8b";
     static final String RAG = "rag-70b";
 
-    /** One record to send: its key (null for none), and the event. */
-    record Send(String key, InferenceEvent event, long sendAt) {
+    /**
+     * One record to send: its key (null for none), the use case whose partition it goes to, and the event or, for
+     * records that are not events (garbage, length bombs), its raw bytes.
+     */
+    record Send(String key, String useCase, InferenceEvent event, byte[] raw, LengthBombs.Kind bomb, long sendAt) {
+
+        Send(String key, InferenceEvent event, long sendAt) {
+            this(key, event.getUseCase(), event, null, null, sendAt);
+        }
+
+        /** The bytes to send: the raw bytes, a length bomb built with the sender's registry, or the event. */
+        byte[] bytes(SchemaRegistryClient registry, Serializer<InferenceEvent> serializer) {
+            if (raw != null) {
+                return raw;
+            }
+            if (bomb != null) {
+                return LengthBombs.of(bomb, registry).bytes();
+            }
+            return serializer.serialize("inference-events", event);
+        }
     }
 
     private CrashTraffic() {
@@ -66,6 +87,11 @@ final class CrashTraffic {
      * after the end, which closes every window (and every task).
      */
     static List<Send> generate(long seed, Instant t0, int minutes, int tasksPerModelMinute) {
+        return generate(seed, t0, minutes, tasksPerModelMinute, 40_000);
+    }
+
+    /** As above, with records sent late by 15 s up to {@code maxDelayMs} (at least 15 s). */
+    static List<Send> generate(long seed, Instant t0, int minutes, int tasksPerModelMinute, int maxDelayMs) {
         Random random = new Random(seed);
         List<Send> sends = new ArrayList<>();
         int seq = 0;
@@ -85,7 +111,7 @@ final class CrashTraffic {
                             if (random.nextInt(200) == 0) {
                                 event.setInputTokens(-1);
                             }
-                            long sendAt = random.nextDouble() < 0.05 ? at + 15_000 + random.nextInt(25_000) : at;
+                            long sendAt = random.nextDouble() < 0.05 ? at + 15_000 + random.nextInt(Math.max(1, maxDelayMs - 15_000)) : at;
                             String key = random.nextDouble() < 0.1 ? null : uc;
                             sends.add(new Send(key, event, sendAt));
                             at += 2_000 + random.nextInt(4_000);
@@ -100,6 +126,30 @@ final class CrashTraffic {
         }
         sends.sort(Comparator.comparingLong(Send::sendAt).thenComparing(s -> s.event().getEventId()));
         return sends;
+    }
+
+    /**
+     * The records no producer should write, each of which must go to the DLQ and leave the app running: an event
+     * dated 2100 (far ahead of the clock), one at the end of time (overflowing window arithmetic), garbage bytes, and
+     * string and map length bombs. Inserted at seeded positions, keyed by a use case.
+     */
+    static List<Send> withFaults(List<Send> sends, long seed) {
+        Random random = new Random(seed);
+        List<Send> out = new ArrayList<>(sends);
+        String uc = USE_CASES.get(0);
+        InferenceEvent template = InferenceEvent.newBuilder(sends.get(0).event()).setTaskId(null).setInputTokens(100).build();
+        List<Send> faults = List.of(
+                new Send(uc, InferenceEvent.newBuilder(template).setEventId("far-ahead")
+                        .setEventTime(Instant.parse("2100-01-01T00:00:00Z")).build(), 0),
+                new Send(uc, InferenceEvent.newBuilder(template).setEventId("end-of-time")
+                        .setEventTime(Instant.ofEpochMilli(Long.MAX_VALUE - 1)).build(), 0),
+                new Send(uc, uc, null, "not avro at all".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, 0),
+                new Send(uc, uc, null, null, LengthBombs.Kind.STRING, 0),
+                new Send(uc, uc, null, null, LengthBombs.Kind.MAP, 0));
+        for (Send fault : faults) {
+            out.add(1 + random.nextInt(out.size() - 2), fault);
+        }
+        return out;
     }
 
     private static double wh(String model, int minute) {
