@@ -1,6 +1,8 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.demo.DemoClock;
 import io.carbonllm.payback.demo.DemoStory;
+import io.carbonllm.payback.demo.LatestEventTime;
 import io.carbonllm.payback.demo.TrafficSimulator;
 import io.carbonllm.payback.demo.VariantProfile;
 import io.carbonllm.payback.demo.WindowSummary;
@@ -143,12 +145,21 @@ final class DemoCommand implements Callable<Integer> {
             }, r -> "state " + r.state());
 
             HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.confluentApiUrl());
-            Instant storyStart = Instant.now();
-            DemoStory story = new DemoStory(storyStart, config.windowSize());
+            // A data directory with traffic in it carries the story on from where event time got to, even after kill -9
+            Instant now = Instant.now();
+            DemoClock clock = DemoClock.start(dataDir, now, LatestEventTime.in(broker.bootstrapServers(), registryClient,
+                    config.inferenceEventsTopic(), now.plus(config.maxEventTimeAhead())), compression, System.nanoTime());
+            if (clock.resumed()) {
+                console.line("  resuming the story at event time %s (window %d of the story, which started %s)",
+                        clock.resumeFrom(), Duration.between(clock.storyStart(), clock.resumeFrom()).toMillis()
+                                / config.windowSize().toMillis(), clock.storyStart());
+            }
+            DemoStory story = new DemoStory(clock.storyStart(), config.windowSize());
             publishDefinitions(broker.bootstrapServers(), registryClient, config, story);
             WindowSummary summary = new WindowSummary(broker.bootstrapServers(), registryClient,
                     config.variantWindowsTopic(), config.dlqTopic(), config.paybackStatusTopic(),
                     config.paybackAlertsTopic(), console.stream(), Duration.ofSeconds(summarySeconds))
+                    .withDefinitionsSkipped(() -> runner.metrics().getDefinitionsSkippedByTopic())
                     .start();
             stack.push(new Stoppable("summary", summary));
 
@@ -158,9 +169,8 @@ final class DemoCommand implements Callable<Integer> {
                     .topic(config.inferenceEventsTopic())
                     .build();
             stack.push(new Stoppable("publisher", publisher));
-            long startNanos = System.nanoTime();
             TrafficSimulator simulator = new TrafficSimulator(publisher, DemoStory.USE_CASE, story::variantsAt, rate,
-                    startNanos, () -> storyStart.plusMillis((long) ((System.nanoTime() - startNanos) / 1e6 * compression)))
+                    System.nanoTime(), () -> clock.eventTime(System.nanoTime()))
                     .start();
             stack.push(new Stoppable("simulator", simulator));
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,6 +65,7 @@ public final class WindowSummary implements AutoCloseable {
     private final Map<String, Long> deadLettersByStage = new TreeMap<>();
     private String lastDeadLetterReason;
     private volatile long windowResultsSeen;
+    private volatile Supplier<Map<String, Long>> definitionsSkipped = Map::of;
 
     public WindowSummary(String bootstrapServers, SchemaRegistryClient registry, String windowsTopic, String dlqTopic,
                          String statusTopic, String alertsTopic, PrintStream out, Duration interval) {
@@ -84,6 +86,12 @@ public final class WindowSummary implements AutoCloseable {
         this.interval = interval;
         this.thread = new Thread(this::run, "window-summary");
         this.thread.setDaemon(true);
+    }
+
+    /** Where the app instance counts the definition records it skipped as invalid (by topic), to show them too. */
+    public WindowSummary withDefinitionsSkipped(Supplier<Map<String, Long>> counts) {
+        this.definitionsSkipped = counts;
+        return this;
     }
 
     /**
@@ -204,6 +212,17 @@ public final class WindowSummary implements AutoCloseable {
         printLedger();
         out.printf(Locale.ROOT, "  dead letters in %s: %d%s%s%n", dlqTopic, deadLetters, byStage(deadLettersByStage),
                 lastDeadLetterReason == null ? "" : "  (last: " + abbreviate(lastDeadLetterReason) + ")");
+        String skipped = skippedLine(definitionsSkipped.get());
+        if (!skipped.isEmpty()) {
+            out.println(skipped);
+        }
+    }
+
+    /** "  definitions skipped as invalid: 2 (training-runs 2), see the log": nothing when none were. */
+    static String skippedLine(Map<String, Long> byTopic) {
+        long total = byTopic.values().stream().mapToLong(Long::longValue).sum();
+        return total == 0 ? "" : "  definitions skipped as invalid: " + total + byStage(byTopic)
+                + "; the log names each key and offset";
     }
 
     private void printLedger() {
@@ -259,7 +278,7 @@ public final class WindowSummary implements AutoCloseable {
         }
     }
 
-    /** " (validate 2, late 1)": the dead letters by stage, when there are any. */
+    /** " (late 1, validate 2)": counts by name (dead letters by stage, skips by topic), when there are any. */
     static String byStage(Map<String, Long> counts) {
         if (counts.isEmpty()) {
             return "";

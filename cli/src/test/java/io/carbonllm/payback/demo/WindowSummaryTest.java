@@ -72,4 +72,11 @@ class WindowSummaryTest {
         // sorted by stage name: late before validate
         assertThat(WindowSummary.byStage(counts)).isEqualTo(" (late 1, validate 2)");
     }
+
+    @Test
+    void skippedDefinitionsAreShownByTopicOnlyWhenThereAreAny() {
+        assertThat(WindowSummary.skippedLine(Map.of())).isEmpty();
+        assertThat(WindowSummary.skippedLine(new TreeMap<>(Map.of("training-runs", 2L, "comparisons", 1L))))
+                .isEqualTo("  definitions skipped as invalid: 3 (comparisons 1, training-runs 2); the log names each key and offset");
+    }
 }
