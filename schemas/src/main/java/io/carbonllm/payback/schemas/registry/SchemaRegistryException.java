@@ -31,12 +31,19 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /** Confluent's error code for a schema id the registry does not have (Apicurio, Karapace, Redpanda use it too). */
+    public static final int SCHEMA_NOT_FOUND = 40403;
+
     /**
-     * Whether a failure reading a record says something about the record: an unknown schema id, or a schema this
-     * client cannot use (not Avro, say). An unreachable, throttling or refusing registry says nothing about the record,
-     * which must never be dead-lettered for it.
+     * Whether a failure reading a record says something about the record: an unknown schema id (404 with error code
+     * 40403), or a schema this client cannot use (not Avro, say). An unreachable, throttling or refusing registry says
+     * nothing about the record, which must never be dead-lettered for it; neither does a 404 without that code (a
+     * wrong registry URL, a proxy's page), which is the registry's or the configuration's fault.
      */
     public boolean isRecordsFault() {
+        if (this instanceof NotFound) {
+            return errorCode == SCHEMA_NOT_FOUND;
+        }
         return !(this instanceof Unavailable || this instanceof Unauthorized);
     }
 

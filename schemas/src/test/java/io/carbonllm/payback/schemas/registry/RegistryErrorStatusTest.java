@@ -23,11 +23,14 @@ class RegistryErrorStatusTest {
     private final AtomicInteger requests = new AtomicInteger();
 
     private String answering(int status) throws IOException {
+        return answering(status, "{\"error_code\":" + status + ",\"message\":\"status " + status + "\"}");
+    }
+
+    private String answering(int status, String text) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             requests.incrementAndGet();
-            byte[] body = ("{\"error_code\":" + status + ",\"message\":\"status " + status + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -71,11 +74,24 @@ class RegistryErrorStatusTest {
 
     @Test
     void anUnknownSchemaIdIsTheRecordsFault() throws IOException {
-        answering(404);
+        // Confluent, Apicurio (ccompat), Karapace and Redpanda all answer 40403 for a schema id they do not have
+        answering(404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
         try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getAddress().getPort())) {
             assertThatThrownBy(() -> client.schemaById(7))
                     .isInstanceOf(SchemaRegistryException.NotFound.class)
                     .satisfies(e -> assertThat(((SchemaRegistryException) e).isRecordsFault()).isTrue());
+        }
+    }
+
+    @Test
+    void aNotFoundThatIsNotAboutTheSchemaIdIsTheRegistrysFaultNotTheRecords() throws IOException {
+        // A wrong registry URL (a path the server does not have, behind a proxy): 404, but no 40403
+        String url = answering(404, "<html><body>Not Found</body></html>");
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url)) {
+            assertThatThrownBy(() -> client.schemaById(7))
+                    .isInstanceOf(SchemaRegistryException.NotFound.class)
+                    .hasMessageContaining(url).hasMessageContaining("HTTP 404")
+                    .satisfies(e -> assertThat(((SchemaRegistryException) e).isRecordsFault()).isFalse());
         }
     }
 }
