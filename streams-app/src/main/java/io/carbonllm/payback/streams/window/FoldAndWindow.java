@@ -31,7 +31,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * to the window of their close time, oldest first, each forwarded with its close time; then the request is placed. A
  * request without a task id is a task of one request, added to its own window; one with a task id joins or starts
  * the open task of its id. A request too late for its window, or for its task, throws {@link LateRecordException}
- * before anything is changed, and the processing exception handler sends it to the DLQ (stage {@code late}).
+ * before it changes any task or window (the tasks already due have closed by then, as they would have anyway), and
+ * the processing exception handler sends it to the DLQ (stage {@code late}).
  *
  * <p>Every window revision is forwarded as {@code <useCase, VariantWindow>} stamped with the stream time it was made
  * at, which never goes back: the comparison engine closes windows by that time, and since a folded task is added at
