@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Properties;
@@ -53,8 +54,9 @@ public final class DemoClock {
             return new DemoClock(storyStart, resumeFrom, compression, startNanos);
         }
         // No traffic yet (a new data directory, or its Kafka data was removed): the story starts now
-        writeStart(file, now);
-        return new DemoClock(now, now, compression, startNanos);
+        Instant start = now.truncatedTo(ChronoUnit.MILLIS);
+        writeStart(file, start);
+        return new DemoClock(start, start, compression, startNanos);
     }
 
     public Instant storyStart() {
