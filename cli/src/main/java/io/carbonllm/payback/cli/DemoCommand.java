@@ -169,8 +169,9 @@ final class DemoCommand implements Callable<Integer> {
                     .topic(config.inferenceEventsTopic())
                     .build();
             stack.push(new Stoppable("publisher", publisher));
+            DemoClock traffic = clock.startingAt(System.nanoTime());
             TrafficSimulator simulator = new TrafficSimulator(publisher, DemoStory.USE_CASE, story::variantsAt, rate,
-                    System.nanoTime(), () -> clock.eventTime(System.nanoTime()))
+                    System.nanoTime(), () -> traffic.eventTime(System.nanoTime()))
                     .start();
             stack.push(new Stoppable("simulator", simulator));
 

@@ -59,6 +59,11 @@ public final class DemoClock {
         return new DemoClock(start, start, compression, startNanos);
     }
 
+    /** The same clock, with event time {@link #resumeFrom()} at {@code nanos}: when the traffic actually starts. */
+    public DemoClock startingAt(long nanos) {
+        return new DemoClock(storyStart, resumeFrom, compression, nanos);
+    }
+
     public Instant storyStart() {
         return storyStart;
     }

@@ -53,6 +53,11 @@ final class OutputSnapshot {
         deadLetters++;
     }
 
+    /** The first variant window, in key order. */
+    VariantWindow anyVariantWindow() {
+        return variantWindows.values().iterator().next();
+    }
+
     long deadLetters() {
         return deadLetters;
     }

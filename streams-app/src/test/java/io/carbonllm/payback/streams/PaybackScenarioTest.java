@@ -574,4 +574,33 @@ class PaybackScenarioTest {
         // and the saving's tier is the weaker of the baseline's (METERED) and the candidate's (ESTIMATED)
         assertThat(rag.getSavingTier()).isEqualTo("ESTIMATED");
     }
+
+    @Test
+    void foldedTasksClosingOnOneStreamTimeJumpAllReachTheirWindowBeforeTheLedgerClosesIt() {
+        fx.comparisons.pipeInput("cmp-1", comparison(candidate("ft", SMALL, "run-1")).build());
+        fx.trainingRuns.pipeInput("run-1", run("run-1", 0.01));
+        // Given two baseline and two candidate tasks with task ids, one request each, at 100-106 s: they close at
+        // last + 60 s gap + 10 s grace = 170, 171, 175 and 176 s, all in window [120, 180), which closes at 210 s
+        taskRequest(BASE, "b1", 100, 1.0);
+        taskRequest(SMALL, "s1", 101, 0.5);
+        taskRequest(BASE, "b2", 105, 1.0);
+        taskRequest(SMALL, "s2", 106, 0.5);
+
+        // When the next record moves stream time straight to 400 s: the four tasks close on that one record, each
+        // stamped with its close time, before the record itself
+        closeThrough(400);
+
+        // Then window [120, 180) closed with all four: the candidate saves 2 x (1.09 - 0.545) = 1.09 Wh. (Had the
+        // ledger closed windows by the stream time of the record, 400 s, it would have closed the window on the first
+        // task's revision, with the baseline's task only, and ignored the other three: a saving of 0.)
+        assertThat(energy(lastStatus()).getSaved()).isCloseTo(1.09, within(1e-9));
+        assertThat(ledger().getClosedSuccessfulTasks()).isEqualTo(2);
+    }
+
+    private void taskRequest(String model, String taskId, int second, double meteredWh) {
+        fx.pipe(InferenceEvent.newBuilder().setEventId("e" + (++seq)).setEventTime(T0.plusSeconds(second))
+                .setGateway("gw").setUseCase(UC).setModelId(model).setTaskId(taskId).setProvider("google")
+                .setRegion("eu-north-1").setInputTokens(100).setOutputTokens(10).setSuccess(true)
+                .setMeteredEnergyWh(meteredWh).build());
+    }
 }

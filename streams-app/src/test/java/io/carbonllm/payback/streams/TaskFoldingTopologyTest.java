@@ -139,4 +139,24 @@ class TaskFoldingTopologyTest {
         assertThat(third.getTasks()).isEqualTo(2);
         assertThat(third.getSuccesses()).isEqualTo(2);
     }
+
+    @Test
+    void aRequestOfATaskThatClosedAlreadyIsLateInsteadOfCountingAsASecondTask() {
+        // Given task t5 with one request at 0 s: it closes at 0 + 60 + 10 = 70 s
+        request("t5", 0, true);
+        // and stream time at 75 s (a request without a task id): t5 closed, in window [60, 120)
+        request(null, 75, true);
+        // When a straggler of t5 at 50 s arrives (within 60 s of its last request, so part of t5)
+        request("t5", 50, false);
+
+        // Then it is late (t5 was counted without it), not a second task
+        List<TestRecord<byte[], byte[]>> dead = fx.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("payback.dlq.reason").value(), StandardCharsets.UTF_8))
+                .contains("belongs to a task that closed already");
+        // and window [60, 120) holds t5 and the request at 75 s: 2 tasks, 2 requests
+        VariantStats window = fx.storedWindow(MODEL, T0.plusSeconds(60).toEpochMilli());
+        assertThat(window.getTasks()).isEqualTo(2);
+        assertThat(window.getRequests()).isEqualTo(2);
+    }
 }

@@ -12,9 +12,12 @@ import java.time.Duration;
  * and a task closed at stream time {@code c} can never be late for a window that is still open at {@code c}.
  *
  * <p>One task per task id is open at a time. A request more than {@code gap} after the open task's last request
- * starts the next task, and the open one closes at once. A request arriving out of order before the open task's first
- * request joins it. A request whose own task would already have closed ({@code time + gap + grace <= stream time})
- * is late, and goes to the DLQ rather than starting a task that was already counted without it.
+ * starts the next task, and the open one closes at once (so it counts in the window of that moment). A request
+ * arriving out of order before the open task's first request joins it. A request is late, and goes to the DLQ rather
+ * than start a task that was already counted without it, when its own task would already have closed
+ * ({@code time + gap + grace <= stream time}), or when it comes within the gap of a task of its id that has closed.
+ * A closed task is remembered as a {@linkplain #closedMarker marker} until no request can come within its gap without
+ * being late on its own time: its last request + 2 x gap + grace.
  */
 public final class TaskSessions {
 
@@ -44,10 +47,32 @@ public final class TaskSessions {
      * @param streamTime  stream time, the request included
      */
     public Placement place(TaskOutcome open, long requestTime, long streamTime) {
-        if (open != null) {
+        if (open != null && isClosedMarker(open) && requestTime <= lastRequest(open) + gapMs) {
+            return Placement.LATE;
+        }
+        if (open != null && !isClosedMarker(open)) {
             return requestTime > lastRequest(open) + gapMs ? Placement.CLOSE_AND_START : Placement.JOIN;
         }
         return closeTimeOf(requestTime) <= streamTime ? Placement.LATE : Placement.START;
+    }
+
+    /** What is kept of a closed task: its key and last request, no requests. */
+    public TaskOutcome closedMarker(TaskOutcome task) {
+        return TaskOutcome.newBuilder().setUseCase(task.getUseCase()).setModelId(task.getModelId())
+                .setTaskId(task.getTaskId()).setRequests(0).setFirstEventTime(task.getFirstEventTime())
+                .setLastEventTime(task.getLastEventTime()).build();
+    }
+
+    public static boolean isClosedMarker(TaskOutcome task) {
+        return task.getRequests() == 0;
+    }
+
+    /**
+     * When stream time next has to look at this entry: an open task's close time, or the time a closed task's marker
+     * can be forgotten (its last request + 2 x gap + grace).
+     */
+    public long dueTime(TaskOutcome task) {
+        return isClosedMarker(task) ? saturatedAdd(closeTime(task), gapMs) : closeTime(task);
     }
 
     /** The stream time at which the task is final: its last request + gap + grace. */

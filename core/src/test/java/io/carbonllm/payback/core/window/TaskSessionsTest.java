@@ -55,4 +55,19 @@ class TaskSessionsTest {
                 .setFirstEventTime(Instant.ofEpochMilli(Long.MAX_VALUE - 5)).setLastEventTime(Instant.ofEpochMilli(Long.MAX_VALUE - 5)).build();
         assertThat(sessions.closeTime(atTheEnd)).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void aRequestWithinTheGapOfAClosedTaskIsLateAndItsMarkerIsKeptUntilNoneCanBe() {
+        // Given task [0 s, 0 s], closed at 70 s: its marker
+        TaskOutcome marker = sessions.closedMarker(task(0, 0));
+        assertThat(TaskSessions.isClosedMarker(marker)).isTrue();
+        // When a request of its id at 50 s arrives at stream time 75 s: within 60 s of the last request, so it belonged
+        // to the closed task: late (without the marker it would start a second task, since 50 + 70 = 120 s > 75 s)
+        assertThat(sessions.place(marker, ms(50), ms(75))).isEqualTo(Placement.LATE);
+        // and a request at 61 s is a new task
+        assertThat(sessions.place(marker, ms(61), ms(75))).isEqualTo(Placement.START);
+        // The marker is due at 0 + 2 x 60 + 10 = 130 s: after that, a request within 60 s of 0 s is late on its own time
+        assertThat(sessions.dueTime(marker)).isEqualTo(ms(130));
+        assertThat(sessions.dueTime(task(0, 0))).isEqualTo(ms(70));
+    }
 }

@@ -15,7 +15,7 @@ public enum DeadLetterStage {
     DESERIALIZE(true),
     /** The input was read but is not a valid event (the validate stage). */
     VALIDATE(true),
-    /** A task later than its window's grace; the value is the task as the window stage read it. */
+    /** A request later than its window's grace or its task's close; the value is the request as the window stage read it. */
     LATE(false);
 
     private final boolean holdsProducerBytes;
@@ -31,7 +31,7 @@ public enum DeadLetterStage {
 
     /**
      * Whether the dead letter holds the bytes a producer wrote to an input topic, so that publishing them there again
-     * means something. A late task holds what the window stage read from an internal repartition topic, and stream
+     * means something. A late request holds what the window stage read from an internal repartition topic, and stream
      * time only moves forward: sent again, it would be late again.
      */
     public boolean holdsProducerBytes() {

@@ -47,6 +47,8 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
     private KeyValueStore<TaskKey, TaskOutcome> openTasks;
     private KeyValueStore<String, TaskKey> closeIndex;
     private TimestampedWindowStore<VariantKey, VariantStats> windows;
+    /** No index entry is due before this (a lower bound: every put lowers it, a scan raises it). */
+    private long nextDue;
 
     public FoldAndWindow(Duration taskGap, Duration taskGrace, Duration windowSize, Duration windowGrace) {
         this.sessions = new TaskSessions(taskGap, taskGrace);
@@ -60,6 +62,7 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         this.openTasks = context.getStateStore(StoreNames.OPEN_TASKS);
         this.closeIndex = context.getStateStore(StoreNames.TASK_CLOSE_INDEX);
         this.windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
+        this.nextDue = Long.MIN_VALUE;   // unknown until the first scan
     }
 
     @Override
@@ -80,7 +83,7 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         TaskOutcome open = openTasks.get(taskKey);
         switch (sessions.place(open, time, streamTime)) {
             case JOIN -> {
-                closeIndex.delete(indexKey(sessions.closeTime(open), taskKey));
+                closeIndex.delete(indexKey(sessions.dueTime(open), taskKey));
                 keepOpen(taskKey, TaskOutcomes.merge(open, request));
             }
             case START -> keepOpen(taskKey, request);
@@ -91,37 +94,72 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
             }
             case LATE -> throw new LateRecordException("request of task " + request.getTaskId() + " of "
                     + request.getUseCase() + "/" + request.getModelId() + " at " + Instant.ofEpochMilli(time)
-                    + " is later than its task's close time " + Instant.ofEpochMilli(sessions.closeTime(request))
-                    + " (last request + task gap + task grace); stream time is " + Instant.ofEpochMilli(streamTime));
+                    + (open != null && TaskSessions.isClosedMarker(open)
+                    ? " belongs to a task that closed already (its last request was at "
+                    + open.getLastEventTime() + ")"
+                    : " is later than its task's close time " + Instant.ofEpochMilli(sessions.closeTime(request))
+                    + " (last request + task gap + task grace)") + "; stream time is " + Instant.ofEpochMilli(streamTime));
         }
     }
 
-    /** Tasks whose close time stream time has reached, oldest first, each at its own close time. */
+    /**
+     * Tasks whose close time stream time has reached, oldest first, each at its own close time. An index entry is only a
+     * hint: it is removed as it is read, and the task it names is closed only if that task is still open and due by
+     * the current task gap and grace (after a change to either, an entry may be stale: early, late, or for a task that
+     * closed already). Entries are read in order, so the stamps never go back.
+     */
     private void closeTasksDue(long streamTime) {
+        if (streamTime < nextDue) {
+            return;
+        }
         List<KeyValue<String, TaskKey>> due = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         try (KeyValueIterator<String, TaskKey> it = closeIndex.all()) {
             while (it.hasNext()) {
-                KeyValue<String, TaskKey> next = it.next();
-                if (closeTimeOf(next.key) > streamTime) {
+                KeyValue<String, TaskKey> entry = it.next();
+                if (timeOf(entry.key) > streamTime) {
+                    next = timeOf(entry.key);
                     break;
                 }
-                due.add(next);
+                due.add(entry);
             }
         }
+        nextDue = next;
         for (KeyValue<String, TaskKey> entry : due) {
-            close(entry.value, openTasks.get(entry.value), closeTimeOf(entry.key));
+            closeIndex.delete(entry.key);
+            TaskOutcome task = openTasks.get(entry.value);
+            if (task == null) {
+                continue;
+            }
+            long dueTime = sessions.dueTime(task);
+            if (dueTime > streamTime) {
+                // not due after all: keep it indexed where it belongs
+                index(dueTime, entry.value);
+            } else if (TaskSessions.isClosedMarker(task)) {
+                openTasks.delete(entry.value);
+            } else {
+                close(entry.value, task, timeOf(entry.key));
+            }
         }
     }
 
+    /** Closes an open task at stream time {@code at}: it counts in that window, and a marker remembers it closed. */
     private void close(TaskKey taskKey, TaskOutcome task, long at) {
-        closeIndex.delete(indexKey(sessions.closeTime(task), taskKey));
-        openTasks.delete(taskKey);
+        closeIndex.delete(indexKey(sessions.dueTime(task), taskKey));
+        TaskOutcome marker = sessions.closedMarker(task);
+        openTasks.put(taskKey, marker);
+        index(sessions.dueTime(marker), taskKey);
         addToWindow(new VariantKey(task.getUseCase(), task.getModelId()), task, at, at);
     }
 
     private void keepOpen(TaskKey taskKey, TaskOutcome task) {
         openTasks.put(taskKey, task);
-        closeIndex.put(indexKey(sessions.closeTime(task), taskKey), taskKey);
+        index(sessions.dueTime(task), taskKey);
+    }
+
+    private void index(long dueTime, TaskKey taskKey) {
+        closeIndex.put(indexKey(dueTime, taskKey), taskKey);
+        nextDue = Math.min(nextDue, dueTime);
     }
 
     private void requireWindowOpen(TaskOutcome task, long time, long streamTime) {
@@ -163,7 +201,7 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         return "/" + s.length() + ":" + s;
     }
 
-    private static long closeTimeOf(String indexKey) {
+    private static long timeOf(String indexKey) {
         return Long.parseLong(indexKey.substring(0, 19));
     }
 }
