@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,7 +68,16 @@ final class StreamsCommand implements Callable<Integer> {
         }
         runner.installShutdownHook().start();
         spec.commandLine().getOut().println("streams app started; Ctrl-C stops it. Logs: " + System.getProperty("payback.log.dir"));
-        runner.awaitStopped();
+        // Once a minute, when they changed: the dead letters and skipped definitions this instance counted (also on JMX)
+        String shown = runner.metrics().summary();
+        while (!runner.awaitStopped(Duration.ofMinutes(1))) {
+            String now = runner.metrics().summary();
+            if (!now.equals(shown)) {
+                spec.commandLine().getOut().println(java.time.Instant.now() + " since start: " + now);
+                spec.commandLine().getOut().flush();
+                shown = now;
+            }
+        }
         return runner.fatalError() == null ? 0 : 1;
     }
 }

@@ -8,6 +8,7 @@ import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import io.carbonllm.payback.streams.dlq.DeadLetters;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -280,12 +281,7 @@ public final class WindowSummary implements AutoCloseable {
 
     /** " (late 1, validate 2)": counts by name (dead letters by stage, skips by topic), when there are any. */
     static String byStage(Map<String, Long> counts) {
-        if (counts.isEmpty()) {
-            return "";
-        }
-        StringBuilder text = new StringBuilder(" (");
-        counts.forEach((stage, n) -> text.append(text.length() > 2 ? ", " : "").append(stage).append(' ').append(n));
-        return text.append(')').toString();
+        return PaybackMetrics.byName(counts);
     }
 
     private static String percent(Double ratio) {

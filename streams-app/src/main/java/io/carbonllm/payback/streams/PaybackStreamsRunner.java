@@ -148,6 +148,11 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         stopped.await();
     }
 
+    /** Waits up to {@code timeout} for the app to stop; true if it has. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }

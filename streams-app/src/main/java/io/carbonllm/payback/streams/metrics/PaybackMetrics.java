@@ -60,6 +60,24 @@ public final class PaybackMetrics implements PaybackMetricsMXBean {
         return total(skipped);
     }
 
+    /**
+     * One line for a console: "dead letters 4 (deserialize 3, validate 1); definitions skipped 1 (training-runs 1)".
+     */
+    public String summary() {
+        return "dead letters " + getDeadLetters() + byName(getDeadLettersByStage()) + "; definitions skipped "
+                + getDefinitionsSkipped() + byName(getDefinitionsSkippedByTopic());
+    }
+
+    /** " (late 1, validate 2)": counts by name, in the map's order; nothing when there are none. */
+    public static String byName(Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" (");
+        counts.forEach((name, n) -> text.append(text.length() > 2 ? ", " : "").append(name).append(' ').append(n));
+        return text.append(')').toString();
+    }
+
     /** Registers this instance over JMX; returns the name to unregister, or null if JMX refused it. */
     public ObjectName register(String applicationId) {
         try {
