@@ -68,12 +68,12 @@ class CatchUpIT {
         try {
             // and the first 3 minutes read live
             stack.awaitRunning(app, 1);
-            stack.send(live, 20, 50);
+            stack.send(live, 20, 50, false);
             stack.awaitAllRead(app, "catch-up", live.size());
 
             // When the app is killed, 10 minutes of backlog arrive while it is down, and it starts again
             app.kill();
-            stack.send(backlog, 500, 0);
+            stack.send(backlog, 500, 0, false);
             app = StreamsChild.start(config, dir.resolve("child"), jmxPort);
             stack.awaitRunning(app, 2);
             stack.awaitAllRead(app, "catch-up", sends.size());

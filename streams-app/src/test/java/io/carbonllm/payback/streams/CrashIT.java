@@ -57,15 +57,17 @@ class CrashIT {
     }
 
     /**
-     * 60 s windows with 120 s grace; tasks: 20 s gap, 60 s grace; the ledger refreshes every second. The same values
-     * drive the reference.
+     * 60 s windows with 15 min grace; tasks: 20 s gap, 15 min grace; the ledger refreshes every second. The same values
+     * drive the reference. Records without a key are spread over the input partitions, as a producer without a key
+     * spreads them, so after a crash the restarted app catches up on partitions that run ahead of each other; the
+     * grace covers that skew (docs/operations.md, "Catch-up and partitioning"), so no verdict depends on it.
      */
     static Map<String, Object> appConfig(String appId) {
         Map<String, Object> config = new HashMap<>();
         config.put(PaybackStreamsConfig.WINDOW_SIZE_MS_CONFIG, 60_000L);
-        config.put(PaybackStreamsConfig.WINDOW_GRACE_MS_CONFIG, 120_000L);
+        config.put(PaybackStreamsConfig.WINDOW_GRACE_MS_CONFIG, 900_000L);
         config.put(PaybackStreamsConfig.TASK_GAP_MS_CONFIG, 20_000L);
-        config.put(PaybackStreamsConfig.TASK_GRACE_MS_CONFIG, 60_000L);
+        config.put(PaybackStreamsConfig.TASK_GRACE_MS_CONFIG, 900_000L);
         config.put(PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L);
         config.put(PaybackStreamsConfig.APPLICATION_ID_CONFIG, appId);
         return config;
@@ -93,7 +95,11 @@ class CrashIT {
             stack.awaitRunning(app, 1);
             // When traffic flows at about 50 records/s, and the app is killed each time it has committed a seeded
             // share of the input (about a quarter, a half, four fifths), while records are still arriving
-            Thread producer = new Thread(() -> stack.send(sends, 10, 200), "crash-it-producer");
+            // (the closing ticks go last, once everything else is read: with records spread over the partitions, a tick
+            // read before a slower partition's last records would close their tasks and windows under them)
+            List<CrashTraffic.Send> body = sends.stream().filter(s -> !CrashTraffic.isTick(s)).toList();
+            List<CrashTraffic.Send> ticks = sends.stream().filter(CrashTraffic::isTick).toList();
+            Thread producer = new Thread(() -> stack.send(body, 10, 200, true), "crash-it-producer");
             producer.start();
             double[] shares = {0.2 + 0.1 * random.nextDouble(), 0.5 + 0.1 * random.nextDouble(), 0.75 + 0.1 * random.nextDouble()};
             for (int crash = 1; crash <= shares.length; crash++) {
@@ -117,6 +123,8 @@ class CrashIT {
             producer.join(TimeUnit.MINUTES.toMillis(3));
 
             // Then once the app has read everything, it has published what the reference did
+            stack.awaitAllRead(app, appId, body.size());
+            stack.send(ticks, 10, 0, true);
             stack.awaitAllRead(app, appId, sends.size());
             stack.awaitSameAs(reference, config, topics, "seed " + SEED);
             assertThat(app.droppedOutsideTheDlq()).as("dropped-records outside the DLQ at the end").isZero();

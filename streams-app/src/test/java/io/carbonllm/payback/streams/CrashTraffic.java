@@ -18,9 +18,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * fine-tune and a RAG variant), one request or a task of 1-3 requests per task, metered energy on Google in
  * eu-north-1. The RAG candidate drifts (1.6 Wh instead of 0.8 Wh) for minutes 8-13, so NOT_SAVING fires and resolves.
  *
- * <p>Records are keyed by use case (a task id travels in the value), and a tenth have no key: the test sends those
- * to their use case's partition, so each use case has one input partition and its records reach the fold in the order
- * sent, as they do in TopologyTestDriver. About one in twenty is sent 15-40 s after its event time, late but well
+ * <p>Records are keyed by use case (a task id travels in the value), and a tenth have no key ({@link RealStack#send}
+ * decides where those go). About one in twenty is sent 15-40 s after its event time, late but well
  * within the window grace; a task's requests come 2-6 s apart, well within the task gap. One in two hundred has
  * negative input tokens and goes to the DLQ (stage validate).
  */
@@ -83,8 +82,8 @@ final class CrashTraffic {
     }
 
     /**
-     * {@code minutes} minutes of traffic from {@code t0}, in the order to send, then one tick per use case 15 minutes
-     * after the end, which closes every window (and every task).
+     * {@code minutes} minutes of traffic from {@code t0}, in the order to send, then one tick per use case 20 minutes
+     * after the end, which closes every window and task (with a grace of up to 15 minutes).
      */
     static List<Send> generate(long seed, Instant t0, int minutes, int tasksPerModelMinute) {
         return generate(seed, t0, minutes, tasksPerModelMinute, 40_000);
@@ -120,7 +119,7 @@ final class CrashTraffic {
                 }
             }
         }
-        long end = t0.toEpochMilli() + (minutes + 15) * 60_000L;
+        long end = t0.toEpochMilli() + (minutes + 20) * 60_000L;
         for (String uc : USE_CASES) {
             sends.add(new Send(uc, event("tick-" + uc, uc, "tick", null, end, true, 0.1, random), end));
         }
@@ -150,6 +149,11 @@ final class CrashTraffic {
             out.add(1 + random.nextInt(out.size() - 2), fault);
         }
         return out;
+    }
+
+    /** The closing ticks, last in the list: a test sends them once everything before them is read. */
+    static boolean isTick(Send send) {
+        return send.event() != null && send.event().getEventId().startsWith("tick-");
     }
 
     private static double wh(String model, int minute) {

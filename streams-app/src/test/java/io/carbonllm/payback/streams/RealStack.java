@@ -105,11 +105,13 @@ final class RealStack implements AutoCloseable {
     }
 
     /**
-     * Sends the records in order, {@code perBurst} at a time with a pause between bursts, each to its use case's
-     * partition (as a gateway that partitions by use case would, keyed or not), with an idempotent producer that
-     * retries through a broker outage.
+     * Sends the records in order, {@code perBurst} at a time with a pause between bursts, with an idempotent producer
+     * that retries through a broker outage. Keyed records go to their use case's partition (the default partitioner
+     * would put them there too); records without a key go there as well, as a gateway that partitions by use case
+     * sends them, or, with {@code spreadUnkeyed}, to a partition of their own (picked from the event id), as a producer
+     * without a key spreads them.
      */
-    void send(List<CrashTraffic.Send> sends, int perBurst, long pauseMs) {
+    void send(List<CrashTraffic.Send> sends, int perBurst, long pauseMs, boolean spreadUnkeyed) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -122,7 +124,9 @@ final class RealStack implements AutoCloseable {
                 new ByteArraySerializer())) {
             int sent = 0;
             for (CrashTraffic.Send send : sends) {
-                int partition = UseCasePartitioner.partitionOf(send.useCase(), PARTITIONS);
+                int partition = spreadUnkeyed && send.key() == null && send.event() != null
+                        ? Math.floorMod(send.event().getEventId().hashCode(), PARTITIONS)
+                        : UseCasePartitioner.partitionOf(send.useCase(), PARTITIONS);
                 byte[] value = send.bytes(client, serializer);
                 byte[] key = send.key() == null ? null : send.key().getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>("inference-events", partition, null, key, value));
