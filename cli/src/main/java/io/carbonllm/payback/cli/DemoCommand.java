@@ -12,7 +12,7 @@ import io.carbonllm.payback.localstack.LocalStackException;
 import io.carbonllm.payback.localstack.RegistryDistribution;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
-import io.carbonllm.payback.sdk.PaybackPublisher;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import io.carbonllm.payback.streams.PaybackStreamsRunner;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Files;
@@ -163,14 +163,16 @@ final class DemoCommand implements Callable<Integer> {
                     .start();
             stack.push(new Stoppable("summary", summary));
 
-            PaybackPublisher publisher = PaybackPublisher.builder()
+            // The producer SDK, as a gateway embeds it: the simulator's thread never waits on Kafka or the registry
+            PaybackTracker tracker = PaybackTracker.builder()
                     .bootstrapServers(broker.bootstrapServers())
                     .schemaRegistry(registryClient)
                     .topic(config.inferenceEventsTopic())
+                    .gateway("demo-gateway")
                     .build();
-            stack.push(new Stoppable("publisher", publisher));
+            stack.push(new Stoppable("tracker", tracker));
             DemoClock traffic = clock.startingAt(System.nanoTime());
-            TrafficSimulator simulator = new TrafficSimulator(publisher, DemoStory.USE_CASE, story::variantsAt, rate,
+            TrafficSimulator simulator = new TrafficSimulator(tracker, DemoStory.USE_CASE, story::variantsAt, rate,
                     System.nanoTime(), () -> traffic.eventTime(System.nanoTime()))
                     .start();
             stack.push(new Stoppable("simulator", simulator));

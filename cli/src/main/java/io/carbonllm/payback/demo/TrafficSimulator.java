@@ -1,7 +1,7 @@
 package io.carbonllm.payback.demo;
 
 import io.carbonllm.payback.events.InferenceEvent;
-import io.carbonllm.payback.sdk.PaybackPublisher;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class TrafficSimulator implements AutoCloseable {
     private static final long TICK_MS = 100;
     private static final List<String> ERROR_TYPES = List.of("invalid_format", "timeout", "refusal", "hallucinated_field");
 
-    private final PaybackPublisher publisher;
+    private final PaybackTracker tracker;
     private final String useCase;
     private final Function<Instant, List<VariantProfile>> variants;
     private final double eventsPerSecond;
@@ -46,12 +46,12 @@ public final class TrafficSimulator implements AutoCloseable {
      * @param variants   the variants in play at an event time (a story changes them over time)
      * @param eventClock the event time of the next event: the wall clock, or a compressed one
      */
-    public TrafficSimulator(PaybackPublisher publisher, String useCase, Function<Instant, List<VariantProfile>> variants,
+    public TrafficSimulator(PaybackTracker tracker, String useCase, Function<Instant, List<VariantProfile>> variants,
                             double eventsPerSecond, long seed, Supplier<Instant> eventClock) {
         if (eventsPerSecond <= 0) {
             throw new IllegalArgumentException("eventsPerSecond must be positive: " + eventsPerSecond);
         }
-        this.publisher = publisher;
+        this.tracker = tracker;
         this.useCase = useCase;
         this.variants = variants;
         this.eventsPerSecond = eventsPerSecond;
@@ -60,9 +60,9 @@ public final class TrafficSimulator implements AutoCloseable {
     }
 
     /** Steady traffic from fixed variants, in wall-clock event time. */
-    public TrafficSimulator(PaybackPublisher publisher, String useCase, List<VariantProfile> variants,
+    public TrafficSimulator(PaybackTracker tracker, String useCase, List<VariantProfile> variants,
                             double eventsPerSecond, long seed, Clock clock) {
-        this(publisher, useCase, time -> variants, eventsPerSecond, seed, clock::instant);
+        this(tracker, useCase, time -> variants, eventsPerSecond, seed, clock::instant);
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("at least one variant");
         }
@@ -78,14 +78,12 @@ public final class TrafficSimulator implements AutoCloseable {
             owed += eventsPerSecond * TICK_MS / 1000.0;
             while (owed >= 1) {
                 owed -= 1;
-                publisher.publish(nextEvent(eventClock.get())).whenComplete((metadata, error) -> {
-                    if (error != null) {
-                        failed.incrementAndGet();
-                        log.warn("Simulated event not published", error);
-                    } else {
-                        sent.incrementAndGet();
-                    }
-                });
+                // The SDK a gateway would embed: record() never blocks this thread; drops are in its metrics
+                if (tracker.record(nextEvent(eventClock.get()))) {
+                    sent.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
             }
         } catch (RuntimeException e) {
             // Keep the schedule alive: a publish failure must not silently end the simulation.
@@ -138,6 +136,7 @@ public final class TrafficSimulator implements AutoCloseable {
         return Math.max(1, Math.round(mean * (1 + 0.2 * random.nextGaussian())));
     }
 
+    /** Events the tracker accepted (queued). */
     public long sent() {
         return sent.get();
     }
@@ -154,6 +153,5 @@ public final class TrafficSimulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        publisher.flush();
     }
 }

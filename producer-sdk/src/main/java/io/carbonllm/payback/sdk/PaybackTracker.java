@@ -1,0 +1,316 @@
+package io.carbonllm.payback.sdk;
+
+import io.carbonllm.payback.contract.TopicNames;
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.events.TrainingRun;
+import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
+import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.AvroSerializer;
+import io.carbonllm.payback.sdk.internal.Counters;
+import io.carbonllm.payback.sdk.internal.Outgoing;
+import io.carbonllm.payback.sdk.internal.Sender;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records one {@link InferenceEvent} per LLM request, and one-off training runs, without ever slowing the caller:
+ * {@link #record} validates the event, puts it on a bounded queue and returns; one background thread serializes
+ * (registry lookups included) and sends with an idempotent {@code acks=all} producer that retries while the broker is
+ * away. A full queue drops per the {@link OverflowPolicy}, counted. Thread-safe: share one per gateway process.
+ *
+ * <p>The guarantees, and what is lost when, are in {@code docs/producer-sdk.md}.
+ */
+public final class PaybackTracker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PaybackTracker.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final BlockingQueue<Outgoing> queue;
+    private final OverflowPolicy overflow;
+    private final Counters counters;
+    private final Sender sender;
+    private final Thread senderThread;
+    private final Producer<byte[], byte[]> producer;
+    private final SchemaRegistryClient registry;
+    private final boolean ownsRegistry;
+    private final String eventsTopic;
+    private final String runsTopic;
+    private final String gateway;
+    private final Clock clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AtomicLong dropsSinceWarn = new AtomicLong();
+
+    private PaybackTracker(Builder b, Producer<byte[], byte[]> producer, SchemaRegistryClient registry, boolean ownsRegistry) {
+        this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+        this.overflow = b.overflow;
+        this.counters = new Counters(queue);
+        this.producer = producer;
+        this.registry = registry;
+        this.ownsRegistry = ownsRegistry;
+        this.eventsTopic = b.eventsTopic;
+        this.runsTopic = b.runsTopic;
+        this.gateway = b.gateway;
+        this.clock = b.clock;
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry, false);
+        this.sender = new Sender(queue, producer, (topic, out) -> serializer.serialize(topic, out.value()), counters);
+        this.senderThread = new Thread(sender, "payback-tracker-sender");
+        this.senderThread.setDaemon(true);
+        this.senderThread.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Queues the event, keyed by its use case; never blocks. Returns false if it was not queued: the tracker is closed,
+     * or the queue is full and the policy is {@link OverflowPolicy#DROP_NEWEST} (both counted).
+     *
+     * @throws IllegalArgumentException naming the field, for an event no tracker should send (negative tokens, a
+     *                                  blank use case or model, energy that is not a finite non-negative number)
+     */
+    public boolean record(InferenceEvent event) {
+        Validation.check(event);
+        return enqueue(new Outgoing(eventsTopic, event.getUseCase(), event, System.nanoTime()));
+    }
+
+    /** A request described field by field; {@link RequestRecorder#record()} records it. */
+    public RequestRecorder request() {
+        return new RequestRecorder(this, gateway, clock);
+    }
+
+    /** Queues a one-off run (a training run, an index build), keyed by its run id; never blocks. */
+    public boolean recordTrainingRun(TrainingRun run) {
+        Objects.requireNonNull(run, "run");
+        if (run.getRunId() == null || run.getRunId().isBlank()) {
+            throw new IllegalArgumentException("runId is blank");
+        }
+        return enqueue(new Outgoing(runsTopic, run.getRunId(), run, System.nanoTime()));
+    }
+
+    private boolean enqueue(Outgoing out) {
+        if (closed.get()) {
+            counters.onDropped(DropCause.CLOSED);
+            return false;
+        }
+        if (queue.offer(out)) {
+            counters.onRecorded();
+            return true;
+        }
+        dropped();
+        if (overflow == OverflowPolicy.DROP_NEWEST) {
+            return false;
+        }
+        // DROP_OLDEST: make room, then try again (another caller may take the room first: then this one goes)
+        queue.poll();
+        if (queue.offer(out)) {
+            counters.onRecorded();
+            return true;
+        }
+        dropped();
+        return false;
+    }
+
+    private void dropped() {
+        counters.onDropped(DropCause.QUEUE_FULL);
+        dropsSinceWarn.incrementAndGet();
+        long last = lastWarnNanos.get();
+        long now = System.nanoTime();
+        if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+            log.warn("Payback tracker queue full ({} events): {} dropped since the last warning ({}); is Kafka reachable?",
+                    queue.remainingCapacity() + queue.size(), dropsSinceWarn.getAndSet(0), overflow);
+        }
+    }
+
+    public TrackerMetrics metrics() {
+        return counters;
+    }
+
+    /** Closes with a 30 s timeout. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops accepting, sends what is queued, and waits for Kafka's acknowledgements, all within {@code timeout}. What
+     * is still queued or unacknowledged then is counted as {@link DropCause#NOT_DELIVERED_AT_CLOSE} and reported.
+     */
+    public CloseReport close(Duration timeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return new CloseReport(counters.sent(), counters.dropped().get(DropCause.NOT_DELIVERED_AT_CLOSE));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            long left = sender.stop(deadline);
+            counters.onDropped(DropCause.NOT_DELIVERED_AT_CLOSE, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Waits for what is in flight up to the deadline; what is left fails its callbacks (counted there)
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (ownsRegistry) {
+            registry.close();
+        }
+        CloseReport report = new CloseReport(counters.sent(), counters.dropped().get(DropCause.NOT_DELIVERED_AT_CLOSE));
+        if (!report.complete()) {
+            log.warn("Payback tracker closed with {} events not delivered within {}", report.undelivered(), timeout);
+        }
+        return report;
+    }
+
+    /** Configuration; {@link #build()} checks it and says what is wrong. */
+    public static final class Builder {
+        private final Map<String, Object> producerProps = new HashMap<>();
+        private final Map<String, Object> registryProps = new HashMap<>();
+        private SchemaRegistryClient registry;
+        private Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory =
+                props -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        private String eventsTopic = TopicNames.INFERENCE_EVENTS;
+        private String runsTopic = TopicNames.TRAINING_RUNS;
+        private String gateway = "gateway";
+        private int queueCapacity = 100_000;
+        private OverflowPolicy overflow = OverflowPolicy.DROP_NEWEST;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+            producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "payback-tracker");
+            // Retried by the producer until delivered (the broker may be away for minutes); the bound is the queue
+            producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+            // Blocks only the sender thread, which then retries the same record
+            producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        }
+
+        public Builder bootstrapServers(String servers) {
+            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            return this;
+        }
+
+        /** The Confluent-compatible registry; with Apicurio, the URL ends in {@code /apis/ccompat/v7}. */
+        public Builder schemaRegistryUrl(String url) {
+            registryProps.put(RegistryClientConfig.URL_CONFIG, url);
+            return this;
+        }
+
+        /** A registry client to share (closed by its owner, not by the tracker). */
+        public Builder schemaRegistry(SchemaRegistryClient client) {
+            this.registry = client;
+            return this;
+        }
+
+        /**
+         * Client properties, as Kafka's own tools take them ({@code --command-config}): producer settings such as
+         * {@code security.protocol}, {@code sasl.*} and {@code ssl.*} pass to the producer untouched, and
+         * {@code schema.registry.*} and {@code basic.auth.*} / {@code bearer.auth.*} settings to the registry client.
+         */
+        public Builder clientProperties(Properties props) {
+            props.forEach((k, v) -> {
+                String key = k.toString();
+                if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")) {
+                    registryProps.put(key, v);
+                } else {
+                    producerProps.put(key, v);
+                }
+            });
+            return this;
+        }
+
+        /** Any one Kafka producer property. */
+        public Builder producerProperty(String key, Object value) {
+            producerProps.put(key, value);
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.eventsTopic = requireText(topic, "topic");
+            return this;
+        }
+
+        public Builder trainingRunsTopic(String topic) {
+            this.runsTopic = requireText(topic, "trainingRunsTopic");
+            return this;
+        }
+
+        /** The gateway name {@link #request()} stamps on its events. */
+        public Builder gateway(String gateway) {
+            this.gateway = requireText(gateway, "gateway");
+            return this;
+        }
+
+        /** Events held in memory while Kafka is slow or away (default 100,000). */
+        public Builder queueCapacity(int capacity) {
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        public Builder overflowPolicy(OverflowPolicy policy) {
+            this.overflow = Objects.requireNonNull(policy, "overflowPolicy");
+            return this;
+        }
+
+        /** The clock {@link #request()} stamps event time with (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** For tests: the producer to send with, given the producer properties. */
+        Builder producerFactory(Function<Map<String, Object>, Producer<byte[], byte[]>> factory) {
+            this.producerFactory = factory;
+            return this;
+        }
+
+        public PaybackTracker build() {
+            if (!producerProps.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                throw new IllegalArgumentException("PaybackTracker needs bootstrapServers(...) (bootstrap.servers)");
+            }
+            if (registry == null && !registryProps.containsKey(RegistryClientConfig.URL_CONFIG)) {
+                throw new IllegalArgumentException("PaybackTracker needs schemaRegistryUrl(...) or schemaRegistry(...)");
+            }
+            if (queueCapacity < 1 || queueCapacity > 10_000_000) {
+                throw new IllegalArgumentException("queueCapacity must be in [1, 10000000], got " + queueCapacity);
+            }
+            if (!"all".equals(String.valueOf(producerProps.get(ProducerConfig.ACKS_CONFIG)))
+                    || !Boolean.parseBoolean(String.valueOf(producerProps.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))) {
+                throw new IllegalArgumentException("PaybackTracker needs acks=all and enable.idempotence=true "
+                        + "(no duplicates, no reordering per key); got acks=" + producerProps.get(ProducerConfig.ACKS_CONFIG)
+                        + ", enable.idempotence=" + producerProps.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+            }
+            boolean owns = registry == null;
+            SchemaRegistryClient client = owns
+                    ? new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(registryProps)) : registry;
+            Producer<byte[], byte[]> producer = producerFactory.apply(new HashMap<>(producerProps));
+            return new PaybackTracker(this, producer, client, owns);
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " is blank");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.carbonllm.payback.sdk;
+
+import java.util.Map;
+
+/** What a {@link PaybackTracker} has done since it was built. Every getter is cheap and thread-safe. */
+public interface TrackerMetrics {
+
+    /** Events and runs accepted by {@code record} (queued). */
+    long recorded();
+
+    /** Acknowledged by Kafka ({@code acks=all}). */
+    long sent();
+
+    /** Not delivered, by cause. */
+    Map<DropCause, Long> dropped();
+
+    /** All drops. */
+    long droppedTotal();
+
+    /** Send attempts that failed and were retried (the broker away, metadata missing, the registry unreachable). */
+    long sendRetries();
+
+    /** Events waiting in the queue now. */
+    int queueDepth();
+
+    /** Time from {@code record} to Kafka's acknowledgement, mean over acknowledged events, in microseconds. */
+    double meanSendLatencyMicros();
+
+    /** The longest such time seen, in microseconds. */
+    long maxSendLatencyMicros();
+}

@@ -1,0 +1,93 @@
+package io.carbonllm.payback.sdk.internal;
+
+import io.carbonllm.payback.sdk.DropCause;
+import io.carbonllm.payback.sdk.TrackerMetrics;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The tracker's counters: written by the caller threads, the sender and the producer's callbacks; read by anyone. */
+public final class Counters implements TrackerMetrics {
+
+    private final LongAdder recorded = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final Map<DropCause, LongAdder> dropped = new EnumMap<>(DropCause.class);
+    private final LongAdder latencyNanos = new LongAdder();
+    private final LongAccumulator maxLatencyNanos = new LongAccumulator(Math::max, 0);
+    private final BlockingQueue<Outgoing> queue;
+
+    public Counters(BlockingQueue<Outgoing> queue) {
+        this.queue = queue;
+        for (DropCause cause : DropCause.values()) {
+            dropped.put(cause, new LongAdder());
+        }
+    }
+
+    public void onRecorded() {
+        recorded.increment();
+    }
+
+    public void onSent(long latencyNanos) {
+        sent.increment();
+        this.latencyNanos.add(latencyNanos);
+        maxLatencyNanos.accumulate(latencyNanos);
+    }
+
+    public void onRetry() {
+        retries.increment();
+    }
+
+    public void onDropped(DropCause cause) {
+        dropped.get(cause).increment();
+    }
+
+    public void onDropped(DropCause cause, long n) {
+        dropped.get(cause).add(n);
+    }
+
+    @Override
+    public long recorded() {
+        return recorded.sum();
+    }
+
+    @Override
+    public long sent() {
+        return sent.sum();
+    }
+
+    @Override
+    public Map<DropCause, Long> dropped() {
+        Map<DropCause, Long> copy = new EnumMap<>(DropCause.class);
+        dropped.forEach((cause, n) -> copy.put(cause, n.sum()));
+        return copy;
+    }
+
+    @Override
+    public long droppedTotal() {
+        return dropped.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public long sendRetries() {
+        return retries.sum();
+    }
+
+    @Override
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    @Override
+    public double meanSendLatencyMicros() {
+        long n = sent.sum();
+        return n == 0 ? 0.0 : latencyNanos.sum() / 1_000.0 / n;
+    }
+
+    @Override
+    public long maxSendLatencyMicros() {
+        return maxLatencyNanos.get() / 1_000;
+    }
+}

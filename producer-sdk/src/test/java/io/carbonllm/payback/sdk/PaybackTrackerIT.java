@@ -1,0 +1,157 @@
+package io.carbonllm.payback.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.localstack.ApicurioRegistry;
+import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
+import io.carbonllm.payback.localstack.Ports;
+import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.AvroDeserializer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tracker's delivery guarantee on the real broker and registry: events recorded while the broker is down (within
+ * the queue's bound) are delivered once it is back, none lost, none twice, in order per key; and {@code record} keeps
+ * returning while it is down.
+ */
+class PaybackTrackerIT {
+
+    private static final List<String> USE_CASES = List.of("uc-a", "uc-b", "uc-c");
+
+    @TempDir
+    static Path dir;
+    private static EmbeddedKafkaBroker broker;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        broker = new EmbeddedKafkaBroker(Ports.findFree(), Ports.findFree(), dir.resolve("kafka")).start();
+        registry = ApicurioRegistry.inMemory(Ports.findFree(), dir.resolve("registry")).start();
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("inference-events", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static InferenceEvent event(String useCase, int seq) {
+        return InferenceEvent.newBuilder().setEventId(useCase + "-" + String.format("%06d", seq))
+                .setEventTime(Instant.now()).setGateway("it").setUseCase(useCase).setModelId("m")
+                .setInputTokens(100).setOutputTokens(10).setSuccess(true).build();
+    }
+
+    @Test
+    void eventsRecordedWhileTheBrokerIsDownAreDeliveredOnceItIsBackNoneLostNoneTwiceInOrderPerKey() throws Exception {
+        PaybackTracker tracker = PaybackTracker.builder().bootstrapServers(broker.bootstrapServers())
+                .schemaRegistryUrl(registry.confluentApiUrl()).queueCapacity(10_000).build();
+        Map<String, Integer> seq = new LinkedHashMap<>();
+        USE_CASES.forEach(uc -> seq.put(uc, 0));
+        try {
+            // Given 300 events delivered with the broker up
+            recordRound(tracker, seq, 100);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> tracker.metrics().sent() == 300);
+
+            // When the broker stops, 3,000 more are recorded (within the bound of 10,000), and it comes back 20 s later
+            broker.close();
+            long slowest = recordRound(tracker, seq, 1_000);
+            // (record() only queues: no call waited on the broker; the old publish() blocked 60 s here)
+            assertThat(slowest).as("slowest record() while the broker is down, ns").isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(tracker.metrics().recorded()).isEqualTo(3_300);
+            Thread.sleep(20_000);
+            assertThat(tracker.metrics().sent()).isEqualTo(300);
+            broker.start();
+
+            // Then all 3,300 are delivered, and the topic holds each once, in order per use case
+            await().atMost(2, TimeUnit.MINUTES).until(() -> tracker.metrics().sent() == 3_300);
+            assertThat(tracker.metrics().droppedTotal()).isZero();
+            Map<String, List<String>> byKey = readAll();
+            for (String uc : USE_CASES) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 1; i <= 1_100; i++) {
+                    expected.add(uc + "-" + String.format("%06d", i));
+                }
+                assertThat(byKey.get(uc)).as(uc).containsExactlyElementsOf(expected);
+            }
+        } finally {
+            CloseReport report = tracker.close(Duration.ofSeconds(30));
+            assertThat(report.complete()).isTrue();
+        }
+    }
+
+    /** {@code perUseCase} events for each use case, interleaved; returns the slowest record() call in nanoseconds. */
+    private static long recordRound(PaybackTracker tracker, Map<String, Integer> seq, int perUseCase) {
+        long slowest = 0;
+        for (int i = 0; i < perUseCase; i++) {
+            for (String uc : USE_CASES) {
+                int n = seq.merge(uc, 1, Integer::sum);
+                InferenceEvent event = event(uc, n);
+                long start = System.nanoTime();
+                assertThat(tracker.record(event)).isTrue();
+                slowest = Math.max(slowest, System.nanoTime() - start);
+            }
+        }
+        return slowest;
+    }
+
+    /** Every event id on the topic, by key, in partition order. */
+    private static Map<String, List<String>> readAll() {
+        AvroDeserializer<InferenceEvent> events = new AvroDeserializer<>(
+                new HttpSchemaRegistryClient(registry.confluentApiUrl()), InferenceEvent.class);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        Map<String, List<String>> byKey = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("inference-events", Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition("inference-events", p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    byKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                            .add(events.deserialize(r.topic(), r.value()).getEventId());
+                }
+            }
+        }
+        return byKey;
+    }
+}
