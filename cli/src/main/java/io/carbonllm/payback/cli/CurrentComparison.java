@@ -36,14 +36,14 @@ final class CurrentComparison {
     /** Throws an {@link IllegalStateException} saying where it looked when Kafka does not answer within the timeout. */
     static Optional<ComparisonDefinition> read(KafkaOptions kafka, String topic, String id, Duration timeout) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+        props.putAll(kafka.clientProperties());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "payback-cli-current-comparison");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(kafka.registryUrl);
+        try (HttpSchemaRegistryClient registry = kafka.registryClient();
              AvroDeserializer<ComparisonDefinition> avro = new AvroDeserializer<>(registry, ComparisonDefinition.class);
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                      new ByteArrayDeserializer())) {

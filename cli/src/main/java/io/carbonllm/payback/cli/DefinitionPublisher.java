@@ -19,12 +19,12 @@ final class DefinitionPublisher {
 
     static RecordMetadata publish(KafkaOptions kafka, String topic, String key, SpecificRecord value) throws Exception {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+        props.putAll(kafka.clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(kafka.registryUrl);
+        try (HttpSchemaRegistryClient registry = kafka.registryClient();
              KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
                      new AvroSerializer<>(registry, false))) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);

@@ -52,12 +52,12 @@ final class PoisonCommand implements Callable<Integer> {
         records.put("garbage bytes", "this is not avro".getBytes(StandardCharsets.UTF_8));
         records.put("wrong magic byte", new byte[] {7, 0, 0, 0, 1, 2, 3});
         records.put("unknown schema id 2000000000", new byte[] {0, 0x77, 0x35, (byte) 0x94, 0x00, 2, 'x'});
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(kafka.registryUrl)) {
+        try (HttpSchemaRegistryClient registry = kafka.registryClient()) {
             records.put("negative token counts (valid Avro)", new AvroSerializer<InferenceEvent>(registry, false)
                     .serialize(topic, negative));
         }
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+        props.putAll(kafka.clientProperties());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);

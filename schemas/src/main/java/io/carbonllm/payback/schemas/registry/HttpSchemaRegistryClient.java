@@ -49,9 +49,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             builder.sslContext(config.sslContext());
         }
         this.http = builder.build();
-        this.authorization = config.basicAuthUserInfo() == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(
-                        config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
+        this.authorization = config.basicAuthUserInfo() != null
+                ? "Basic " + Base64.getEncoder().encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8))
+                : config.bearerToken() != null ? "Bearer " + config.bearerToken() : null;
     }
 
     public HttpSchemaRegistryClient(String urls) {

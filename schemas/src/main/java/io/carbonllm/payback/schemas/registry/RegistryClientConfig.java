@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -27,16 +28,25 @@ public final class RegistryClientConfig {
     public static final String TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
     public static final String TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
     public static final String REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
+    /** A static bearer token (Confluent's {@code bearer.auth.credentials.source=STATIC_TOKEN}). */
+    public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
+    /** A client certificate for mutual TLS: the keystore trio and the key's password. */
+    public static final String KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+    public static final String KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+    public static final String KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+    public static final String KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<URI> baseUrls;
     private final String basicAuthUserInfo;
+    private final String bearerToken;
     private final SSLContext sslContext;
     private final Duration requestTimeout;
 
     private RegistryClientConfig(Builder builder) {
         this.baseUrls = List.copyOf(builder.baseUrls);
         this.basicAuthUserInfo = builder.basicAuthUserInfo;
+        this.bearerToken = builder.bearerToken;
         this.sslContext = builder.sslContext;
         this.requestTimeout = builder.requestTimeout;
     }
@@ -47,7 +57,8 @@ public final class RegistryClientConfig {
 
     /**
      * Reads the Confluent-style properties: {@value #URL_CONFIG} (required, comma-separated),
-     * {@value #BASIC_AUTH_USER_INFO_CONFIG} ({@code user:password}), the truststore trio and
+     * {@value #BASIC_AUTH_USER_INFO_CONFIG} ({@code user:password}) or {@value #BEARER_AUTH_TOKEN_CONFIG}, the
+     * truststore trio, the keystore trio with {@value #KEY_PASSWORD_CONFIG} (mutual TLS) and
      * {@value #REQUEST_TIMEOUT_MS_CONFIG}.
      */
     public static RegistryClientConfig fromProperties(Map<String, ?> props) {
@@ -61,13 +72,18 @@ public final class RegistryClientConfig {
         if (userInfo != null && !userInfo.toString().isBlank()) {
             builder.basicAuth(userInfo.toString());
         }
-        Object truststore = props.get(TRUSTSTORE_LOCATION_CONFIG);
-        if (truststore != null && !truststore.toString().isBlank()) {
-            Object password = props.get(TRUSTSTORE_PASSWORD_CONFIG);
-            Object type = props.get(TRUSTSTORE_TYPE_CONFIG);
-            builder.sslContext(trustStoreContext(Path.of(truststore.toString()),
-                    password == null ? null : password.toString().toCharArray(),
-                    type == null ? KeyStore.getDefaultType() : type.toString()));
+        Object token = props.get(BEARER_AUTH_TOKEN_CONFIG);
+        if (token != null && !token.toString().isBlank()) {
+            builder.bearerToken(token.toString());
+        }
+        KeyStore trust = store(props, TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_PASSWORD_CONFIG, TRUSTSTORE_TYPE_CONFIG);
+        KeyStore keys = store(props, KEYSTORE_LOCATION_CONFIG, KEYSTORE_PASSWORD_CONFIG, KEYSTORE_TYPE_CONFIG);
+        if (trust != null || keys != null) {
+            Object keyPassword = props.get(KEY_PASSWORD_CONFIG);
+            if (keyPassword == null) {
+                keyPassword = props.get(KEYSTORE_PASSWORD_CONFIG);
+            }
+            builder.sslContext(sslContext(trust, keys, keyPassword == null ? null : keyPassword.toString().toCharArray()));
         }
         Object timeout = props.get(REQUEST_TIMEOUT_MS_CONFIG);
         if (timeout != null) {
@@ -81,18 +97,42 @@ public final class RegistryClientConfig {
         return builder.build();
     }
 
-    private static SSLContext trustStoreContext(Path location, char[] password, String type) {
-        try (InputStream in = Files.newInputStream(location)) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, password);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+    /** The key store named by {@code locationKey}, or null when that key is not set. */
+    private static KeyStore store(Map<String, ?> props, String locationKey, String passwordKey, String typeKey) {
+        Object location = props.get(locationKey);
+        if (location == null || location.toString().isBlank()) {
+            return null;
+        }
+        Object password = props.get(passwordKey);
+        Object type = props.get(typeKey);
+        try (InputStream in = Files.newInputStream(Path.of(location.toString()))) {
+            KeyStore store = KeyStore.getInstance(type == null ? KeyStore.getDefaultType() : type.toString());
+            store.load(in, password == null ? null : password.toString().toCharArray());
+            return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot load the registry truststore '" + location + "' (config '"
-                    + TRUSTSTORE_LOCATION_CONFIG + "'): " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot load '" + location + "' (config '" + locationKey + "'): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext sslContext(KeyStore trust, KeyStore keys, char[] keyPassword) {
+        try {
+            TrustManagerFactory tmf = null;
+            if (trust != null) {
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trust);
+            }
+            KeyManagerFactory kmf = null;
+            if (keys != null) {
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, keyPassword);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot set up TLS for the registry (configs '" + KEYSTORE_LOCATION_CONFIG
+                    + "', '" + KEY_PASSWORD_CONFIG + "', '" + TRUSTSTORE_LOCATION_CONFIG + "'): " + e.getMessage(), e);
         }
     }
 
@@ -103,6 +143,11 @@ public final class RegistryClientConfig {
     /** {@code user:password}, or null. */
     public String basicAuthUserInfo() {
         return basicAuthUserInfo;
+    }
+
+    /** A static bearer token, or null. */
+    public String bearerToken() {
+        return bearerToken;
     }
 
     /** The TLS context for https URLs, or null for the JVM default. */
@@ -117,6 +162,7 @@ public final class RegistryClientConfig {
     public static final class Builder {
         private final List<URI> baseUrls = new ArrayList<>();
         private String basicAuthUserInfo;
+        private String bearerToken;
         private SSLContext sslContext;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
@@ -149,6 +195,12 @@ public final class RegistryClientConfig {
             return this;
         }
 
+        /** A static bearer token ({@code Authorization: Bearer ...}); not together with basic auth. */
+        public Builder bearerToken(String token) {
+            this.bearerToken = token;
+            return this;
+        }
+
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = sslContext;
             return this;
@@ -164,6 +216,10 @@ public final class RegistryClientConfig {
         }
 
         public RegistryClientConfig build() {
+            if (basicAuthUserInfo != null && bearerToken != null) {
+                throw new IllegalArgumentException("Set one of '" + BASIC_AUTH_USER_INFO_CONFIG + "' and '"
+                        + BEARER_AUTH_TOKEN_CONFIG + "', not both");
+            }
             return new RegistryClientConfig(this);
         }
     }
