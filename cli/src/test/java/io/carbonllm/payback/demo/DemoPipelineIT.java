@@ -11,7 +11,7 @@ import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
-import io.carbonllm.payback.sdk.PaybackPublisher;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import io.carbonllm.payback.streams.PaybackStreamsRunner;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.dlq.DeadLetters;
@@ -95,7 +95,7 @@ class DemoPipelineIT {
     @Test
     void knownEventsGiveHandComputedWindowsAndPoisonGoesToTheDlq() throws Exception {
         // Given known events published through the SDK, in event time from T0 (windows of 60 s, grace 30 s)
-        try (PaybackPublisher publisher = PaybackPublisher.builder()
+        try (PaybackTracker publisher = PaybackTracker.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.confluentApiUrl())
                 .build()) {
@@ -112,11 +112,10 @@ class DemoPipelineIT {
             publish(publisher, UC, SMALL, 62, 600, 0, 300, true);
             // another use case, window [T0, T0+60s)
             publish(publisher, OTHER_UC, SMALL, 10, 100, 0, 10, true);
-            publisher.flush();
         }
         // And poison written as raw bytes, then one more good event after it, on the same partition (same use case)
         sendPoison();
-        try (PaybackPublisher publisher = PaybackPublisher.builder()
+        try (PaybackTracker publisher = PaybackTracker.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.confluentApiUrl())
                 .build()) {
@@ -188,7 +187,7 @@ class DemoPipelineIT {
             }
         }
         // When a good event follows
-        try (PaybackPublisher publisher = PaybackPublisher.builder()
+        try (PaybackTracker publisher = PaybackTracker.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.confluentApiUrl())
                 .build()) {
@@ -211,9 +210,9 @@ class DemoPipelineIT {
         assertThat(runner.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
     }
 
-    private static void publish(PaybackPublisher publisher, String useCase, String model, int second, long in,
+    private static void publish(PaybackTracker publisher, String useCase, String model, int second, long in,
                                 long cached, long out, boolean success) throws Exception {
-        publisher.publish(event(useCase, model, second, in, cached, out, success)).get(30, TimeUnit.SECONDS);
+        assertThat(publisher.record(event(useCase, model, second, in, cached, out, success))).isTrue();
     }
 
     private static InferenceEvent event(String useCase, String model, int second, long in, long cached, long out,

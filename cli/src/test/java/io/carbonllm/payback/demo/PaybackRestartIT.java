@@ -16,7 +16,7 @@ import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
-import io.carbonllm.payback.sdk.PaybackPublisher;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import io.carbonllm.payback.streams.PaybackStreamsRunner;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.state.StoreNames;
@@ -177,27 +177,25 @@ class PaybackRestartIT {
 
     /** Windows [from, to): 10 baseline and 10 candidate requests each; windows 2-4 drift. */
     private static void publishWindows(int from, int to) throws Exception {
-        try (PaybackPublisher publisher = PaybackPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (PaybackTracker publisher = PaybackTracker.builder().bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.confluentApiUrl()).build()) {
             for (int w = from; w < to; w++) {
                 boolean drift = w >= 2 && w <= 4;
                 for (int i = 0; i < 10; i++) {
-                    publisher.publish(event("big", w, i, true, 1.0));
-                    publisher.publish(event("small", w, i, !drift || i < 5, drift ? 1.2 : 0.5));
+                    publisher.record(event("big", w, i, true, 1.0));
+                    publisher.record(event("small", w, i, !drift || i < 5, drift ? 1.2 : 0.5));
                 }
             }
-            publisher.flush();
         }
     }
 
     /** One request of an unrelated model at T0 + {@code seconds}: it moves stream time, nothing else. */
     private static void publishTick(int seconds) throws Exception {
-        try (PaybackPublisher publisher = PaybackPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (PaybackTracker publisher = PaybackTracker.builder().bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.confluentApiUrl()).build()) {
-            publisher.publish(InferenceEvent.newBuilder().setEventId("rs-" + (++seq)).setEventTime(T0.plusSeconds(seconds))
+            publisher.record(InferenceEvent.newBuilder().setEventId("rs-" + (++seq)).setEventTime(T0.plusSeconds(seconds))
                     .setGateway("it").setUseCase(UC).setModelId("unrelated").setInputTokens(1).setOutputTokens(1)
                     .setSuccess(true).build());
-            publisher.flush();
         }
     }
 
