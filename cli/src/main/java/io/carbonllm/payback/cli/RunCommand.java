@@ -3,13 +3,19 @@ package io.carbonllm.payback.cli;
 import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.events.TrainingRun;
+import io.carbonllm.payback.methodology.facility.FactorTable;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +37,8 @@ import picocli.CommandLine.Spec;
             "    --gpus 8 --hours 3.5 --power-w 300 --provider aws --region eu-north-1 \\",
             "    --started-at 2026-11-20T08:00:00Z",
             "  ./payback run --id ft-search --metered-kwh 42.5 --metered-scope it \\",
-            "    --provider aws --region eu-north-1"})
+            "    --provider aws --region eu-north-1",
+            "  ./payback run --id ft-final --model llama-3.1-8b-support-ft --from-codecarbon emissions.csv --dry-run"})
 final class RunCommand implements Callable<Integer> {
 
     /** The flag to name for each field the shared checks ({@link TrainingRuns#problems}) report. */
@@ -46,7 +53,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
     String topic = TopicNames.TRAINING_RUNS;
 
-    @Option(names = "--id", required = true, paramLabel = "RUN_ID", description = "The run id comparisons charge (--candidate-runs).")
+    @Option(names = "--id", required = true, paramLabel = "RUN_ID", description = "The run id comparisons charge "
+            + "(--candidate-runs). With --from-codecarbon, each CodeCarbon run is published as RUN_ID-N (N its "
+            + "position in the file), or as RUN_ID with --codecarbon-run-id.")
     String id;
 
     @Option(names = "--kind", paramLabel = "KIND", converter = EnumOptions.RunKinds.class,
@@ -94,17 +103,116 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--embodied-g-per-gpu-hour", paramLabel = "G", description = "Optional embodied emissions per GPU-hour (>= 0).")
     Double embodied;
 
+    @Option(names = "--from-codecarbon", paramLabel = "FILE", description = "Import CodeCarbon's emissions.csv: "
+            + "one metered run per CodeCarbon run_id (its last row: CodeCarbon's rows are cumulative), with its "
+            + "energy, scope (IT when its pue is 1.0, else FACILITY), GPU count, duration, start and location. "
+            + "Replaces --gpus, --hours, --power-w, --metered-kwh, --metered-scope, --pue, --provider, --region "
+            + "and --started-at.")
+    Path fromCodeCarbon;
+
+    @Option(names = "--codecarbon-run-id", paramLabel = "UUID", description = "With --from-codecarbon: import only "
+            + "this CodeCarbon run_id, published as --id itself (default: every run in the file, as RUN_ID-N).")
+    String codeCarbonRunId;
+
+    @Option(names = "--dry-run", description = "Check and print the runs as they would be published; publish nothing.")
+    boolean dryRun;
+
+    /** The flags --from-codecarbon replaces, for the refusal message. */
+    private static final String REPLACED = "--gpus, --hours, --power-w, --metered-kwh, --metered-scope, --pue, "
+            + "--provider, --region, --started-at";
+
     @Override
     public Integer call() throws Exception {
-        TrainingRun run = validRun();
-        RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, id, run);
-        spec.commandLine().getOut().printf("published run %s to %s partition %d offset %d%n", id, topic,
-                metadata.partition(), metadata.offset());
+        Map<String, TrainingRun> runs = new LinkedHashMap<>();
+        if (fromCodeCarbon == null) {
+            runs.put(id, validRun());
+        } else {
+            for (Imported imported : validCodeCarbonRuns()) {
+                runs.put(imported.run().getRunId(), imported.run());
+                spec.commandLine().getOut().printf("run %s: CodeCarbon run %s (%s line %s): %s; %s%n",
+                        imported.run().getRunId(), imported.source().codeCarbonRunId(), fromCodeCarbon,
+                        imported.source().lines(), imported.source().energyNote(FactorTable.defaults()),
+                        imported.source().location());
+            }
+        }
+        for (Map.Entry<String, TrainingRun> run : runs.entrySet()) {
+            if (dryRun) {
+                spec.commandLine().getOut().printf("would publish run %s to %s: %s%n", run.getKey(), topic,
+                        run.getValue());
+                continue;
+            }
+            RecordMetadata metadata = DefinitionPublisher.publish(kafka, topic, run.getKey(), run.getValue());
+            spec.commandLine().getOut().printf("published run %s to %s partition %d offset %d%n", run.getKey(),
+                    topic, metadata.partition(), metadata.offset());
+        }
         return 0;
+    }
+
+    /** A run read from CodeCarbon's file, with the row it came from. */
+    record Imported(TrainingRun run, CodeCarbonRuns.Metered source) {
+    }
+
+    /** The runs {@code --from-codecarbon} would publish, refused (exit code 2) with the first problem found. */
+    List<Imported> validCodeCarbonRuns() {
+        List<String> replaced = new ArrayList<>();
+        addIf(replaced, gpus != null, "--gpus");
+        addIf(replaced, hours != null, "--hours");
+        addIf(replaced, powerW != null, "--power-w");
+        addIf(replaced, meteredKwh != null, "--metered-kwh");
+        addIf(replaced, meteredScope != null, "--metered-scope");
+        addIf(replaced, pue != null, "--pue");
+        addIf(replaced, provider != null, "--provider");
+        addIf(replaced, region != null, "--region");
+        addIf(replaced, startedAt != null, "--started-at");
+        if (!replaced.isEmpty()) {
+            fail("--from-codecarbon takes the energy, its scope, the GPU count, duration, start and location from "
+                    + "the file: drop " + String.join(", ", replaced) + " (it replaces " + REPLACED + ")");
+        }
+        String text;
+        try {
+            text = Files.readString(fromCodeCarbon);
+        } catch (IOException e) {
+            fail("--from-codecarbon: cannot read " + fromCodeCarbon + ": " + e);
+            return List.of();
+        }
+        List<CodeCarbonRuns.Metered> all;
+        try {
+            all = CodeCarbonRuns.parse(fromCodeCarbon.toString(), text, FactorTable.defaults());
+        } catch (IllegalArgumentException e) {
+            fail("--from-codecarbon: " + e.getMessage());
+            return List.of();
+        }
+        List<CodeCarbonRuns.Metered> chosen = codeCarbonRunId == null ? all
+                : all.stream().filter(m -> m.codeCarbonRunId().equals(codeCarbonRunId)).toList();
+        if (chosen.isEmpty()) {
+            fail("--codecarbon-run-id " + codeCarbonRunId + " is not in " + fromCodeCarbon + ", which has "
+                    + all.stream().map(CodeCarbonRuns.Metered::codeCarbonRunId).collect(Collectors.joining(", ")));
+        }
+        List<Imported> imported = new ArrayList<>();
+        for (CodeCarbonRuns.Metered metered : chosen) {
+            String runId = codeCarbonRunId == null ? id + "-" + metered.position() : id;
+            TrainingRun run = metered.record(runId, kind, model, overhead, embodied);
+            List<String> problems = TrainingRuns.problems(run);
+            if (!problems.isEmpty()) {
+                fail("invalid run " + runId + " from " + fromCodeCarbon + " line " + metered.lines() + ": "
+                        + FLAGS.message(problems));
+            }
+            imported.add(new Imported(run, metered));
+        }
+        return imported;
+    }
+
+    private static void addIf(List<String> flags, boolean given, String flag) {
+        if (given) {
+            flags.add(flag);
+        }
     }
 
     /** The record to publish, refused (exit code 2) with every problem the streams app would find in it. */
     TrainingRun validRun() {
+        if (codeCarbonRunId != null) {
+            fail("--codecarbon-run-id needs --from-codecarbon: it picks a run from that file");
+        }
         if (meteredScope != null && meteredKwh == null) {
             fail("--metered-scope needs --metered-kwh: it says what the metered energy measured");
         }
