@@ -145,6 +145,11 @@ public final class PaybackTracker implements AutoCloseable {
         return counters;
     }
 
+    /** How many more events the queue takes now: a receiver can refuse a batch whole rather than queue half of it. */
+    public int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
     /** Closes with a 30 s timeout. */
     @Override
     public void close() {
