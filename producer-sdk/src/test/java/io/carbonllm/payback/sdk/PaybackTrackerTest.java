@@ -173,6 +173,42 @@ class PaybackTrackerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aSendThatFailsInsideSendForWantOfMetadataIsRetriedNotDropped() {
+        // Given a producer that, like KafkaProducer without metadata, fails the first two sends inside send(): the
+        // callback gets a TimeoutException and the returned future has already failed
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(2);
+        org.apache.kafka.clients.producer.Producer<byte[], byte[]> noMetadataAtFirst = (org.apache.kafka.clients.producer.Producer<byte[], byte[]>)
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.apache.kafka.clients.producer.Producer.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("send") && args.length == 2 && failures.getAndDecrement() > 0) {
+                                org.apache.kafka.common.errors.TimeoutException e = new org.apache.kafka.common.errors.TimeoutException(
+                                        "Topic inference-events not present in metadata after 1000 ms.");
+                                ((org.apache.kafka.clients.producer.Callback) args[1]).onCompletion(null, e);
+                                return java.util.concurrent.CompletableFuture.failedFuture(e);
+                            }
+                            try {
+                                return method.invoke(producer, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        tracker = PaybackTracker.builder().bootstrapServers("unused:9092").schemaRegistry(registry)
+                .producerFactory(props -> noMetadataAtFirst).build();
+        PaybackTracker t = tracker;
+
+        // When two events are recorded
+        t.record(event("e1"));
+        t.record(event("e2"));
+
+        // Then both are delivered, in order, after two retries of e1; nothing is dropped
+        await().atMost(10, TimeUnit.SECONDS).until(() -> t.metrics().sent() == 2);
+        assertThat(sentIds()).containsExactly("e1", "e2");
+        assertThat(t.metrics().sendRetries()).isEqualTo(2);
+        assertThat(t.metrics().droppedTotal()).isZero();
+    }
+
+    @Test
     void aTrainingRunGoesToTheRunsTopicKeyedByItsId() {
         PaybackTracker t = tracker(10, OverflowPolicy.DROP_NEWEST);
         t.recordTrainingRun(TrainingRun.newBuilder().setRunId("ft-1").setMeteredKwh(12.5).setRegion("eu-north-1")

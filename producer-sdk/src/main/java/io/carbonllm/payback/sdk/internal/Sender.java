@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -37,6 +40,7 @@ public final class Sender implements Runnable {
     private final AtomicLong inFlight = new AtomicLong();
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean closing;
+    private volatile Thread thread;
     private Outgoing pending;
     private byte[] pendingBytes;
 
@@ -50,6 +54,7 @@ public final class Sender implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         long backoff = MIN_BACKOFF_MS;
         try {
             while (true) {
@@ -98,12 +103,15 @@ public final class Sender implements Runnable {
             }
         }
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        Future<RecordMetadata> sent;
         try {
             inFlight.incrementAndGet();
-            producer.send(new ProducerRecord<>(record.topic(), key, pendingBytes), (metadata, exception) -> {
+            sent = producer.send(new ProducerRecord<>(record.topic(), key, pendingBytes), (metadata, exception) -> {
                 inFlight.decrementAndGet();
                 if (exception == null) {
                     counters.onSent(System.nanoTime() - record.recordedNanos());
+                } else if (Thread.currentThread() == thread) {
+                    // failed inside send() (no metadata, no buffer space within max.block.ms): decided below
                 } else if (closing) {
                     counters.onDropped(DropCause.NOT_DELIVERED_AT_CLOSE);
                 } else {
@@ -111,9 +119,7 @@ public final class Sender implements Runnable {
                     counters.onDropped(DropCause.DELIVERY_FAILED);
                 }
             });
-            return true;
         } catch (RetriableException e) {
-            // No metadata or no buffer space within max.block.ms: the broker is away. Keep the record and retry.
             inFlight.decrementAndGet();
             return false;
         } catch (KafkaException e) {
@@ -124,6 +130,32 @@ public final class Sender implements Runnable {
             log.warn("Kafka refused a record for topic {}", record.topic(), e);
             counters.onDropped(DropCause.DELIVERY_FAILED);
             return true;
+        }
+        return acceptedBy(sent, record);
+    }
+
+    /**
+     * Whether the producer took the record. Since Kafka 3, {@code send} does not throw when metadata or buffer space
+     * do not come within {@code max.block.ms}: it returns a future that has already failed. The broker is away, so the
+     * same record is tried again; a non-retriable failure there is the record's own, and it is dropped.
+     */
+    private boolean acceptedBy(Future<RecordMetadata> sent, Outgoing record) {
+        if (!sent.isDone()) {
+            return true;
+        }
+        try {
+            sent.get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return false;
+            }
+            log.warn("Kafka refused a record for topic {}", record.topic(), e.getCause());
+            counters.onDropped(DropCause.DELIVERY_FAILED);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
         }
     }
 
