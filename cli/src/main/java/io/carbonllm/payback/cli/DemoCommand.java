@@ -10,6 +10,9 @@ import io.carbonllm.payback.localstack.ApicurioRegistry;
 import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import io.carbonllm.payback.localstack.LocalStackException;
 import io.carbonllm.payback.localstack.RegistryDistribution;
+import io.carbonllm.payback.otlp.OtlpConfig;
+import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
+import io.carbonllm.payback.otlp.TrackerSink;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.sdk.PaybackTracker;
@@ -58,6 +61,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--registry-port", paramLabel = "PORT", description = "Schema registry port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int registryPort = 8081;
+
+    @Option(names = "--otlp-port", paramLabel = "PORT", description = "OTLP/HTTP port for GenAI spans on 127.0.0.1; "
+            + "0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int otlpPort = OtlpConfig.DEFAULT_PORT;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics created at start-up (default: ${DEFAULT-VALUE}).")
     int partitions = 6;
@@ -171,6 +178,11 @@ final class DemoCommand implements Callable<Integer> {
                     .gateway("demo-gateway")
                     .build();
             stack.push(new Stoppable("tracker", tracker));
+            // Gateways that emit OpenTelemetry GenAI spans need no SDK: the receiver feeds the same tracker
+            OtlpHttpEndpoint otlp = console.step("Starting the OTLP/HTTP receiver",
+                    () -> OtlpHttpEndpoint.start(OtlpConfig.defaults().withPort(otlpPort), new TrackerSink(tracker)),
+                    e -> "http://127.0.0.1:" + e.port() + OtlpHttpEndpoint.PATH);
+            stack.push(new Stoppable("OTLP receiver", otlp));
             DemoClock traffic = clock.startingAt(System.nanoTime());
             TrafficSimulator simulator = new TrafficSimulator(tracker, DemoStory.USE_CASE, story::variantsAt, rate,
                     System.nanoTime(), () -> traffic.eventTime(System.nanoTime()))

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Tracks whether fine-tuning an LLM pays back its one-off energy and carbon footprint "
                 + "through cheaper inference per successful task.",
         subcommands = {DemoCommand.class, EstimateCommand.class, ComparisonCommand.class, RunCommand.class,
-            PoisonCommand.class, DeadLetterCommand.class, StreamsCommand.class,
+            PoisonCommand.class, DeadLetterCommand.class, StreamsCommand.class, OtlpCommand.class,
             CommandLine.HelpCommand.class})
 public final class PaybackCli {
 

@@ -1,0 +1,85 @@
+package io.carbonllm.payback.cli;
+
+import io.carbonllm.payback.otlp.OtlpConfig;
+import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
+import io.carbonllm.payback.otlp.TrackerSink;
+import io.carbonllm.payback.sdk.PaybackTracker;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "otlp",
+        mixinStandardHelpOptions = true,
+        description = {"Receives OpenTelemetry GenAI spans over OTLP/HTTP (POST /v1/traces, protobuf or JSON, gzip "
+                + "allowed) and publishes one InferenceEvent per span through the producer SDK. Point an instrumented "
+                + "gateway at it: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://HOST:4318/v1/traces."},
+        footer = {"", "Example:", "  ./payback otlp --port 4318 --use-case-attribute payback.use_case"})
+final class OtlpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
+
+    @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
+    int port = OtlpConfig.DEFAULT_PORT;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "Larger requests get 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes = 4 * 1024 * 1024;
+
+    @Option(names = "--token-env", paramLabel = "VAR", description = "Require 'Authorization: Bearer <token>', the token read from this environment variable.")
+    String tokenEnv;
+
+    @Option(names = "--use-case-attribute", paramLabel = "KEY", description = "Span or resource attribute naming the use case, then gen_ai.agent.name, then service.name (default: ${DEFAULT-VALUE}).")
+    String useCaseAttribute = "payback.use_case";
+
+    @Option(names = "--task-id-attribute", paramLabel = "KEY", description = "Span attribute naming the task, else the trace id (default: ${DEFAULT-VALUE}).")
+    String taskIdAttribute = "gen_ai.conversation.id";
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
+    String topic = "inference-events";
+
+    @Override
+    public Integer call() throws Exception {
+        String token = null;
+        if (tokenEnv != null) {
+            token = System.getenv(tokenEnv);
+            if (token == null || token.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--token-env " + tokenEnv + " names an unset or empty variable");
+            }
+        }
+        OtlpConfig config;
+        try {
+            config = new OtlpConfig(bind, port, maxBodyBytes, token, useCaseAttribute, taskIdAttribute, 2);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Properties client = new Properties();
+        client.putAll(kafka.clientProperties());
+        PaybackTracker tracker = PaybackTracker.builder().clientProperties(client).schemaRegistry(kafka.registryClient())
+                .topic(topic).gateway("otlp").build();
+        OtlpHttpEndpoint endpoint = OtlpHttpEndpoint.start(config, new TrackerSink(tracker));
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            endpoint.close();
+            tracker.close(Duration.ofSeconds(10));
+            stop.countDown();
+        }, "otlp-shutdown"));
+        spec.commandLine().getOut().printf("OTLP/HTTP receiver on http://%s:%d%s, publishing to %s at %s; Ctrl-C stops it.%n",
+                bind, endpoint.port(), OtlpHttpEndpoint.PATH, topic, kafka.bootstrapServers);
+        spec.commandLine().getOut().flush();
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package io.carbonllm.payback.otlp;
+
+import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.sdk.PaybackTracker;
+
+/** The producer SDK's tracker as the receiver's sink: the same no-block and back-pressure rules hold. */
+public final class TrackerSink implements OtlpHttpEndpoint.Sink {
+
+    private final PaybackTracker tracker;
+
+    public TrackerSink(PaybackTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public boolean offer(InferenceEvent event) {
+        return tracker.record(event);
+    }
+
+    @Override
+    public int remainingCapacity() {
+        return tracker.remainingCapacity();
+    }
+}
