@@ -8,6 +8,7 @@ import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
+import io.carbonllm.payback.schemas.serde.TopicContents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,14 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,11 +71,12 @@ class DemoResumeIT {
             List<VariantWindow> windows = new ArrayList<>();
             AvroDeserializer<VariantWindow> deserializer = new AvroDeserializer<>(
                     new HttpSchemaRegistryClient("http://127.0.0.1:" + registryPort + "/apis/ccompat/v7"), VariantWindow.class);
-            read(bootstrap, "inference-events-dlq", r -> {
+            TopicContents.read(bootstrap, "inference-events-dlq", true).forEach(r -> {
                 Header stage = r.headers().lastHeader("payback.dlq.stage");
                 stages.add(stage == null ? "?" : new String(stage.value(), StandardCharsets.UTF_8));
             });
-            read(bootstrap, "variant-windows", r -> windows.add(deserializer.deserialize("variant-windows", r.value())));
+            TopicContents.read(bootstrap, "variant-windows", true)
+                    .forEach(r -> windows.add(deserializer.deserialize("variant-windows", r.value())));
             assertThat(stages).as("dead letters by stage").isEmpty();
             // And the story carried on: windows both before and after the point where the second run resumed
             assertThat(windows).anyMatch(w -> w.getWindowEnd().isBefore(resumedAt));
@@ -104,25 +100,5 @@ class DemoResumeIT {
 
     private static String output(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    }
-
-    private static void read(String bootstrap, String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(sink);
-            }
-        }
     }
 }

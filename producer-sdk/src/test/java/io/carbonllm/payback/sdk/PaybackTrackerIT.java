@@ -9,6 +9,7 @@ import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroDeserializer;
+import io.carbonllm.payback.schemas.serde.TopicContents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,17 +18,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,27 +125,9 @@ class PaybackTrackerIT {
     private static Map<String, List<String>> readAll() {
         AvroDeserializer<InferenceEvent> events = new AvroDeserializer<>(
                 new HttpSchemaRegistryClient(registry.confluentApiUrl()), InferenceEvent.class);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Properties properties = new Properties();
-        properties.putAll(props);
         Map<String, List<String>> byKey = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("inference-events", Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition("inference-events", p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    byKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
-                            .add(events.deserialize(r.topic(), r.value()).getEventId());
-                }
-            }
+        for (ConsumerRecord<String, byte[]> r : TopicContents.read(broker.bootstrapServers(), "inference-events", false)) {
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(events.deserialize(r.topic(), r.value()).getEventId());
         }
         return byKey;
     }

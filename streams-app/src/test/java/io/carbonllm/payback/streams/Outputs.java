@@ -1,9 +1,8 @@
 package io.carbonllm.payback.streams;
 
-import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
-import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.schemas.serde.TopicContents;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BiConsumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** Snapshots of what the app published: from TopologyTestDriver (the reference) or from the real broker. */
@@ -79,31 +71,7 @@ final class Outputs {
         return snapshot;
     }
 
-    /** read_committed, assigned (no group), up to the end offsets taken first: those are the last stable offsets. */
     private static void read(String bootstrap, String topic, BiConsumer<String, byte[]> sink) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        Properties properties = new Properties();
-        properties.putAll(props);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic + " to its end offsets " + end + " in 60 s");
-                }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    sink.accept(r.key(), r.value());
-                }
-            }
-        }
+        TopicContents.read(bootstrap, topic, true).forEach(r -> sink.accept(r.key(), r.value()));
     }
 }
