@@ -23,6 +23,15 @@ public interface TrackerMetrics {
     /** Events waiting in the queue now. */
     int queueDepth();
 
+    /** Events written to the on-disk spool while the broker was away (0 when the spool is off). */
+    long spooled();
+
+    /** Events in the on-disk spool now, not yet acknowledged by Kafka. */
+    long spoolDepth();
+
+    /** Bytes the on-disk spool's files take now. */
+    long spoolBytes();
+
     /** Time from {@code record} to Kafka's acknowledgement, mean over acknowledged events, in microseconds. */
     double meanSendLatencyMicros();
 

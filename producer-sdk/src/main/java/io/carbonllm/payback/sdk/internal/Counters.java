@@ -17,6 +17,9 @@ public final class Counters implements TrackerMetrics {
     private final Map<DropCause, LongAdder> dropped = new EnumMap<>(DropCause.class);
     private final LongAdder latencyNanos = new LongAdder();
     private final LongAccumulator maxLatencyNanos = new LongAccumulator(Math::max, 0);
+    private final LongAdder spooled = new LongAdder();
+    private final LongAdder spoolDepth = new LongAdder();
+    private final LongAdder spoolBytes = new LongAdder();
     private final BlockingQueue<Outgoing> queue;
 
     public Counters(BlockingQueue<Outgoing> queue) {
@@ -46,6 +49,44 @@ public final class Counters implements TrackerMetrics {
 
     public void onDropped(DropCause cause, long n) {
         dropped.get(cause).add(n);
+    }
+
+    /** One event written to the spool, taking {@code bytes} there. */
+    public void onSpooled(long bytes) {
+        spooled.increment();
+        spoolDepth.increment();
+        spoolBytes.add(bytes);
+    }
+
+    /** Events found in the spool at start-up, from an earlier run. */
+    public void onSpoolRecovered(long events, long bytes) {
+        spoolDepth.add(events);
+        spoolBytes.add(bytes);
+    }
+
+    /** Events acknowledged out of the spool. */
+    public void onUnspooled(long events) {
+        spoolDepth.add(-events);
+    }
+
+    /** Spool files deleted (delivered, or dropped). */
+    public void onSpoolFreed(long bytes) {
+        spoolBytes.add(-bytes);
+    }
+
+    @Override
+    public long spooled() {
+        return spooled.sum();
+    }
+
+    @Override
+    public long spoolDepth() {
+        return spoolDepth.sum();
+    }
+
+    @Override
+    public long spoolBytes() {
+        return spoolBytes.sum();
     }
 
     @Override
