@@ -10,6 +10,8 @@ import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.sdk.internal.Counters;
 import io.carbonllm.payback.sdk.internal.Outgoing;
 import io.carbonllm.payback.sdk.internal.Sender;
+import io.carbonllm.payback.sdk.internal.Spool;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,6 +44,8 @@ public final class PaybackTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PaybackTracker.class);
     private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long DEFAULT_SPOOL_MAX_BYTES = 1L << 30;
+    private static final long MIN_SPOOL_BYTES = 1L << 20;
 
     private final BlockingQueue<Outgoing> queue;
     private final OverflowPolicy overflow;
@@ -49,6 +53,7 @@ public final class PaybackTracker implements AutoCloseable {
     private final Sender sender;
     private final Thread senderThread;
     private final Producer<byte[], byte[]> producer;
+    private final Spool spool;
     private final SchemaRegistryClient registry;
     private final boolean ownsRegistry;
     private final String eventsTopic;
@@ -59,10 +64,12 @@ public final class PaybackTracker implements AutoCloseable {
     private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
     private final AtomicLong dropsSinceWarn = new AtomicLong();
 
-    private PaybackTracker(Builder b, Producer<byte[], byte[]> producer, SchemaRegistryClient registry, boolean ownsRegistry) {
-        this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    private PaybackTracker(Builder b, Counters counters, Spool spool, Producer<byte[], byte[]> producer,
+                           SchemaRegistryClient registry, boolean ownsRegistry) {
+        this.queue = counters.queue();
         this.overflow = b.overflow;
-        this.counters = new Counters(queue);
+        this.counters = counters;
+        this.spool = spool;
         this.producer = producer;
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
@@ -71,7 +78,8 @@ public final class PaybackTracker implements AutoCloseable {
         this.gateway = b.gateway;
         this.clock = b.clock;
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry, false);
-        this.sender = new Sender(queue, producer, (topic, out) -> serializer.serialize(topic, out.value()), counters);
+        this.sender = new Sender(queue, producer, (topic, out) -> serializer.serialize(topic, out.value()), counters,
+                spool);
         this.senderThread = new Thread(sender, "payback-tracker-sender");
         this.senderThread.setDaemon(true);
         this.senderThread.start();
@@ -162,7 +170,7 @@ public final class PaybackTracker implements AutoCloseable {
      */
     public CloseReport close(Duration timeout) {
         if (!closed.compareAndSet(false, true)) {
-            return new CloseReport(counters.sent(), counters.dropped().get(DropCause.NOT_DELIVERED_AT_CLOSE));
+            return report();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -173,14 +181,27 @@ public final class PaybackTracker implements AutoCloseable {
         }
         // Waits for what is in flight up to the deadline; what is left fails its callbacks (counted there)
         producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (spool != null) {
+            sender.spoolLeftovers();
+            spool.close();
+        }
         if (ownsRegistry) {
             registry.close();
         }
-        CloseReport report = new CloseReport(counters.sent(), counters.dropped().get(DropCause.NOT_DELIVERED_AT_CLOSE));
+        CloseReport report = report();
         if (!report.complete()) {
             log.warn("Payback tracker closed with {} events not delivered within {}", report.undelivered(), timeout);
         }
+        if (report.spooled() > 0) {
+            log.info("Payback tracker closed with {} events in its spool: the next tracker on it sends them",
+                    report.spooled());
+        }
         return report;
+    }
+
+    private CloseReport report() {
+        return new CloseReport(counters.sent(), counters.dropped().get(DropCause.NOT_DELIVERED_AT_CLOSE),
+                counters.spoolDepth());
     }
 
     /** Configuration; {@link #build()} checks it and says what is wrong. */
@@ -196,6 +217,9 @@ public final class PaybackTracker implements AutoCloseable {
         private int queueCapacity = 100_000;
         private OverflowPolicy overflow = OverflowPolicy.DROP_NEWEST;
         private Clock clock = Clock.systemUTC();
+        private Path spoolDirectory;
+        private long spoolMaxBytes = DEFAULT_SPOOL_MAX_BYTES;
+        private long spoolSegmentBytes = 16L << 20;
 
         private Builder() {
             producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -206,7 +230,7 @@ public final class PaybackTracker implements AutoCloseable {
             // Retried by the producer until delivered (the broker may be away for minutes); the bound is the queue
             producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
             // Blocks only the sender thread, which then retries the same record
-            producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+            producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 250);
         }
 
         public Builder bootstrapServers(String servers) {
@@ -271,6 +295,29 @@ public final class PaybackTracker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Turns the on-disk spool on (it is off by default): every event goes from the queue to segment files in
+         * {@code directory} and is sent from there, in order, and deleted once Kafka has acknowledged it. While the
+         * broker is away the spool fills instead of the queue; what is not acknowledged at close or at a crash is sent
+         * by the next tracker built on the same directory. One tracker per directory.
+         */
+        public Builder spoolDirectory(Path directory) {
+            this.spoolDirectory = Objects.requireNonNull(directory, "spoolDirectory");
+            return this;
+        }
+
+        /** The most the spool's files may take (default 1 GiB); a full spool drops the newest events, counted. */
+        public Builder spoolMaxBytes(long maxBytes) {
+            this.spoolMaxBytes = maxBytes;
+            return this;
+        }
+
+        /** For tests: the size at which the spool starts a new segment file. */
+        Builder spoolSegmentBytes(long bytes) {
+            this.spoolSegmentBytes = bytes;
+            return this;
+        }
+
         public Builder overflowPolicy(OverflowPolicy policy) {
             this.overflow = Objects.requireNonNull(policy, "overflowPolicy");
             return this;
@@ -304,11 +351,18 @@ public final class PaybackTracker implements AutoCloseable {
                         + "(no duplicates, no reordering per key); got acks=" + producerProps.get(ProducerConfig.ACKS_CONFIG)
                         + ", enable.idempotence=" + producerProps.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
             }
+            if (spoolMaxBytes < MIN_SPOOL_BYTES) {
+                throw new IllegalArgumentException("spoolMaxBytes must be at least " + MIN_SPOOL_BYTES + " (1 MiB), got "
+                        + spoolMaxBytes);
+            }
+            Counters counters = new Counters(new ArrayBlockingQueue<>(queueCapacity));
+            Spool spool = spoolDirectory == null ? null
+                    : Spool.open(spoolDirectory, spoolMaxBytes, Math.min(spoolSegmentBytes, spoolMaxBytes), counters);
             boolean owns = registry == null;
             SchemaRegistryClient client = owns
                     ? new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(registryProps)) : registry;
             Producer<byte[], byte[]> producer = producerFactory.apply(new HashMap<>(producerProps));
-            return new PaybackTracker(this, producer, client, owns);
+            return new PaybackTracker(this, counters, spool, producer, client, owns);
         }
 
         private static String requireText(String value, String name) {

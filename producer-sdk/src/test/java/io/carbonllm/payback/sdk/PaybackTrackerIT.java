@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PaybackTrackerIT {
 
     private static final List<String> USE_CASES = List.of("uc-a", "uc-b", "uc-c");
+    private static final String SPOOL_TOPIC = "spooled-events";
+    /** The outage the spool test rides out at 1,000 events/s; -Dspool.outage.seconds=300 for five minutes. */
+    private static final int OUTAGE_SECONDS = Integer.getInteger("spool.outage.seconds", 20);
 
     @TempDir
     static Path dir;
@@ -48,7 +51,8 @@ class PaybackTrackerIT {
         registry = ApicurioRegistry.inMemory(Ports.findFree(), dir.resolve("registry")).start();
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("inference-events", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("inference-events", 3, (short) 1),
+                    new NewTopic(SPOOL_TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -92,7 +96,7 @@ class PaybackTrackerIT {
             // Then all 3,300 are delivered, and the topic holds each once, in order per use case
             await().atMost(2, TimeUnit.MINUTES).until(() -> tracker.metrics().sent() == 3_300);
             assertThat(tracker.metrics().droppedTotal()).isZero();
-            Map<String, List<String>> byKey = readAll();
+            Map<String, List<String>> byKey = readAll("inference-events");
             for (String uc : USE_CASES) {
                 List<String> expected = new ArrayList<>();
                 for (int i = 1; i <= 1_100; i++) {
@@ -103,6 +107,99 @@ class PaybackTrackerIT {
         } finally {
             CloseReport report = tracker.close(Duration.ofSeconds(30));
             assertThat(report.complete()).isTrue();
+        }
+    }
+
+    @Test
+    void withTheSpoolAnOutageLongerThanTheQueueHoldsLosesNothingAndACloseDuringOneKeepsItsEventsForTheNextTracker(
+            @TempDir Path spoolDir) throws Exception {
+        // A queue of 1,000 holds one second at 1,000 events/s: the rest of the outage must go to disk
+        PaybackTracker.Builder builder = PaybackTracker.builder().bootstrapServers(broker.bootstrapServers())
+                .schemaRegistryUrl(registry.confluentApiUrl()).topic(SPOOL_TOPIC).queueCapacity(1_000)
+                .spoolDirectory(spoolDir);
+        PaybackTracker tracker = builder.build();
+        Map<String, Integer> seq = new LinkedHashMap<>();
+        USE_CASES.forEach(uc -> seq.put(uc, 0));
+        boolean brokerDown = false;
+        int atClose;
+        try {
+            // Given 300 events delivered with the broker up
+            recordRound(tracker, seq, 100);
+            await().atMost(60, TimeUnit.SECONDS).until(() -> tracker.metrics().sent() == 300);
+
+            // When the broker is away for OUTAGE_SECONDS while events arrive at 1,000/s
+            broker.close();
+            brokerDown = true;
+            int during = recordPaced(tracker, seq, OUTAGE_SECONDS);
+            long spooledDuring = tracker.metrics().spooled();
+            broker.start();
+            brokerDown = false;
+
+            // Then every one went through the disk (the queue held a second's worth), none was dropped, and all are
+            // delivered once it is back
+            assertThat(spooledDuring).as("spooled during the outage of %d events", during).isEqualTo(300 + during);
+            await().atMost(3, TimeUnit.MINUTES).until(() -> tracker.metrics().sent() == 300 + during);
+            assertThat(tracker.metrics().droppedTotal()).isZero();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> tracker.metrics().spoolDepth() == 0);
+
+            // When the broker goes away again and the tracker is closed while 3 s of events wait (in the producer, on
+            // disk or in the queue)
+            broker.close();
+            brokerDown = true;
+            atClose = recordPaced(tracker, seq, 3);
+            CloseReport report = tracker.close(Duration.ofSeconds(2));
+
+            // Then none is lost: all are in the spool
+            assertThat(report.undelivered()).isZero();
+            assertThat(report.spooled()).isEqualTo(atClose);
+        } finally {
+            tracker.close(Duration.ofSeconds(1));
+            if (brokerDown) {
+                broker.start();
+            }
+        }
+
+        // When a tracker starts on the same spool with the broker back, and records one more event per use case
+        PaybackTracker next = builder.build();
+        try {
+            recordRound(next, seq, 1);
+            await().atMost(2, TimeUnit.MINUTES).until(() -> next.metrics().sent() == atClose + 3);
+        } finally {
+            assertThat(next.close(Duration.ofSeconds(30)).complete()).isTrue();
+        }
+
+        // Then the topic holds every event once, in the order recorded per use case
+        Map<String, List<String>> byKey = readAll(SPOOL_TOPIC);
+        for (String uc : USE_CASES) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= seq.get(uc); i++) {
+                expected.add(uc + "-" + String.format("%06d", i));
+            }
+            assertThat(byKey.get(uc)).as(uc).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * Records events at 1,000 per second, spread over the use cases, for {@code seconds}; returns how many. Each call
+     * must return within 50 ms (it only queues), and must be accepted (the spool keeps the queue from filling).
+     */
+    private static int recordPaced(PaybackTracker tracker, Map<String, Integer> seq, int seconds) throws InterruptedException {
+        long start = System.nanoTime();
+        int n = 0;
+        while (true) {
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (elapsedMs >= seconds * 1_000L) {
+                return n;
+            }
+            while (n < elapsedMs) {
+                String uc = USE_CASES.get(n % USE_CASES.size());
+                InferenceEvent event = event(uc, seq.merge(uc, 1, Integer::sum));
+                long callStart = System.nanoTime();
+                assertThat(tracker.record(event)).as("event %d accepted", n).isTrue();
+                assertThat(System.nanoTime() - callStart).as("record() ns").isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+                n++;
+            }
+            Thread.sleep(1);
         }
     }
 
@@ -122,11 +219,11 @@ class PaybackTrackerIT {
     }
 
     /** Every event id on the topic, by key, in partition order. */
-    private static Map<String, List<String>> readAll() {
+    private static Map<String, List<String>> readAll(String topic) {
         AvroDeserializer<InferenceEvent> events = new AvroDeserializer<>(
                 new HttpSchemaRegistryClient(registry.confluentApiUrl()), InferenceEvent.class);
         Map<String, List<String>> byKey = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : TopicContents.read(broker.bootstrapServers(), "inference-events", false)) {
+        for (ConsumerRecord<String, byte[]> r : TopicContents.read(broker.bootstrapServers(), topic, false)) {
             byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(events.deserialize(r.topic(), r.value()).getEventId());
         }
         return byKey;

@@ -116,6 +116,11 @@ public final class Counters implements TrackerMetrics {
         return retries.sum();
     }
 
+    /** The tracker's queue, whose depth {@link #queueDepth()} reports. */
+    public BlockingQueue<Outgoing> queue() {
+        return queue;
+    }
+
     @Override
     public int queueDepth() {
         return queue.size();

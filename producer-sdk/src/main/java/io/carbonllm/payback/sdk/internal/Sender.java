@@ -2,6 +2,7 @@ package io.carbonllm.payback.sdk.internal;
 
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.sdk.DropCause;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -25,12 +26,20 @@ import org.slf4j.LoggerFactory;
  * happens here, never on a caller's thread) and hands them to the producer. A record that cannot be handed over yet
  * (the registry unreachable, the producer without metadata or buffer space while the broker is away) is retried with
  * backoff before anything behind it, so the order per key holds; the idempotent producer keeps it from there on.
+ *
+ * <p>With a {@link Spool}, the spool is a write-ahead log: every record goes from the queue to disk, and is sent from
+ * there, oldest first, at most {@code REPLAY_WINDOW} unacknowledged at a time. The queue drains to disk at disk speed
+ * whether or not the broker is there, so an outage fills the spool, not the queue; and a record leaves the disk only
+ * once Kafka has acknowledged it, so neither a close nor a crash during an outage loses it.
  */
 public final class Sender implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 5_000;
+    private static final int REPLAY_BATCH = 500;
+    private static final int REPLAY_WINDOW = 10_000;
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final BlockingQueue<Outgoing> queue;
     private final Producer<byte[], byte[]> producer;
@@ -38,27 +47,47 @@ public final class Sender implements Runnable {
     private final Counters counters;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong inFlight = new AtomicLong();
+    private final Spool spool;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean closing;
     private volatile Thread thread;
     private Outgoing pending;
+    private Spool.Handed spooledPending;
     private byte[] pendingBytes;
+    private long backoff = MIN_BACKOFF_MS;
+    private long nextAttemptNanos;
+    private long lastSpoolWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
+    private long spoolDropsSinceWarn;
 
+    /**
+     * @param spool the write-ahead spool every record goes through, or null to keep them in memory only (retrying the
+     *              oldest with backoff while the queue fills)
+     */
     public Sender(BlockingQueue<Outgoing> queue, Producer<byte[], byte[]> producer,
-                  BiFunction<String, Outgoing, byte[]> serializer, Counters counters) {
+                  BiFunction<String, Outgoing, byte[]> serializer, Counters counters, Spool spool) {
         this.queue = queue;
         this.producer = producer;
         this.serializer = serializer;
         this.counters = counters;
+        this.spool = spool;
     }
 
     @Override
     public void run() {
         thread = Thread.currentThread();
-        long backoff = MIN_BACKOFF_MS;
         try {
             while (true) {
-                if (closing && (System.nanoTime() >= closeDeadlineNanos || (pending == null && queue.isEmpty()))) {
+                if (closing && System.nanoTime() >= closeDeadlineNanos) {
+                    return;
+                }
+                if (spool != null) {
+                    if (closing && queue.isEmpty() && spooledPending == null && !spool.hasUnread()) {
+                        return;
+                    }
+                    spoolStep();
+                    continue;
+                }
+                if (closing && pending == null && queue.isEmpty()) {
                     return;
                 }
                 if (pending == null) {
@@ -68,7 +97,7 @@ public final class Sender implements Runnable {
                         continue;
                     }
                 }
-                if (handOver()) {
+                if (handOver(pending, null)) {
                     pending = null;
                     pendingBytes = null;
                     backoff = MIN_BACKOFF_MS;
@@ -85,9 +114,105 @@ public final class Sender implements Runnable {
         }
     }
 
+    /**
+     * One round of spooled work: what is queued moves to disk; then, unless a retry is not due yet or
+     * {@code REPLAY_WINDOW} records wait for their acknowledgement, the oldest spooled records are handed to the
+     * producer until one is refused (the broker away) or the spool is caught up.
+     */
+    private void spoolStep() throws InterruptedException {
+        drainQueueToSpool();
+        spool.commit(false);
+        long wait = nextAttemptNanos - System.nanoTime();
+        if (wait <= 0 && spool.unacknowledged() >= REPLAY_WINDOW) {
+            wait = TimeUnit.MILLISECONDS.toNanos(5);
+        }
+        if (wait <= 0 && spooledPending == null && !spool.hasUnread()) {
+            wait = TimeUnit.MILLISECONDS.toNanos(50);
+        }
+        if (wait > 0) {
+            Outgoing next = queue.poll(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                toSpool(next);
+            }
+            return;
+        }
+        for (int i = 0; i < REPLAY_BATCH; i++) {
+            if (closing && System.nanoTime() >= closeDeadlineNanos) {
+                return;
+            }
+            if (spooledPending == null) {
+                spooledPending = spool.next();
+                pendingBytes = null;
+                if (spooledPending == null) {
+                    return;
+                }
+            }
+            if (!handOver(spooledPending.record(), spooledPending)) {
+                counters.onRetry();
+                retryLater();
+                return;
+            }
+            spooledPending = null;
+            pendingBytes = null;
+            backoff = MIN_BACKOFF_MS;
+        }
+    }
+
+    private void retryLater() {
+        long delay = closing ? Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(closeDeadlineNanos - System.nanoTime()))
+                : backoff;
+        nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delay));
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+
+    private void drainQueueToSpool() {
+        for (int i = 0; i < REPLAY_BATCH * 10; i++) {
+            Outgoing next = queue.poll();
+            if (next == null) {
+                break;
+            }
+            toSpool(next);
+        }
+        spool.flush();
+    }
+
+    private void toSpool(Outgoing record) {
+        long recordedAtMillis = System.currentTimeMillis()
+                - TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - record.recordedNanos()));
+        boolean written;
+        String why;
+        try {
+            written = spool.append(record, recordedAtMillis);
+            why = "the spool is full";
+        } catch (UncheckedIOException e) {
+            written = false;
+            why = e.getMessage() + ": " + e.getCause();
+        }
+        if (!written) {
+            counters.onDropped(DropCause.SPOOL_FULL);
+            spoolDropsSinceWarn++;
+            long now = System.nanoTime();
+            if (now - lastSpoolWarnNanos >= WARN_EVERY_NANOS) {
+                log.warn("Payback tracker dropping events: {} ({} dropped since the last warning); is Kafka reachable?",
+                        why, spoolDropsSinceWarn);
+                lastSpoolWarnNanos = now;
+                spoolDropsSinceWarn = 0;
+            }
+        }
+    }
+
+    /**
+     * Once the sender has stopped: what is still queued goes to disk behind the rest, for the next tracker on this spool
+     * to send.
+     */
+    public void spoolLeftovers() {
+        while (!queue.isEmpty()) {
+            drainQueueToSpool();
+        }
+    }
+
     /** True once the record is with the producer, or dropped for a cause of its own; false to retry it. */
-    private boolean handOver() {
-        Outgoing record = pending;
+    private boolean handOver(Outgoing record, Spool.Handed spooled) {
         if (pendingBytes == null) {
             try {
                 pendingBytes = serializer.apply(record.topic(), record);
@@ -99,6 +224,7 @@ public final class Sender implements Runnable {
                 log.warn("Dropping a {} for topic {}: it cannot be serialized", record.value().getSchema().getName(),
                         record.topic(), e);
                 counters.onDropped(DropCause.SERIALIZATION);
+                doneWithSpool(spooled);
                 return true;
             }
         }
@@ -110,13 +236,17 @@ public final class Sender implements Runnable {
                 inFlight.decrementAndGet();
                 if (exception == null) {
                     counters.onSent(System.nanoTime() - record.recordedNanos());
+                    doneWithSpool(spooled);
                 } else if (Thread.currentThread() == thread) {
                     // failed inside send() (no metadata, no buffer space within max.block.ms): decided below
+                } else if (closing && spooled != null) {
+                    // stays in the spool: the next tracker on it sends it again
                 } else if (closing) {
                     counters.onDropped(DropCause.NOT_DELIVERED_AT_CLOSE);
                 } else {
                     log.warn("Kafka refused a record for topic {}", record.topic(), exception);
                     counters.onDropped(DropCause.DELIVERY_FAILED);
+                    doneWithSpool(spooled);
                 }
             });
         } catch (RetriableException e) {
@@ -129,9 +259,10 @@ public final class Sender implements Runnable {
             }
             log.warn("Kafka refused a record for topic {}", record.topic(), e);
             counters.onDropped(DropCause.DELIVERY_FAILED);
+            doneWithSpool(spooled);
             return true;
         }
-        return acceptedBy(sent, record);
+        return acceptedBy(sent, record, spooled);
     }
 
     /**
@@ -139,7 +270,7 @@ public final class Sender implements Runnable {
      * do not come within {@code max.block.ms}: it returns a future that has already failed. The broker is away, so the
      * same record is tried again; a non-retriable failure there is the record's own, and it is dropped.
      */
-    private boolean acceptedBy(Future<RecordMetadata> sent, Outgoing record) {
+    private boolean acceptedBy(Future<RecordMetadata> sent, Outgoing record, Spool.Handed spooled) {
         if (!sent.isDone()) {
             return true;
         }
@@ -152,10 +283,19 @@ public final class Sender implements Runnable {
             }
             log.warn("Kafka refused a record for topic {}", record.topic(), e.getCause());
             counters.onDropped(DropCause.DELIVERY_FAILED);
+            doneWithSpool(spooled);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException(e);
+        }
+    }
+
+    /** A spooled record is done: delivered, or dropped for a cause of its own. */
+    private void doneWithSpool(Spool.Handed spooled) {
+        if (spooled != null) {
+            counters.onUnspooled(1);
+            spooled.acknowledge();
         }
     }
 
@@ -175,12 +315,17 @@ public final class Sender implements Runnable {
 
     /**
      * Stops taking new work at {@code deadline} (or when the queue is empty), and waits for the thread to end. Returns
-     * how many records it left behind: still queued, or the one it was retrying.
+     * how many records it left behind, lost: still queued, or the one it was retrying (none with a spool: see
+     * {@link #spoolLeftovers()}).
      */
     public long stop(long deadlineNanos) throws InterruptedException {
         closeDeadlineNanos = deadlineNanos;
         closing = true;
-        finished.await(Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        boolean ended = finished.await(Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS);
+        if (spool != null && ended) {
+            return 0; // spoolLeftovers() writes them to disk once the producer is closed
+        }
         long left = queue.size() + (pending == null ? 0 : 1);
         queue.clear();
         return left;
