@@ -4,10 +4,12 @@ import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.methodology.facility.ResolvedPue;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
+import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRun;
+import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRuns;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
                 runs.put(imported.run().getRunId(), imported.run());
                 spec.commandLine().getOut().printf("run %s: CodeCarbon run %s (%s line %s): %s; %s%n",
                         imported.run().getRunId(), imported.source().codeCarbonRunId(), fromCodeCarbon,
-                        imported.source().lines(), imported.source().energyNote(FactorTable.defaults()),
+                        imported.source().lines(), energyNote(imported.source(), FactorTable.defaults()),
                         imported.source().location());
             }
         }
@@ -149,7 +151,16 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A run read from CodeCarbon's file, with the row it came from. */
-    record Imported(TrainingRun run, CodeCarbonRuns.Metered source) {
+    record Imported(TrainingRun run, CodeCarbonRun source) {
+    }
+
+    /** What a CodeCarbon run's energy means, and for IT energy the PUE the tables give it (at its start). */
+    static String energyNote(CodeCarbonRun run, FactorTable factors) {
+        if (run.scope() == MeteredScope.FACILITY) {
+            return run.energyNote();
+        }
+        ResolvedPue applied = factors.pue(run.provider(), run.region(), run.startedAt());
+        return run.energyNote() + ", " + applied.pue() + " by " + applied.scope().label() + " " + applied.key();
     }
 
     /** The runs {@code --from-codecarbon} would publish, refused (exit code 2) with the first problem found. */
@@ -168,30 +179,28 @@ final class RunCommand implements Callable<Integer> {
             fail("--from-codecarbon takes the energy, its scope, the GPU count, duration, start and location from "
                     + "the file: drop " + String.join(", ", replaced) + " (it replaces " + REPLACED + ")");
         }
-        String text;
+        FactorTable factors = FactorTable.defaults();
+        List<CodeCarbonRun> all;
         try {
-            text = Files.readString(fromCodeCarbon);
+            // The location notes say whether the shipped grid table has a row for each run's region
+            all = CodeCarbonRuns.read(fromCodeCarbon, (region, at) -> !factors.grid(region, at).worldDefault());
         } catch (IOException e) {
             fail("--from-codecarbon: cannot read " + fromCodeCarbon + ": " + e);
             return List.of();
-        }
-        List<CodeCarbonRuns.Metered> all;
-        try {
-            all = CodeCarbonRuns.parse(fromCodeCarbon.toString(), text, FactorTable.defaults());
         } catch (IllegalArgumentException e) {
             fail("--from-codecarbon: " + e.getMessage());
             return List.of();
         }
-        List<CodeCarbonRuns.Metered> chosen = codeCarbonRunId == null ? all
+        List<CodeCarbonRun> chosen = codeCarbonRunId == null ? all
                 : all.stream().filter(m -> m.codeCarbonRunId().equals(codeCarbonRunId)).toList();
         if (chosen.isEmpty()) {
             fail("--codecarbon-run-id " + codeCarbonRunId + " is not in " + fromCodeCarbon + ", which has "
-                    + all.stream().map(CodeCarbonRuns.Metered::codeCarbonRunId).collect(Collectors.joining(", ")));
+                    + all.stream().map(CodeCarbonRun::codeCarbonRunId).collect(Collectors.joining(", ")));
         }
         List<Imported> imported = new ArrayList<>();
-        for (CodeCarbonRuns.Metered metered : chosen) {
-            String runId = codeCarbonRunId == null ? id + "-" + metered.position() : id;
-            TrainingRun run = metered.record(runId, kind, model, overhead, embodied);
+        for (CodeCarbonRun metered : chosen) {
+            String runId = codeCarbonRunId == null ? metered.runId(id) : id;
+            TrainingRun run = metered.toTrainingRun(runId, kind, model, overhead, embodied);
             List<String> problems = TrainingRuns.problems(run);
             if (!problems.isEmpty()) {
                 fail("invalid run " + runId + " from " + fromCodeCarbon + " line " + metered.lines() + ": "

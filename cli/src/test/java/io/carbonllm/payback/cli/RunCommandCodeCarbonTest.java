@@ -2,15 +2,22 @@ package io.carbonllm.payback.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.sdk.codecarbon.CodeCarbonFixtures;
+import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRun;
+import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./payback run --from-codecarbon} in-process. Refused commands point at a port nothing listens on, so a check
- * that let them through would fail on Kafka with exit code 1, not 2; accepted ones use --dry-run.
+ * that let them through would fail on Kafka with exit code 1, not 2; accepted ones use --dry-run. The file is read by
+ * the SDK's {@code CodeCarbonRuns} (tested there, with the same fixtures); here, what the CLI adds: the flags, the
+ * shipped tables' grid check and PUE, and its output.
  */
 class RunCommandCodeCarbonTest {
 
@@ -19,7 +26,7 @@ class RunCommandCodeCarbonTest {
 
     private Path file(String fixture) throws IOException {
         Path path = dir.resolve("emissions.csv");
-        Files.writeString(path, CodeCarbonRunsTest.fixture(fixture));
+        Files.writeString(path, CodeCarbonFixtures.text(fixture));
         return path;
     }
 
@@ -84,5 +91,34 @@ class RunCommandCodeCarbonTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("bad.csv line 2, column 3 (duration)");
+    }
+
+    @Test
+    void eachRunIsPrintedWithItsEnergyScopeThePueOurTablesApplyAndItsLocation() throws IOException {
+        Path path = file("cloud-v3.csv");
+        CliRun run = run("--from-codecarbon", path.toString(), "--dry-run");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // Line 2: aws eu-north-1 with CodeCarbon's pue 1.2 (facility energy); the shipped grid table has eu-north-1.
+        assertThat(run.out()).contains("run ft-1: CodeCarbon run 0b6f3c1e-5a1d-4c47-9d0e-3f1a2b4c5d6e (" + path
+                + " line 2): facility energy: CodeCarbon already multiplied in its pue 1.2; cloud region eu-north-1 "
+                + "(cloud_provider aws): the grid table has a row for it");
+        // Line 3: gcp, our google, pue 1.0: IT energy, so our PUE applies: google's 1.09 by provider.
+        assertThat(run.out()).contains("run ft-2: CodeCarbon run 9c2d7e4f-1b3a-4e5c-8f6d-7a8b9c0d1e2f (" + path
+                + " line 3): IT energy (CodeCarbon pue 1.0): our PUE applies, 1.09 by provider google; cloud region "
+                + "europe-west4 (cloud_provider gcp, our provider google): the grid table has a row for it");
+        // Line 4: azure eastus, which the shipped grid table lacks.
+        assertThat(run.out()).contains("cloud region eastus (cloud_provider azure): no grid row for eastus in the "
+                + "shipped table, the world default applies (unless the streams app's grid file adds one)");
+    }
+
+    @Test
+    void aPrivateMachinesItEnergyGetsTheTablesPueForItsCountryAtItsStart() {
+        List<CodeCarbonRun> runs = CodeCarbonRuns.parse("emissions.csv", CodeCarbonFixtures.text("private-infra-v2.csv"),
+                null);
+
+        // CAN, no provider: no provider or region row, so the default PUE, 1.58.
+        assertThat(RunCommand.energyNote(runs.get(0), FactorTable.defaults()))
+                .startsWith("IT energy (CodeCarbon pue 1.0): our PUE applies, 1.58 by default");
     }
 }

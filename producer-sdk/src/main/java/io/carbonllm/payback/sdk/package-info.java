@@ -17,5 +17,9 @@
  *
  * <p>{@link io.carbonllm.payback.sdk.PaybackTracker#metrics()} counts what was recorded, sent and dropped (by
  * {@link io.carbonllm.payback.sdk.DropCause}). Everything under {@code internal} may change without notice.
+ *
+ * <p>A training pipeline metered with CodeCarbon records its runs from CodeCarbon's {@code emissions.csv} with
+ * {@link io.carbonllm.payback.sdk.codecarbon.CodeCarbonRuns}; module {@code producer-sdk-micrometer} binds the metrics
+ * to a Micrometer registry.
  */
 package io.carbonllm.payback.sdk;

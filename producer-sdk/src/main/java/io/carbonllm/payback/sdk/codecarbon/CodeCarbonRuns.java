@@ -1,10 +1,11 @@
-package io.carbonllm.payback.cli;
+package io.carbonllm.payback.sdk.codecarbon;
 
 import io.carbonllm.payback.events.TrainingRun;
-import io.carbonllm.payback.methodology.facility.FactorTable;
-import io.carbonllm.payback.methodology.facility.ResolvedPue;
-import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
+import io.carbonllm.payback.sdk.PaybackTracker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -16,15 +17,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiPredicate;
 
 /**
- * CodeCarbon's {@code emissions.csv} read as metered one-off runs, one per CodeCarbon {@code run_id}; no Kafka.
+ * CodeCarbon's {@code emissions.csv} read as metered one-off runs, one {@link CodeCarbonRun} per CodeCarbon
+ * {@code run_id}, and recorded through a {@link PaybackTracker}. Reading is plain Java: no Kafka, no factor tables.
  *
  * <p>CodeCarbon writes a run's cumulative totals on every flush, so a run's last row is its total (never the sum of
  * its rows). {@code energy_consumed} already includes CodeCarbon's {@code pue} parameter: with 1.0 (its default) it
  * is IT energy and our PUE applies, otherwise it is facility energy. See docs/methodology.md, "CodeCarbon".
+ *
+ * <pre>{@code
+ * List<CodeCarbonRun> runs = CodeCarbonRuns.read(Path.of("emissions.csv"));
+ * CodeCarbonRuns.record(tracker, "ft-final", runs, RunKind.FINE_TUNE, "llama-3.1-8b-support-ft", 1.0, null);
+ * }</pre>
  */
-final class CodeCarbonRuns {
+public final class CodeCarbonRuns {
 
     static final String RUN_ID = "run_id";
     static final String TIMESTAMP = "timestamp";
@@ -45,60 +54,82 @@ final class CodeCarbonRuns {
     }
 
     /**
-     * One CodeCarbon run, as its last row in the file says.
+     * The runs in {@code file} (UTF-8), in the order of their first row; the location notes do not say whether a
+     * grid table has a row for the location (see {@link #read(Path, BiPredicate)}).
      *
-     * @param codeCarbonRunId CodeCarbon's run_id
-     * @param position        1-based order of the run's first row among the file's runs
-     * @param lines           the file lines holding its rows, for example "2" or "2-4" (first and last)
-     * @param endedAt         CodeCarbon's timestamp (when the row was written), read as UTC when it has no offset
-     * @param durationSeconds seconds since the tracker started
-     * @param kwh             energy_consumed, kWh
-     * @param pue             CodeCarbon's pue parameter (1.0 when absent or empty)
-     * @param gpuCount        gpu_count (0 when empty)
-     * @param provider        our provider key (from cloud_provider), or null
-     * @param region          our region key: the cloud region, else the country code, else null
-     * @param location        which location was used and whether the grid table has a row for it
+     * @throws IllegalArgumentException naming the file, line and column of the first problem in the file
+     * @throws IOException              when the file cannot be read
      */
-    record Metered(String codeCarbonRunId, int position, String lines, Instant endedAt, double durationSeconds,
-                   double kwh, double pue, int gpuCount, String provider, String region, String location) {
-
-        MeteredScope scope() {
-            return pue == 1.0 ? MeteredScope.IT : MeteredScope.FACILITY;
-        }
-
-        double hours() {
-            return durationSeconds / 3600.0;
-        }
-
-        Instant startedAt() {
-            return endedAt.minusNanos(Math.round(durationSeconds * 1e9));
-        }
-
-        /** What this run's energy means, and for IT energy the PUE the tables give it (at its start). */
-        String energyNote(FactorTable factors) {
-            if (scope() == MeteredScope.FACILITY) {
-                return "facility energy: CodeCarbon already multiplied in its pue " + pue;
-            }
-            ResolvedPue applied = factors.pue(provider, region, startedAt());
-            return "IT energy (CodeCarbon pue 1.0): our PUE applies, " + applied.pue() + " by "
-                    + applied.scope().label() + " " + applied.key();
-        }
-
-        /** The record to publish under {@code runId}; the caller validates it. */
-        TrainingRun record(String runId, RunKind kind, String model, double overheadFactor, Double embodied) {
-            return TrainingRun.newBuilder().setRunId(runId).setKind(kind.name()).setCandidateModel(model)
-                    .setGpuCount(gpuCount).setHours(hours()).setAvgPowerWPerGpu(0).setPue(null)
-                    .setOverheadFactor(overheadFactor).setMeteredKwh(kwh).setMeteredScope(scope().name())
-                    .setProvider(provider).setRegion(region).setStartedAt(startedAt())
-                    .setEmbodiedGPerGpuHour(embodied).build();
-        }
+    public static List<CodeCarbonRun> read(Path file) throws IOException {
+        return read(file, null);
     }
 
     /**
-     * The runs in {@code text} (the file's content), in the order of their first row; an
-     * {@link IllegalArgumentException} naming the file, line and column of the first problem otherwise.
+     * The runs in {@code file} (UTF-8), in the order of their first row, named in messages as {@code file.toString()}.
+     *
+     * @param gridHasRow whether the grid table the caller checks against has a row for a region key (lower-cased by
+     *                   the table, as ours are) at the run's start, so that each run's location note can say whether
+     *                   the world default applies. The CLI passes the shipped table's check,
+     *                   {@code (region, at) -> !FactorTable.defaults().grid(region, at).worldDefault()}, which the
+     *                   note's wording names ("the shipped table"). Null: the notes leave the grid out.
+     * @throws IllegalArgumentException naming the file, line and column of the first problem in the file
+     * @throws IOException              when the file cannot be read
      */
-    static List<Metered> parse(String fileName, String text, FactorTable factors) {
+    public static List<CodeCarbonRun> read(Path file, BiPredicate<String, Instant> gridHasRow) throws IOException {
+        return parse(file.toString(), Files.readString(file), gridHasRow);
+    }
+
+    /**
+     * Records each run through {@link PaybackTracker#recordTrainingRun} as {@code id-N} (N its position in the file,
+     * {@link CodeCarbonRun#runId}), never blocking. Every run's record is checked first, with the methodology's one
+     * set of checks, and none is queued if any is invalid.
+     *
+     * @param tracker             the tracker to queue on
+     * @param id                  the run id prefix comparisons charge ({@code --candidate-runs id-1,id-2})
+     * @param runs                the runs to record, as {@link #read} returned them or some of them
+     * @param kind                what the runs were for
+     * @param candidateModel      the model the runs produced, for readers of the topic; may be null
+     * @param overheadFactor      CPU and RAM on top of the GPUs (at least 1; never applied to metered kWh)
+     * @param embodiedGPerGpuHour optional embodied emissions per GPU-hour; may be null
+     * @return the records the tracker queued, in order; a run it did not queue (closed, or its queue full) is left
+     *         out and counted in {@link PaybackTracker#metrics()} as dropped
+     * @throws IllegalArgumentException naming the run id, the file, its lines and every problem, for an invalid run
+     */
+    public static List<TrainingRun> record(PaybackTracker tracker, String id, List<CodeCarbonRun> runs,
+                                           RunKind kind, String candidateModel, double overheadFactor,
+                                           Double embodiedGPerGpuHour) {
+        Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(runs, "runs");
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("id is blank");
+        }
+        List<TrainingRun> records = new ArrayList<>();
+        for (CodeCarbonRun run : runs) {
+            String runId = run.runId(id);
+            List<String> problems = run.problems(runId, kind, overheadFactor, embodiedGPerGpuHour);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid run " + runId + " from " + run.file() + " line "
+                        + run.lines() + ": " + String.join("; ", problems));
+            }
+            records.add(run.toTrainingRun(runId, kind, candidateModel, overheadFactor, embodiedGPerGpuHour));
+        }
+        List<TrainingRun> queued = new ArrayList<>();
+        for (TrainingRun record : records) {
+            if (tracker.recordTrainingRun(record)) {
+                queued.add(record);
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * The runs in {@code text} (a file's content), in the order of their first row.
+     *
+     * @param fileName   the name messages and {@link CodeCarbonRun#file()} give the file
+     * @param gridHasRow as for {@link #read(Path, BiPredicate)}; null: the notes leave the grid out
+     * @throws IllegalArgumentException naming the file, line and column of the first problem
+     */
+    public static List<CodeCarbonRun> parse(String fileName, String text, BiPredicate<String, Instant> gridHasRow) {
         List<List<String>> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
@@ -130,7 +161,7 @@ final class CodeCarbonRuns {
         if (rows.size() == 1) {
             throw new IllegalArgumentException(fileName + " has a header (line " + headerLine + ") but no rows");
         }
-        Map<String, Metered> runs = new LinkedHashMap<>();
+        Map<String, CodeCarbonRun> runs = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
         for (int r = 1; r < rows.size(); r++) {
             Row row = new Row(fileName, lineNumbers.get(r), header, columns, rows.get(r));
@@ -139,16 +170,17 @@ final class CodeCarbonRuns {
                 throw row.problem(RUN_ID, "is empty: every row needs CodeCarbon's run_id");
             }
             firstLine.putIfAbsent(id, row.line);
-            Metered previous = runs.get(id);
+            CodeCarbonRun previous = runs.get(id);
             int position = previous == null ? runs.size() + 1 : previous.position();
             int first = firstLine.get(id);
             String span = first == row.line ? String.valueOf(first) : first + "-" + row.line;
-            runs.put(id, metered(row, id, position, span, factors));
+            runs.put(id, run(row, id, position, span, gridHasRow));
         }
         return List.copyOf(runs.values());
     }
 
-    private static Metered metered(Row row, String id, int position, String span, FactorTable factors) {
+    private static CodeCarbonRun run(Row row, String id, int position, String span,
+                                     BiPredicate<String, Instant> gridHasRow) {
         Instant endedAt = row.instant(TIMESTAMP);
         double duration = row.number(DURATION, "a duration in seconds >= 0", 0, true);
         double kwh = row.number(ENERGY, "energy in kWh >= 0", 0, true);
@@ -174,12 +206,15 @@ final class CodeCarbonRuns {
             location = "no cloud region or country in the row";
         }
         Instant startedAt = endedAt.minusNanos(Math.round(duration * 1e9));
-        boolean known = region != null && !factors.grid(region, startedAt).worldDefault();
-        location += known ? ": the grid table has a row for it"
-                : region == null ? ": the world default grid applies"
-                : ": no grid row for " + region.toLowerCase(Locale.ROOT) + " in the shipped table, the world default "
-                        + "applies (unless the streams app's grid file adds one)";
-        return new Metered(id, position, span, endedAt, duration, kwh, pue, gpus, provider, region, location);
+        if (region == null) {
+            location += ": the world default grid applies";
+        } else if (gridHasRow != null) {
+            location += gridHasRow.test(region, startedAt) ? ": the grid table has a row for it"
+                    : ": no grid row for " + region.toLowerCase(Locale.ROOT) + " in the shipped table, the world "
+                            + "default applies (unless the streams app's grid file adds one)";
+        }
+        return new CodeCarbonRun(row.fileName, id, position, span, endedAt, duration, kwh, pue, gpus, provider, region,
+                location);
     }
 
     /** One row's fields by column name, with errors naming the file, line and column. */
