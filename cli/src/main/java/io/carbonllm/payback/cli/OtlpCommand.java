@@ -4,6 +4,7 @@ import io.carbonllm.payback.otlp.OtlpConfig;
 import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
 import io.carbonllm.payback.otlp.TrackerSink;
 import io.carbonllm.payback.sdk.PaybackTracker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -50,6 +51,15 @@ final class OtlpCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
     String topic = "inference-events";
 
+    @Option(names = "--queue-capacity", paramLabel = "N", description = "Events held in memory; a batch that does not fit gets 503 (default: ${DEFAULT-VALUE}).")
+    int queueCapacity = 100_000;
+
+    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Turn on the on-disk spool in DIR: events survive a broker outage longer than the queue, and a restart (default: off).")
+    Path spoolDir;
+
+    @Option(names = "--spool-max-bytes", paramLabel = "N", description = "With --spool-dir: the most its files take; then the newest events are dropped, counted (default: ${DEFAULT-VALUE}).")
+    long spoolMaxBytes = 1L << 30;
+
     @Override
     public Integer call() throws Exception {
         String token = null;
@@ -67,8 +77,18 @@ final class OtlpCommand implements Callable<Integer> {
         }
         Properties client = new Properties();
         client.putAll(kafka.clientProperties());
-        PaybackTracker tracker = PaybackTracker.builder().clientProperties(client).schemaRegistry(kafka.registryClient())
-                .topic(topic).gateway("otlp").build();
+        PaybackTracker.Builder builder = PaybackTracker.builder().clientProperties(client)
+                .schemaRegistry(kafka.registryClient()).topic(topic).gateway("otlp").queueCapacity(queueCapacity)
+                .spoolMaxBytes(spoolMaxBytes);
+        if (spoolDir != null) {
+            builder.spoolDirectory(spoolDir);
+        }
+        PaybackTracker tracker;
+        try {
+            tracker = builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         OtlpHttpEndpoint endpoint = OtlpHttpEndpoint.start(config, new TrackerSink(tracker));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,8 +96,10 @@ final class OtlpCommand implements Callable<Integer> {
             tracker.close(Duration.ofSeconds(10));
             stop.countDown();
         }, "otlp-shutdown"));
-        spec.commandLine().getOut().printf("OTLP/HTTP receiver on http://%s:%d%s, publishing to %s at %s; Ctrl-C stops it.%n",
-                bind, endpoint.port(), OtlpHttpEndpoint.PATH, topic, kafka.bootstrapServers);
+        spec.commandLine().getOut().printf("OTLP/HTTP receiver on http://%s:%d%s, publishing to %s at %s%s; Ctrl-C stops it.%n",
+                bind, endpoint.port(), OtlpHttpEndpoint.PATH, topic, kafka.bootstrapServers,
+                spoolDir == null ? "" : ", spooling to " + spoolDir + " (" + tracker.metrics().spoolDepth()
+                        + " events there from an earlier run)");
         spec.commandLine().getOut().flush();
         stop.await();
         return 0;
