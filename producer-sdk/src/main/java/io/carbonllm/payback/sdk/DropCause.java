@@ -4,7 +4,10 @@ package io.carbonllm.payback.sdk;
 public enum DropCause {
     /** The queue was full ({@link OverflowPolicy} says which event went). */
     QUEUE_FULL,
-    /** The on-disk spool was full (it is on, the broker away for longer than it holds): the newest event went. */
+    /**
+     * The on-disk spool was full (the broker away for longer than it holds) or could not be written: the newest event
+     * went.
+     */
     SPOOL_FULL,
     /** The event could not be serialized for a reason of its own (the registry refused its schema, say). */
     SERIALIZATION,

@@ -23,7 +23,7 @@ public interface TrackerMetrics {
     /** Events waiting in the queue now. */
     int queueDepth();
 
-    /** Events written to the on-disk spool while the broker was away (0 when the spool is off). */
+    /** Events written to the on-disk spool: every event when it is on (a write-ahead log), 0 when it is off. */
     long spooled();
 
     /** Events in the on-disk spool now, not yet acknowledged by Kafka. */

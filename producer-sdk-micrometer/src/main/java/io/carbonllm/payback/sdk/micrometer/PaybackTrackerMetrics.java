@@ -81,7 +81,7 @@ public final class PaybackTrackerMetrics implements MeterBinder {
         }
         counter(registry, "send.retries", "retries", "Send attempts that failed and were retried (the broker away, "
                 + "metadata missing, the registry unreachable)", TrackerMetrics::sendRetries);
-        counter(registry, "spooled", BaseUnits.EVENTS, "Events written to the on-disk spool while the broker was away",
+        counter(registry, "spooled", BaseUnits.EVENTS, "Events written to the on-disk spool (every event, when it is on)",
                 TrackerMetrics::spooled);
         gauge(registry, "queue.depth", BaseUnits.EVENTS, "Events waiting in the in-memory queue",
                 TrackerMetrics::queueDepth);

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * ({@code 2, int schema index, topic, key, recorded-at millis, Avro bytes}). A torn entry at the end of the last segment
  * (the process died while writing it) is cut off at start-up.
  *
- * <p>Single-threaded (the sender), except {@link Handed#acknowledge()}, called from the producer's callbacks.
+ * <p>Used by the sender thread (and by {@code close} once it has stopped); {@link Handed#acknowledge()} is called from
+ * the producer's callbacks.
  */
 public final class Spool implements Closeable {
 
@@ -165,24 +166,24 @@ public final class Spool implements Closeable {
     }
 
     /** Records written and not yet handed back by {@link #next()}. */
-    public boolean hasUnread() {
+    public synchronized boolean hasUnread() {
         return unread > 0;
     }
 
     /** Records handed out by {@link #next()} whose acknowledgement has not been committed yet. */
-    public int unacknowledged() {
+    public synchronized int unacknowledged() {
         return handed.size();
     }
 
     /** Nothing unread, nothing waiting for Kafka's acknowledgement, no file left to delete. */
-    public boolean isEmpty() {
+    public synchronized boolean isEmpty() {
         return unread == 0 && handed.isEmpty() && segments.isEmpty();
     }
 
     /**
      * Appends {@code record}; false if the spool is full (it is not written). {@link #flush()} makes it readable.
      */
-    public boolean append(Outgoing record, long recordedAtMillis) {
+    public synchronized boolean append(Outgoing record, long recordedAtMillis) {
         try {
             Schema schema = record.value().getSchema();
             if (writing == null || writing.size >= segmentBytes) {
@@ -215,7 +216,7 @@ public final class Spool implements Closeable {
     }
 
     /** Hands what was appended to the operating system (it survives the process, not the machine). */
-    public void flush() {
+    public synchronized void flush() {
         if (writing != null) {
             try {
                 writing.flush();
@@ -226,7 +227,7 @@ public final class Spool implements Closeable {
     }
 
     /** The oldest record not yet handed back, or null when there is none. */
-    public Handed next() {
+    public synchronized Handed next() {
         flush();
         try {
             while (unread > 0) {
@@ -258,7 +259,7 @@ public final class Spool implements Closeable {
      * Records how far each segment is acknowledged (at most every 200 ms unless {@code force}) and deletes the segments
      * that are read and acknowledged to their end.
      */
-    public void commit(boolean force) {
+    public synchronized void commit(boolean force) {
         while (!handed.isEmpty() && handed.peekFirst().acknowledged) {
             Handed h = handed.pollFirst();
             h.segment.acked = h.end;
@@ -313,13 +314,13 @@ public final class Spool implements Closeable {
     }
 
     /** Bytes the spool's segment files take. */
-    public long bytes() {
+    public synchronized long bytes() {
         return totalBytes;
     }
 
     /** Records the positions, closes the files and releases the directory; what is left is replayed next start. */
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             commit(true);
             for (Segment segment : segments.values()) {
