@@ -88,7 +88,7 @@ public final class BenchStack {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 250);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "payback-bench-raw");
         return props;
     }

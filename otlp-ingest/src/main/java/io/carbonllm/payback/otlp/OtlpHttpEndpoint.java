@@ -44,6 +44,13 @@ public final class OtlpHttpEndpoint implements AutoCloseable {
     private static final String PROTOBUF = "application/x-protobuf";
     private static final String JSON = "application/json";
 
+    static {
+        // The JDK server leaves Nagle's algorithm on: each response then waits ~40 ms for the client's delayed ACK,
+        // which caps an exporter that sends one batch at a time at ~20 requests/s. Read once, when the JDK's server
+        // classes load; a user's own -Dsun.net.httpserver.nodelay wins (./payback sets it too).
+        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
+    }
+
     private final OtlpConfig config;
     private final GenAiSpans spans;
     private final Sink sink;

@@ -8,6 +8,7 @@ import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.sdk.internal.Counters;
+import io.carbonllm.payback.sdk.internal.EventQueue;
 import io.carbonllm.payback.sdk.internal.Outgoing;
 import io.carbonllm.payback.sdk.internal.Sender;
 import io.carbonllm.payback.sdk.internal.Spool;
@@ -18,11 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,11 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class PaybackTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PaybackTracker.class);
-    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long DEFAULT_SPOOL_MAX_BYTES = 1L << 30;
     private static final long MIN_SPOOL_BYTES = 1L << 20;
 
-    private final BlockingQueue<Outgoing> queue;
+    private final EventQueue queue;
     private final OverflowPolicy overflow;
     private final Counters counters;
     private final Sender sender;
@@ -61,8 +57,6 @@ public final class PaybackTracker implements AutoCloseable {
     private final String gateway;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AtomicLong dropsSinceWarn = new AtomicLong();
 
     private PaybackTracker(Builder b, Counters counters, Spool spool, Producer<byte[], byte[]> producer,
                            SchemaRegistryClient registry, boolean ownsRegistry) {
@@ -98,7 +92,7 @@ public final class PaybackTracker implements AutoCloseable {
      */
     public boolean record(InferenceEvent event) {
         Validation.check(event);
-        return enqueue(new Outgoing(eventsTopic, event.getUseCase(), event, System.nanoTime()));
+        return enqueue(eventsTopic, event.getUseCase(), event);
     }
 
     /** A request described field by field; {@link RequestRecorder#record()} records it. */
@@ -112,41 +106,33 @@ public final class PaybackTracker implements AutoCloseable {
         if (run.getRunId() == null || run.getRunId().isBlank()) {
             throw new IllegalArgumentException("runId is blank");
         }
-        return enqueue(new Outgoing(runsTopic, run.getRunId(), run, System.nanoTime()));
+        return enqueue(runsTopic, run.getRunId(), run);
     }
 
-    private boolean enqueue(Outgoing out) {
+    /** Allocates only once a place is reserved: a drop costs the caller a counter increment and nothing else. */
+    private boolean enqueue(String topic, String key, SpecificRecord value) {
         if (closed.get()) {
             counters.onDropped(DropCause.CLOSED);
             return false;
         }
-        if (queue.offer(out)) {
-            counters.onRecorded();
-            return true;
+        if (!queue.tryReserve()) {
+            // Counted here; the sender warns (rate-limited), so that no caller ever waits on a log appender
+            if (overflow == OverflowPolicy.DROP_NEWEST) {
+                counters.onDropped(DropCause.QUEUE_FULL);
+                return false;
+            }
+            // DROP_OLDEST: make room, then try again (another caller may take the room first: then this one goes)
+            if (queue.poll() != null) {
+                counters.onDropped(DropCause.QUEUE_FULL);
+            }
+            if (!queue.tryReserve()) {
+                counters.onDropped(DropCause.QUEUE_FULL);
+                return false;
+            }
         }
-        dropped();
-        if (overflow == OverflowPolicy.DROP_NEWEST) {
-            return false;
-        }
-        // DROP_OLDEST: make room, then try again (another caller may take the room first: then this one goes)
-        queue.poll();
-        if (queue.offer(out)) {
-            counters.onRecorded();
-            return true;
-        }
-        dropped();
-        return false;
-    }
-
-    private void dropped() {
-        counters.onDropped(DropCause.QUEUE_FULL);
-        dropsSinceWarn.incrementAndGet();
-        long last = lastWarnNanos.get();
-        long now = System.nanoTime();
-        if (now - last >= WARN_EVERY_NANOS && lastWarnNanos.compareAndSet(last, now)) {
-            log.warn("Payback tracker queue full ({} events): {} dropped since the last warning ({}); is Kafka reachable?",
-                    queue.remainingCapacity() + queue.size(), dropsSinceWarn.getAndSet(0), overflow);
-        }
+        queue.put(new Outgoing(topic, key, value, System.nanoTime()));
+        counters.onRecorded();
+        return true;
     }
 
     public TrackerMetrics metrics() {
@@ -355,7 +341,7 @@ public final class PaybackTracker implements AutoCloseable {
                 throw new IllegalArgumentException("spoolMaxBytes must be at least " + MIN_SPOOL_BYTES + " (1 MiB), got "
                         + spoolMaxBytes);
             }
-            Counters counters = new Counters(new ArrayBlockingQueue<>(queueCapacity));
+            Counters counters = new Counters(new EventQueue(queueCapacity));
             Spool spool = spoolDirectory == null ? null
                     : Spool.open(spoolDirectory, spoolMaxBytes, Math.min(spoolSegmentBytes, spoolMaxBytes), counters);
             boolean owns = registry == null;

@@ -4,7 +4,6 @@ import io.carbonllm.payback.sdk.DropCause;
 import io.carbonllm.payback.sdk.TrackerMetrics;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,9 +19,9 @@ public final class Counters implements TrackerMetrics {
     private final LongAdder spooled = new LongAdder();
     private final LongAdder spoolDepth = new LongAdder();
     private final LongAdder spoolBytes = new LongAdder();
-    private final BlockingQueue<Outgoing> queue;
+    private final EventQueue queue;
 
-    public Counters(BlockingQueue<Outgoing> queue) {
+    public Counters(EventQueue queue) {
         this.queue = queue;
         for (DropCause cause : DropCause.values()) {
             dropped.put(cause, new LongAdder());
@@ -107,6 +106,11 @@ public final class Counters implements TrackerMetrics {
     }
 
     @Override
+    public long dropped(DropCause cause) {
+        return dropped.get(cause).sum();
+    }
+
+    @Override
     public long droppedTotal() {
         return dropped.values().stream().mapToLong(LongAdder::sum).sum();
     }
@@ -117,7 +121,7 @@ public final class Counters implements TrackerMetrics {
     }
 
     /** The tracker's queue, whose depth {@link #queueDepth()} reports. */
-    public BlockingQueue<Outgoing> queue() {
+    public EventQueue queue() {
         return queue;
     }
 
