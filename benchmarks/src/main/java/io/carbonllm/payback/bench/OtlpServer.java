@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,14 +44,14 @@ public final class OtlpServer {
         LongAdder discarded = new LongAdder();
         OtlpHttpEndpoint.Sink sink = discard ? new OtlpHttpEndpoint.Sink() {
             @Override
-            public boolean offer(InferenceEvent event) {
-                discarded.increment();
+            public boolean offerAll(List<InferenceEvent> events) {
+                discarded.add(events.size());
                 return true;
             }
 
             @Override
-            public int remainingCapacity() {
-                return Integer.MAX_VALUE;
+            public String problem(InferenceEvent event) {
+                return PaybackTracker.problemWith(event);
             }
         } : new TrackerSink(tracker);
         OtlpConfig defaults = OtlpConfig.defaults();

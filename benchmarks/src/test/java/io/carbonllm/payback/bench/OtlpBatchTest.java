@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.otlp.OtlpConfig;
 import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,13 +24,13 @@ class OtlpBatchTest {
         List<InferenceEvent> received = new CopyOnWriteArrayList<>();
         OtlpHttpEndpoint.Sink sink = new OtlpHttpEndpoint.Sink() {
             @Override
-            public boolean offer(InferenceEvent event) {
-                return received.add(event);
+            public boolean offerAll(List<InferenceEvent> events) {
+                return received.addAll(events);
             }
 
             @Override
-            public int remainingCapacity() {
-                return Integer.MAX_VALUE;
+            public String problem(InferenceEvent event) {
+                return PaybackTracker.problemWith(event);
             }
         };
         try (OtlpHttpEndpoint endpoint = OtlpHttpEndpoint.start(OtlpConfig.defaults().withPort(0), sink)) {

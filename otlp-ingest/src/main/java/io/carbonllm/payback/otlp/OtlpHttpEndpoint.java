@@ -32,11 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class OtlpHttpEndpoint implements AutoCloseable {
 
-    /** Where events go; {@code remainingCapacity} lets a request be refused whole rather than half queued. */
+    /** Where events go: all of a request's events or none, so that a request is refused whole rather than half queued. */
     public interface Sink {
-        boolean offer(InferenceEvent event);
+        /** Queues every one of {@code events}, or none of them and returns false (no room for all). */
+        boolean offerAll(List<InferenceEvent> events);
 
-        int remainingCapacity();
+        /** Why the sink would refuse {@code event} for good (a negative token count), or null. */
+        String problem(InferenceEvent event);
     }
 
     public static final String PATH = "/v1/traces";
@@ -139,23 +141,23 @@ public final class OtlpHttpEndpoint implements AutoCloseable {
                 return;
             }
             GenAiSpans.Mapped mapped = spans.map(request.getResourceSpansList());
-            if (mapped.events().size() > sink.remainingCapacity()) {
+            List<String> rejections = new ArrayList<>(mapped.rejections());
+            List<InferenceEvent> valid = new ArrayList<>(mapped.events().size());
+            for (InferenceEvent event : mapped.events()) {
+                String problem = sink.problem(event);
+                if (problem == null) {
+                    valid.add(event);
+                } else {
+                    rejections.add("span " + event.getEventId() + ": " + problem);
+                }
+            }
+            // All or none, atomically: two requests racing for the last room cannot both be half queued
+            if (!valid.isEmpty() && !sink.offerAll(valid)) {
                 exchange.getResponseHeaders().add("Retry-After", "5");
                 text(exchange, 503, "the tracker's queue is full; retry later");
                 return;
             }
-            List<String> rejections = new ArrayList<>(mapped.rejections());
-            for (InferenceEvent event : mapped.events()) {
-                try {
-                    if (sink.offer(event)) {
-                        accepted.increment();
-                    } else {
-                        rejections.add("span " + event.getEventId() + ": the tracker did not queue it");
-                    }
-                } catch (IllegalArgumentException e) {
-                    rejections.add("span " + event.getEventId() + ": " + e.getMessage());
-                }
-            }
+            accepted.add(valid.size());
             ignored.add(mapped.ignored());
             rejected.add(rejections.size());
             respond(exchange, type, rejections);

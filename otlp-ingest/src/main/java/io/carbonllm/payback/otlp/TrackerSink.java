@@ -2,6 +2,7 @@ package io.carbonllm.payback.otlp;
 
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.sdk.PaybackTracker;
+import java.util.List;
 
 /** The producer SDK's tracker as the receiver's sink: the same no-block and back-pressure rules hold. */
 public final class TrackerSink implements OtlpHttpEndpoint.Sink {
@@ -13,12 +14,12 @@ public final class TrackerSink implements OtlpHttpEndpoint.Sink {
     }
 
     @Override
-    public boolean offer(InferenceEvent event) {
-        return tracker.record(event);
+    public boolean offerAll(List<InferenceEvent> events) {
+        return tracker.recordAll(events);
     }
 
     @Override
-    public int remainingCapacity() {
-        return tracker.remainingCapacity();
+    public String problem(InferenceEvent event) {
+        return PaybackTracker.problemWith(event);
     }
 }

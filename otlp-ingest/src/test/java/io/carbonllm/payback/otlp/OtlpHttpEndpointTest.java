@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.carbonllm.payback.events.InferenceEvent;
+import io.carbonllm.payback.sdk.PaybackTracker;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -37,13 +38,16 @@ class OtlpHttpEndpointTest {
     private int capacity = 1_000;
     private final OtlpHttpEndpoint.Sink sink = new OtlpHttpEndpoint.Sink() {
         @Override
-        public boolean offer(InferenceEvent event) {
-            return received.add(event);
+        public boolean offerAll(List<InferenceEvent> events) {
+            if (events.size() > capacity) {
+                return false;
+            }
+            return received.addAll(events);
         }
 
         @Override
-        public int remainingCapacity() {
-            return capacity;
+        public String problem(InferenceEvent event) {
+            return PaybackTracker.problemWith(event);
         }
     };
     private OtlpHttpEndpoint endpoint;

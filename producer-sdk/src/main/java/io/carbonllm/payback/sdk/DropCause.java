@@ -9,6 +9,8 @@ public enum DropCause {
      * went.
      */
     SPOOL_FULL,
+    /** Written to the on-disk spool but not readable back (a segment damaged after it was written): lost. */
+    SPOOL_DAMAGED,
     /** The event could not be serialized for a reason of its own (the registry refused its schema, say). */
     SERIALIZATION,
     /** Kafka refused it for good (a record too large, an authorization error): retrying would not help. */

@@ -1,6 +1,7 @@
 package io.carbonllm.payback.sdk;
 
 import io.carbonllm.payback.contract.TopicNames;
+import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -100,13 +102,46 @@ public final class PaybackTracker implements AutoCloseable {
         return new RequestRecorder(this, gateway, clock);
     }
 
-    /** Queues a one-off run (a training run, an index build), keyed by its run id; never blocks. */
+    /**
+     * Queues a one-off run (a training run, an index build), keyed by its run id; never blocks.
+     *
+     * @throws IllegalArgumentException naming every field the streams app would refuse (the same checks)
+     */
     public boolean recordTrainingRun(TrainingRun run) {
         Objects.requireNonNull(run, "run");
-        if (run.getRunId() == null || run.getRunId().isBlank()) {
-            throw new IllegalArgumentException("runId is blank");
+        List<String> problems = TrainingRuns.problems(run);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid training run " + run.getRunId() + ": "
+                    + String.join("; ", problems));
         }
         return enqueue(runsTopic, run.getRunId(), run);
+    }
+
+    /** What {@link #record} would refuse {@code event} for, naming the field; null when it passes. */
+    public static String problemWith(InferenceEvent event) {
+        try {
+            Validation.check(event);
+            return null;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Queues all of {@code events} or none: a receiver (the OTLP endpoint) can refuse a batch whole, with a retry hint,
+     * rather than queue half of it. Returns false, queuing nothing and counting nothing, when the queue lacks room for
+     * all of them or the tracker is closed. Each event is validated first, as {@link #record} does.
+     */
+    public boolean recordAll(List<InferenceEvent> events) {
+        events.forEach(Validation::check);
+        if (closed.get() || !queue.tryReserve(events.size())) {
+            return false;
+        }
+        for (InferenceEvent event : events) {
+            queue.put(new Outgoing(eventsTopic, event.getUseCase(), event, System.nanoTime()));
+            counters.onRecorded();
+        }
+        return true;
     }
 
     /** Allocates only once a place is reserved: a drop costs the caller a counter increment and nothing else. */
@@ -341,14 +376,32 @@ public final class PaybackTracker implements AutoCloseable {
                 throw new IllegalArgumentException("spoolMaxBytes must be at least " + MIN_SPOOL_BYTES + " (1 MiB), got "
                         + spoolMaxBytes);
             }
+            if (spoolDirectory != null && !String.valueOf(Integer.MAX_VALUE).equals(
+                    String.valueOf(producerProps.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)))) {
+                throw new IllegalArgumentException("with spoolDirectory, delivery.timeout.ms must stay unbounded ("
+                        + Integer.MAX_VALUE + "), got " + producerProps.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)
+                        + ": a batch that expires during an outage would leave the spool as if it were delivered");
+            }
             Counters counters = new Counters(new EventQueue(queueCapacity));
-            Spool spool = spoolDirectory == null ? null
-                    : Spool.open(spoolDirectory, spoolMaxBytes, Math.min(spoolSegmentBytes, spoolMaxBytes), counters);
             boolean owns = registry == null;
             SchemaRegistryClient client = owns
                     ? new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(registryProps)) : registry;
-            Producer<byte[], byte[]> producer = producerFactory.apply(new HashMap<>(producerProps));
-            return new PaybackTracker(this, counters, spool, producer, client, owns);
+            Producer<byte[], byte[]> producer = null;
+            try {
+                producer = producerFactory.apply(new HashMap<>(producerProps));
+                // Last: a spool opened takes the directory's lock, which nothing below may leave held
+                Spool spool = spoolDirectory == null ? null : Spool.open(spoolDirectory, spoolMaxBytes,
+                        Math.min(spoolSegmentBytes, spoolMaxBytes / 4), counters);
+                return new PaybackTracker(this, counters, spool, producer, client, owns);
+            } catch (RuntimeException e) {
+                if (producer != null) {
+                    producer.close(Duration.ZERO);
+                }
+                if (owns) {
+                    client.close();
+                }
+                throw e;
+            }
         }
 
         private static String requireText(String value, String name) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +49,11 @@ class PaybackTrackerSpoolTest {
         trackers.forEach(t -> t.close(Duration.ofSeconds(5)));
     }
 
-    /** A mock producer that refuses every send while away, and can be told to take only so many more first. */
+    /**
+     * A mock producer that refuses every send while away, as Kafka 4's does when metadata does not come within
+     * {@code max.block.ms}: the callback fails on the calling thread and the future returned has already failed. It can
+     * be told to take only so many more first.
+     */
     static final class AwayProducer extends MockProducer<byte[], byte[]> {
         volatile boolean away;
         final AtomicInteger acceptBeforeAway = new AtomicInteger(Integer.MAX_VALUE);
@@ -61,7 +66,12 @@ class PaybackTrackerSpoolTest {
         public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
             if (away || acceptBeforeAway.getAndDecrement() <= 0) {
                 away = true;
-                throw new TimeoutException("Topic " + record.topic() + " not present in metadata after 1000 ms.");
+                TimeoutException e = new TimeoutException("Topic " + record.topic()
+                        + " not present in metadata after 250 ms.");
+                if (callback != null) {
+                    callback.onCompletion(null, e);
+                }
+                return CompletableFuture.failedFuture(e);
             }
             return super.send(record, callback);
         }

@@ -31,6 +31,19 @@ public final class EventQueue {
         }
     }
 
+    /** Takes {@code n} places at once, or none; false when fewer are free. */
+    public boolean tryReserve(int n) {
+        while (true) {
+            int now = size.get();
+            if (n > capacity - now) {
+                return false;
+            }
+            if (size.compareAndSet(now, now + n)) {
+                return true;
+            }
+        }
+    }
+
     /** Adds a record to the place {@link #tryReserve} took. */
     public void put(Outgoing record) {
         items.offer(record);

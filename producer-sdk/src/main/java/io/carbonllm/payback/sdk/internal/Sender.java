@@ -2,14 +2,12 @@ package io.carbonllm.payback.sdk.internal;
 
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.sdk.DropCause;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.Producer;
@@ -48,7 +46,6 @@ public final class Sender implements Runnable {
     private final BiFunction<String, Outgoing, byte[]> serializer;
     private final Counters counters;
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final AtomicLong inFlight = new AtomicLong();
     private final Spool spool;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean closing;
@@ -58,11 +55,11 @@ public final class Sender implements Runnable {
     private byte[] pendingBytes;
     private long backoff = MIN_BACKOFF_MS;
     private long nextAttemptNanos;
-    private long lastSpoolWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
-    private long spoolDropsSinceWarn;
     private long idleParkNanos = MIN_IDLE_PARK_NANOS;
     private long lastQueueWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
     private long queueDropsWarned;
+    private final RateLimitedWarning problems = new RateLimitedWarning(log, WARN_EVERY_NANOS);
+    private final RateLimitedWarning spoolFull = new RateLimitedWarning(log, WARN_EVERY_NANOS);
 
     /**
      * @param spool the write-ahead spool every record goes through, or null to keep them in memory only (retrying the
@@ -82,41 +79,62 @@ public final class Sender implements Runnable {
         thread = Thread.currentThread();
         try {
             while (true) {
+                reportDrops();
                 if (closing && System.nanoTime() >= closeDeadlineNanos) {
                     return;
                 }
-                if (spool != null) {
-                    if (closing && queue.isEmpty() && spooledPending == null && !spool.hasUnread()) {
+                try {
+                    if (!step()) {
                         return;
                     }
-                    spoolStep();
-                    continue;
-                }
-                if (closing && pending == null && queue.isEmpty()) {
-                    return;
-                }
-                if (pending == null) {
-                    pending = next(TimeUnit.MILLISECONDS.toNanos(50));
-                    pendingBytes = null;
-                    if (pending == null) {
-                        continue;
-                    }
-                }
-                if (handOver(pending, null)) {
-                    pending = null;
-                    pendingBytes = null;
-                    backoff = MIN_BACKOFF_MS;
-                } else {
+                } catch (InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Nothing may end this thread while the tracker is open: the record in hand stays, and is retried
+                    problems.warn("unexpected error in the sender; retrying", e);
                     counters.onRetry();
-                    sleepUntilRetry(backoff);
-                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+                    sleepUntilRetry(MAX_BACKOFF_MS);
                 }
             }
         } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            log.error("The payback tracker's sender stopped; events are no longer sent", e);
+            throw e;
         } finally {
             finished.countDown();
         }
+    }
+
+    /** One round of work; false when closing and there is nothing left to do. */
+    private boolean step() throws InterruptedException {
+        if (spool != null) {
+            if (closing && queue.isEmpty() && spooledPending == null && !spool.hasUnread()) {
+                return false;
+            }
+            spoolStep();
+            return true;
+        }
+        if (closing && pending == null && queue.isEmpty()) {
+            return false;
+        }
+        if (pending == null) {
+            pending = next(TimeUnit.MILLISECONDS.toNanos(50));
+            pendingBytes = null;
+            if (pending == null) {
+                return true;
+            }
+        }
+        if (handOver(pending, null)) {
+            pending = null;
+            pendingBytes = null;
+            backoff = MIN_BACKOFF_MS;
+        } else {
+            counters.onRetry();
+            sleepUntilRetry(backoff);
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+        return true;
     }
 
     /**
@@ -125,7 +143,6 @@ public final class Sender implements Runnable {
      * A record arriving at an idle tracker waits up to 2 ms more, against the producer's 20 ms linger.
      */
     private Outgoing next(long maxWaitNanos) throws InterruptedException {
-        reportDrops();
         long deadline = System.nanoTime() + maxWaitNanos;
         while (true) {
             Outgoing record = queue.poll();
@@ -225,25 +242,9 @@ public final class Sender implements Runnable {
     private void toSpool(Outgoing record) {
         long recordedAtMillis = System.currentTimeMillis()
                 - TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - record.recordedNanos()));
-        boolean written;
-        String why;
-        try {
-            written = spool.append(record, recordedAtMillis);
-            why = "the spool is full";
-        } catch (UncheckedIOException e) {
-            written = false;
-            why = e.getMessage() + ": " + e.getCause();
-        }
-        if (!written) {
+        if (!spool.append(record, recordedAtMillis)) {
             counters.onDropped(DropCause.SPOOL_FULL);
-            spoolDropsSinceWarn++;
-            long now = System.nanoTime();
-            if (now - lastSpoolWarnNanos >= WARN_EVERY_NANOS) {
-                log.warn("Payback tracker dropping events: {} ({} dropped since the last warning); is Kafka reachable?",
-                        why, spoolDropsSinceWarn);
-                lastSpoolWarnNanos = now;
-                spoolDropsSinceWarn = 0;
-            }
+            spoolFull.warn("dropping events: the spool is full or cannot be written; is Kafka reachable?", null);
         }
     }
 
@@ -267,8 +268,8 @@ public final class Sender implements Runnable {
                     log.debug("Schema registry unavailable; retrying", e);
                     return false;
                 }
-                log.warn("Dropping a {} for topic {}: it cannot be serialized", record.value().getSchema().getName(),
-                        record.topic(), e);
+                problems.warn("dropping a " + record.value().getSchema().getName() + " for topic " + record.topic()
+                        + ": it cannot be serialized", e);
                 counters.onDropped(DropCause.SERIALIZATION);
                 doneWithSpool(spooled);
                 return true;
@@ -277,9 +278,7 @@ public final class Sender implements Runnable {
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         Future<RecordMetadata> sent;
         try {
-            inFlight.incrementAndGet();
             sent = producer.send(new ProducerRecord<>(record.topic(), key, pendingBytes), (metadata, exception) -> {
-                inFlight.decrementAndGet();
                 if (exception == null) {
                     counters.onSent(System.nanoTime() - record.recordedNanos());
                     doneWithSpool(spooled);
@@ -290,20 +289,18 @@ public final class Sender implements Runnable {
                 } else if (closing) {
                     counters.onDropped(DropCause.NOT_DELIVERED_AT_CLOSE);
                 } else {
-                    log.warn("Kafka refused a record for topic {}", record.topic(), exception);
+                    problems.warn("Kafka refused a record for topic " + record.topic(), exception);
                     counters.onDropped(DropCause.DELIVERY_FAILED);
                     doneWithSpool(spooled);
                 }
             });
         } catch (RetriableException e) {
-            inFlight.decrementAndGet();
             return false;
         } catch (KafkaException e) {
-            inFlight.decrementAndGet();
             if (e instanceof InterruptException) {
                 throw e;
             }
-            log.warn("Kafka refused a record for topic {}", record.topic(), e);
+            problems.warn("Kafka refused a record for topic " + record.topic(), e);
             counters.onDropped(DropCause.DELIVERY_FAILED);
             doneWithSpool(spooled);
             return true;
@@ -327,7 +324,7 @@ public final class Sender implements Runnable {
             if (e.getCause() instanceof RetriableException) {
                 return false;
             }
-            log.warn("Kafka refused a record for topic {}", record.topic(), e.getCause());
+            problems.warn("Kafka refused a record for topic " + record.topic(), e.getCause());
             counters.onDropped(DropCause.DELIVERY_FAILED);
             doneWithSpool(spooled);
             return true;
@@ -369,6 +366,12 @@ public final class Sender implements Runnable {
         closing = true;
         boolean ended = finished.await(Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
+        if (!ended && thread != null) {
+            // stuck in a call that outlasts the timeout (a registry lookup): interrupted, so that nothing runs after
+            // close has closed the producer and the spool
+            thread.interrupt();
+            ended = finished.await(1, TimeUnit.SECONDS);
+        }
         if (spool != null && ended) {
             return 0; // spoolLeftovers() writes them to disk once the producer is closed
         }
@@ -379,12 +382,5 @@ public final class Sender implements Runnable {
         return left;
     }
 
-    /** Records handed to the producer whose acknowledgement has not come yet. */
-    public long inFlight() {
-        return inFlight.get();
-    }
 
-    public static Duration maxBackoff() {
-        return Duration.ofMillis(MAX_BACKOFF_MS);
-    }
 }

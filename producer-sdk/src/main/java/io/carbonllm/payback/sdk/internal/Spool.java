@@ -1,12 +1,12 @@
 package io.carbonllm.payback.sdk.internal;
 
+import io.carbonllm.payback.sdk.DropCause;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,13 +17,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,14 +42,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tracker's on-disk spool: where the sender puts records while the broker is away, in order, and replays them from
- * once it is back. Records are stored as Avro binary with their writer schema (no registry needed to spool), in
- * append-only segment files {@code segment-<n>.spool}; {@code segment-<n>.pos} holds how far Kafka has acknowledged a
- * segment, so a tracker started on the same directory replays only the rest. One tracker per directory (a lock file).
+ * The tracker's on-disk spool, a write-ahead log: the sender writes every record here and sends from here, oldest
+ * first. Records are stored as Avro binary with their writer schema (no registry needed to spool), in append-only
+ * segment files {@code segment-<n>.spool}. Beside each: {@code segment-<n>.pos}, how far Kafka has acknowledged it
+ * without a gap (saved at most every 200 ms, and at close), and, written at close, {@code segment-<n>.acked}, the
+ * records acknowledged beyond that gap (acknowledgements come back out of order across partitions). A tracker started
+ * on the same directory sends the rest: after a close, nothing twice; after a crash, what was acknowledged in the last
+ * 200 ms or out of order, again (at least once). One tracker per directory (a lock file).
  *
  * <p>An entry is {@code [int length][int crc32][body]}; a body is a schema ({@code 1, int index, json}) or a record
- * ({@code 2, int schema index, topic, key, recorded-at millis, Avro bytes}). A torn entry at the end of the last segment
- * (the process died while writing it) is cut off at start-up.
+ * ({@code 2, int schema index, topic, key, recorded-at millis, Avro bytes}). A damaged entry found at start-up (a
+ * write cut short when the process died) cuts its segment there. A write that fails (disk full) loses only what it
+ * was writing: those records are counted as {@link DropCause#SPOOL_FULL}, and the next record starts a new segment.
  *
  * <p>Used by the sender thread (and by {@code close} once it has stopped); {@link Handed#acknowledge()} is called from
  * the producer's callbacks.
@@ -55,11 +61,12 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
-    private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spool");
+    private static final Pattern FILE = Pattern.compile("segment-(\\d{20})\\.(spool|pos|acked)");
     private static final byte SCHEMA_ENTRY = 1;
     private static final byte RECORD_ENTRY = 2;
     private static final int ENTRY_HEADER = 8;
     private static final long POSITION_EVERY_NANOS = 200_000_000L;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     private final Path dir;
     private final long maxBytes;
@@ -80,6 +87,8 @@ public final class Spool implements Closeable {
     private Segment reading;
     private long lastPositionWriteNanos;
     private boolean uncommitted;
+    private boolean closed;
+    private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
     private Spool(Path dir, long maxBytes, long segmentBytes, Counters counters, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -107,7 +116,12 @@ public final class Spool implements Closeable {
                         + "spool.lock is held): give each tracker its own spoolDirectory");
             }
             Spool spool = new Spool(dir, maxBytes, segmentBytes, counters, channel, lock);
-            spool.recover();
+            try {
+                spool.recover();
+            } catch (IOException | RuntimeException e) {
+                lock.release();
+                throw e;
+            }
             return spool;
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
@@ -125,31 +139,39 @@ public final class Spool implements Closeable {
     private void recover() throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
-            files = listing.toList();
+            files = listing.sorted().toList();
         }
         for (Path file : files) {
-            Matcher m = SEGMENT.matcher(file.getFileName().toString());
-            if (m.matches()) {
+            Matcher m = FILE.matcher(file.getFileName().toString());
+            if (m.matches() && m.group(2).equals("spool")) {
                 long seq = Long.parseLong(m.group(1));
-                segments.put(seq, new Segment(seq, file, dir.resolve(positionName(seq))));
+                segments.put(seq, new Segment(seq));
             }
         }
-        long recoveredRecords = 0;
+        for (Path file : files) {
+            Matcher m = FILE.matcher(file.getFileName().toString());
+            if (m.matches() && !m.group(2).equals("spool") && !segments.containsKey(Long.parseLong(m.group(1)))) {
+                // left by a deletion cut short: it would apply to a new segment of the same number
+                Files.deleteIfExists(file);
+            }
+        }
+        long recovered = 0;
         for (Segment segment : List.copyOf(segments.values())) {
-            segment.acked = readPosition(segment);
-            segment.readFrom = segment.acked;
-            recoveredRecords += segment.scan(segment == segments.lastEntry().getValue());
+            long position = readPosition(segment);
+            segment.skip.addAll(readAcked(segment));
+            recovered += segment.scan(position, segment == segments.lastEntry().getValue());
             totalBytes += segment.size;
-            if (segment.readFrom >= segment.size) {
-                delete(segment);
-                counters.onSpoolRecovered(0, segment.size);
+            if (segment.unreadRecords == 0) {
+                totalBytes -= segment.size;
+                removeFiles(segment);
+                segments.remove(segment.seq);
             }
         }
-        unread = recoveredRecords;
-        if (recoveredRecords > 0) {
-            log.info("Payback tracker spool {}: {} records from an earlier run to deliver", dir, recoveredRecords);
+        unread = recovered;
+        if (recovered > 0) {
+            log.info("Payback tracker spool {}: {} records from an earlier run to deliver", dir, recovered);
         }
-        counters.onSpoolRecovered(recoveredRecords, totalBytes);
+        counters.onSpoolRecovered(recovered, totalBytes);
     }
 
     private static long readPosition(Segment segment) throws IOException {
@@ -158,11 +180,23 @@ public final class Spool implements Closeable {
         }
         byte[] bytes = Files.readAllBytes(segment.positionFile);
         if (bytes.length != Long.BYTES) {
-            log.warn("Ignoring {}: {} bytes, not 8; the segment is replayed from its start", segment.positionFile,
+            log.warn("Ignoring {}: {} bytes, not 8; the segment is sent again from its start", segment.positionFile,
                     bytes.length);
             return 0;
         }
         return ByteBuffer.wrap(bytes).getLong();
+    }
+
+    private static Set<Long> readAcked(Segment segment) throws IOException {
+        if (!Files.exists(segment.ackedFile)) {
+            return Set.of();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment.ackedFile));
+        Set<Long> starts = new HashSet<>();
+        while (bytes.remaining() >= Long.BYTES) {
+            starts.add(bytes.getLong());
+        }
+        return starts;
     }
 
     /** Records written and not yet handed back by {@link #next()}. */
@@ -175,17 +209,19 @@ public final class Spool implements Closeable {
         return handed.size();
     }
 
-    /** Nothing unread, nothing waiting for Kafka's acknowledgement, no file left to delete. */
-    public synchronized boolean isEmpty() {
-        return unread == 0 && handed.isEmpty() && segments.isEmpty();
-    }
-
     /**
-     * Appends {@code record}; false if the spool is full (it is not written). {@link #flush()} makes it readable.
+     * Appends {@code record}; false if it is not written: the spool is full (after deleting what is acknowledged), it
+     * cannot create a segment file, or it is closed. {@link #flush()} makes it readable.
      */
     public synchronized boolean append(Outgoing record, long recordedAtMillis) {
+        if (closed) {
+            return false;
+        }
         try {
             Schema schema = record.value().getSchema();
+            if (writing != null && writing.size >= segmentBytes) {
+                flush(); // a failure here is counted there, and leaves no writing segment
+            }
             if (writing == null || writing.size >= segmentBytes) {
                 roll();
             }
@@ -198,61 +234,93 @@ public final class Spool implements Closeable {
             byte[] recordEntry = entry(recordBody(index, record, recordedAtMillis));
             long needed = recordEntry.length + (schemaEntry == null ? 0 : schemaEntry.length);
             if (totalBytes + needed > maxBytes) {
-                return false;
+                commit(true); // what Kafka has acknowledged may free a segment
+                if (totalBytes + needed > maxBytes) {
+                    return false;
+                }
+                if (writing == null) {
+                    return append(record, recordedAtMillis);
+                }
             }
             if (schemaEntry != null) {
-                writing.append(schemaEntry);
+                writing.append(schemaEntry, false);
                 writing.schemaIndex.put(schema, index);
                 writing.schemas.put(index, schema);
             }
-            writing.append(recordEntry);
+            writing.append(recordEntry, true);
             totalBytes += needed;
             unread++;
             counters.onSpooled(needed);
             return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the spool in " + dir, e);
+            warn("cannot write to the spool in " + dir + " (" + e + ")", e);
+            return false;
         }
     }
 
-    /** Hands what was appended to the operating system (it survives the process, not the machine). */
+    /**
+     * Hands what was appended to the operating system (it survives the process, not the machine). A write that fails
+     * loses what it held: counted as {@link DropCause#SPOOL_FULL}, and the next append starts a new segment.
+     */
     public synchronized void flush() {
-        if (writing != null) {
-            try {
-                writing.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write to the spool in " + dir, e);
-            }
+        if (writing == null || closed) {
+            return;
+        }
+        try {
+            writing.flush();
+        } catch (IOException e) {
+            Segment broken = writing;
+            long lostRecords = broken.bufferedRecords;
+            long lostBytes = broken.size - broken.flushedSize;
+            broken.discardBuffer();
+            writing = null;
+            totalBytes -= lostBytes;
+            unread -= lostRecords;
+            counters.onSpoolFreed(lostBytes);
+            counters.onUnspooled(lostRecords);
+            counters.onDropped(DropCause.SPOOL_FULL, lostRecords);
+            warn("cannot write to " + broken.file + " (" + e + "): " + lostRecords + " events lost", e);
         }
     }
 
-    /** The oldest record not yet handed back, or null when there is none. */
+    /**
+     * The oldest record not yet handed back, or null when there is none. A record that cannot be read back (damage
+     * after start-up) ends its segment: the rest of it is counted as {@link DropCause#SPOOL_DAMAGED}.
+     */
     public synchronized Handed next() {
+        if (closed) {
+            return null;
+        }
         flush();
-        try {
-            while (unread > 0) {
+        while (unread > 0) {
+            if (reading == null || reading.unreadRecords == 0) {
+                reading = segments.values().stream().filter(seg -> seg.unreadRecords > 0).findFirst().orElse(null);
                 if (reading == null) {
-                    reading = segments.firstEntry().getValue();
-                    reading.openForReading();
+                    throw new IllegalStateException("spool " + dir + ": " + unread + " records counted unread, none found");
                 }
+            }
+            try {
                 Handed next = reading.readRecord();
                 if (next != null) {
                     unread--;
                     handed.addLast(next);
                     return next;
                 }
-                Map.Entry<Long, Segment> later = segments.higherEntry(reading.seq);
-                if (later == null) {
-                    throw new IllegalStateException("spool " + dir + ": " + unread + " records counted unread, none found");
+                if (reading.unreadRecords > 0) {
+                    throw new IOException(reading.unreadRecords + " records counted, none left to read");
                 }
-                reading.closeReader();
-                reading = later.getValue();
-                reading.openForReading();
+            } catch (IOException e) {
+                long lost = reading.unreadRecords;
+                reading.unreadRecords = 0;
+                reading.readFrom = reading.size;
+                unread -= lost;
+                counters.onUnspooled(lost);
+                counters.onDropped(DropCause.SPOOL_DAMAGED, lost);
+                handed.addLast(Handed.skipped(reading, reading.readFrom, reading.size));
+                warn("cannot read " + reading.file + " back (" + e.getMessage() + "): " + lost + " events lost", e);
             }
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the spool in " + dir, e);
         }
+        return null;
     }
 
     /**
@@ -272,20 +340,19 @@ public final class Spool implements Closeable {
         lastPositionWriteNanos = now;
         uncommitted = false;
         try {
-            List<Segment> done = new ArrayList<>();
-            for (Segment segment : segments.values()) {
-                // fully read (a writing segment caught up: the next append starts a new one) and acknowledged
-                if (segment.readFrom >= segment.size && segment.acked >= segment.size) {
-                    done.add(segment);
+            for (Segment segment : List.copyOf(segments.values())) {
+                // fully read (a writing segment caught up: the next append starts a new one) and acknowledged; not one
+                // just started, which has nothing in it yet
+                if (segment.readFrom >= segment.size && segment.acked >= segment.size && segment.unreadRecords == 0
+                        && (segment.size > 0 || segment != writing)) {
+                    delete(segment);
                 } else if (segment.acked > segment.savedAck) {
                     writePosition(segment);
                 }
             }
-            for (Segment segment : done) {
-                delete(segment);
-            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot update the spool in " + dir, e);
+            warn("cannot update the spool positions in " + dir + " (" + e + "); acknowledged events may be sent "
+                    + "again after a restart", e);
         }
     }
 
@@ -299,31 +366,56 @@ public final class Spool implements Closeable {
             reading = null;
         }
         segments.remove(segment.seq);
-        Files.deleteIfExists(segment.positionFile);
-        Files.deleteIfExists(segment.file);
+        removeFiles(segment);
         totalBytes -= segment.size;
         counters.onSpoolFreed(segment.size);
+    }
+
+    /** The segment first: a stale position file must never apply to a later segment of the same number. */
+    private static void removeFiles(Segment segment) throws IOException {
+        Files.deleteIfExists(segment.file);
+        Files.deleteIfExists(segment.positionFile);
+        Files.deleteIfExists(segment.ackedFile);
     }
 
     private void writePosition(Segment segment) throws IOException {
         Path tmp = dir.resolve(segment.positionFile.getFileName() + ".tmp");
         Files.write(tmp, ByteBuffer.allocate(Long.BYTES).putLong(segment.acked).array());
-        Files.move(tmp, segment.positionFile, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, segment.positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         segment.savedAck = segment.acked;
     }
 
-    /** Bytes the spool's segment files take. */
-    public synchronized long bytes() {
-        return totalBytes;
-    }
-
-    /** Records the positions, closes the files and releases the directory; what is left is replayed next start. */
+    /**
+     * Records the positions and, per segment, the records acknowledged beyond its position, so that the next tracker
+     * on this directory sends exactly what Kafka has not acknowledged; closes the files and releases the directory.
+     */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         try {
+            flush();
             commit(true);
+            Map<Segment, Set<Long>> ackedBeyond = new HashMap<>();
+            for (Handed h : handed) {
+                if (h.acknowledged) {
+                    ackedBeyond.computeIfAbsent(h.segment, seg -> new HashSet<>()).add(h.start);
+                }
+            }
             for (Segment segment : segments.values()) {
+                Set<Long> starts = new TreeSet<>(ackedBeyond.getOrDefault(segment, Set.of()));
+                segment.skip.stream().filter(start -> start >= segment.acked).forEach(starts::add);
+                if (starts.isEmpty()) {
+                    Files.deleteIfExists(segment.ackedFile);
+                } else {
+                    ByteBuffer bytes = ByteBuffer.allocate(starts.size() * Long.BYTES);
+                    starts.forEach(bytes::putLong);
+                    Path tmp = dir.resolve(segment.ackedFile.getFileName() + ".tmp");
+                    Files.write(tmp, bytes.array());
+                    Files.move(tmp, segment.ackedFile, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
                 if (segment.acked > segment.savedAck) {
                     writePosition(segment);
                 }
@@ -331,8 +423,10 @@ public final class Spool implements Closeable {
                 segment.closeWriter();
             }
         } catch (IOException e) {
-            log.warn("Could not record the spool positions in {}: its records may be sent again next start", dir, e);
+            log.warn("Could not record the spool positions in {}: acknowledged events may be sent again next start",
+                    dir, e);
         } finally {
+            closed = true;
             try {
                 lock.release();
             } catch (IOException e) {
@@ -347,15 +441,20 @@ public final class Spool implements Closeable {
             writing.closeWriter();
         }
         long seq = segments.isEmpty() ? 0 : segments.lastKey() + 1;
-        Segment segment = new Segment(seq, dir.resolve(String.format("segment-%020d.spool", seq)),
-                dir.resolve(positionName(seq)));
+        Segment segment = new Segment(seq);
         segment.openForWriting();
         segments.put(seq, segment);
         writing = segment;
     }
 
-    private static String positionName(long seq) {
-        return String.format("segment-%020d.pos", seq);
+    private void warn(String message, Exception e) {
+        long now = System.nanoTime();
+        if (now - lastWarnNanos >= WARN_EVERY_NANOS) {
+            lastWarnNanos = now;
+            log.warn("Payback tracker spool: {}", message, e);
+        } else {
+            log.debug("Payback tracker spool: {}", message, e);
+        }
     }
 
     private byte[] schemaBody(int index, Schema schema) throws IOException {
@@ -423,6 +522,13 @@ public final class Spool implements Closeable {
             this.recordedAtMillis = recordedAtMillis;
         }
 
+        /** Bytes the reader passed without a record to send (already acknowledged, or lost): done already. */
+        private static Handed skipped(Segment segment, long start, long end) {
+            Handed h = new Handed(segment, start, end, null, 0);
+            h.acknowledged = true;
+            return h;
+        }
+
         public Outgoing record() {
             return record;
         }
@@ -443,9 +549,17 @@ public final class Spool implements Closeable {
         final long seq;
         final Path file;
         final Path positionFile;
+        final Path ackedFile;
         final Map<Schema, Integer> schemaIndex = new HashMap<>();
         final Map<Integer, Schema> schemas = new HashMap<>();
+        /** Starts of records acknowledged by an earlier tracker beyond its position: not sent again. */
+        final Set<Long> skip = new HashSet<>();
+        /** Bytes written, buffered ones included. */
         long size;
+        /** Bytes on disk. */
+        long flushedSize;
+        long bufferedRecords;
+        long unreadRecords;
         long acked;
         long savedAck;
         long readFrom;
@@ -454,10 +568,12 @@ public final class Spool implements Closeable {
         private FileChannel reader;
         private final ByteBuffer header = ByteBuffer.allocate(ENTRY_HEADER);
 
-        Segment(long seq, Path file, Path positionFile) {
+        Segment(long seq) {
             this.seq = seq;
-            this.file = file;
-            this.positionFile = positionFile;
+            String stem = String.format("segment-%020d", seq);
+            this.file = dir.resolve(stem + ".spool");
+            this.positionFile = dir.resolve(stem + ".pos");
+            this.ackedFile = dir.resolve(stem + ".acked");
         }
 
         void openForWriting() throws IOException {
@@ -465,32 +581,51 @@ public final class Spool implements Closeable {
                     StandardOpenOption.APPEND);
             writeBuffer = ByteBuffer.allocate(64 * 1024);
             size = writer.size();
+            flushedSize = size;
         }
 
-        void append(byte[] entry) throws IOException {
+        void append(byte[] entry, boolean isRecord) throws IOException {
             if (entry.length > writeBuffer.remaining()) {
                 flush();
             }
-            if (entry.length > writeBuffer.remaining()) {
-                writeFully(ByteBuffer.wrap(entry));
-            } else {
-                writeBuffer.put(entry);
+            if (entry.length > writeBuffer.capacity()) {
+                writeBuffer = ByteBuffer.allocate(entry.length);
             }
+            writeBuffer.put(entry);
             size += entry.length;
+            if (isRecord) {
+                bufferedRecords++;
+                unreadRecords++;
+            }
         }
 
         void flush() throws IOException {
             if (writer != null && writeBuffer.position() > 0) {
                 writeBuffer.flip();
-                writeFully(writeBuffer);
+                while (writeBuffer.hasRemaining()) {
+                    writer.write(writeBuffer);
+                }
                 writeBuffer.clear();
+                flushedSize = size;
+                bufferedRecords = 0;
             }
         }
 
-        private void writeFully(ByteBuffer buffer) throws IOException {
-            while (buffer.hasRemaining()) {
-                writer.write(buffer);
+        /** After a failed write: what was buffered is gone, and a partial write is cut off the file. */
+        void discardBuffer() {
+            unreadRecords -= bufferedRecords;
+            bufferedRecords = 0;
+            size = flushedSize;
+            if (writeBuffer != null) {
+                writeBuffer.clear();
             }
+            try {
+                writer.truncate(flushedSize);
+            } catch (IOException e) {
+                log.debug("Cutting {} back to {} bytes", file, flushedSize, e);
+            }
+            closeQuietly(writer);
+            writer = null;
         }
 
         void closeWriter() throws IOException {
@@ -501,12 +636,10 @@ public final class Spool implements Closeable {
             }
         }
 
-        void openForReading() throws IOException {
+        private void openReader() throws IOException {
             if (reader == null) {
                 reader = FileChannel.open(file, StandardOpenOption.READ);
-            }
-            if (readFrom > 0 && schemas.isEmpty()) {
-                // the schemas this segment's records name sit before where reading resumes
+                // the schemas this segment's records name may sit before where reading resumes
                 long pos = 0;
                 while (pos < readFrom) {
                     byte[] entryBody = readEntry(pos);
@@ -528,21 +661,29 @@ public final class Spool implements Closeable {
             }
         }
 
-        /** The next record from {@code readFrom}, learning the schemas on the way; null at the end of what is written. */
+        /**
+         * The next record from {@code readFrom} to send, learning the schemas and passing the ones an earlier tracker
+         * had acknowledged; null at the end of what is written.
+         */
         Handed readRecord() throws IOException {
-            while (readFrom < size) {
+            openReader();
+            while (readFrom < flushedSize) {
                 long start = readFrom;
                 byte[] entryBody = readEntry(start);
                 if (entryBody == null) {
-                    throw new IOException(file + ": entry at byte " + start + " is damaged");
+                    throw new IOException("the entry at byte " + start + " is damaged");
                 }
                 readFrom = start + ENTRY_HEADER + entryBody.length;
                 if (entryBody[0] == SCHEMA_ENTRY) {
                     addSchema(entryBody);
                     continue;
                 }
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryBody, 1,
-                        entryBody.length - 1));
+                if (skip.contains(start)) {
+                    handed.addLast(Handed.skipped(this, start, readFrom));
+                    continue;
+                }
+                unreadRecords--;
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryBody, 1, entryBody.length - 1));
                 Schema writerSchema = schemas.get(in.readInt());
                 String topic = in.readUTF();
                 String key = in.readBoolean() ? in.readUTF() : null;
@@ -558,8 +699,7 @@ public final class Spool implements Closeable {
         }
 
         private void addSchema(byte[] entryBody) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryBody, 1,
-                    entryBody.length - 1));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(entryBody, 1, entryBody.length - 1));
             int index = in.readInt();
             byte[] json = new byte[in.readInt()];
             in.readFully(json);
@@ -568,7 +708,7 @@ public final class Spool implements Closeable {
 
         /** The body of the entry at {@code pos}, or null if it is incomplete or its checksum is wrong. */
         private byte[] readEntry(long pos) throws IOException {
-            FileChannel channel = reader != null ? reader : writer;
+            FileChannel channel = reader;
             header.clear();
             if (readAt(channel, header, pos) < ENTRY_HEADER) {
                 return null;
@@ -601,14 +741,17 @@ public final class Spool implements Closeable {
         }
 
         /**
-         * Counts the records after the acknowledged position; a damaged entry cuts the segment there (the last segment:
-         * a torn write; any other: damage, logged).
+         * Walks the segment left by an earlier tracker: counts the records to send (after {@code position} and not
+         * acknowledged out of order), puts a position that is not on an entry boundary back on the one before it, and
+         * cuts a damaged entry off with what follows it (the last segment: a write cut short; any other: damage, and
+         * the records after it are lost, counted as {@link DropCause#SPOOL_DAMAGED}).
          */
-        long scan(boolean last) throws IOException {
+        long scan(long position, boolean last) throws IOException {
             reader = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
                 size = reader.size();
                 long pos = 0;
+                long boundary = 0;
                 long records = 0;
                 while (pos < size) {
                     byte[] entryBody = readEntry(pos);
@@ -619,16 +762,33 @@ public final class Spool implements Closeable {
                         size = pos;
                         break;
                     }
-                    if (entryBody[0] == RECORD_ENTRY && pos >= readFrom) {
+                    if (pos <= position) {
+                        boundary = pos;
+                    }
+                    if (entryBody[0] == RECORD_ENTRY && pos >= position && !skip.contains(pos)) {
                         records++;
                     }
                     pos += ENTRY_HEADER + entryBody.length;
                 }
-                if (readFrom > size) {
-                    readFrom = size;
-                    acked = size;
+                if (position >= size) {
+                    boundary = size;
+                } else if (position != boundary) {
+                    log.warn("{} says {}, not an entry boundary in {}: sending again from byte {}", positionFile,
+                            position, file, boundary);
+                    records = 0;
+                    for (long p = boundary; p < size; ) {
+                        byte[] entryBody = readEntry(p);
+                        if (entryBody[0] == RECORD_ENTRY && !skip.contains(p)) {
+                            records++;
+                        }
+                        p += ENTRY_HEADER + entryBody.length;
+                    }
                 }
-                savedAck = acked;
+                readFrom = boundary;
+                acked = boundary;
+                savedAck = boundary == position ? position : -1;
+                flushedSize = size;
+                unreadRecords = records;
                 return records;
             } finally {
                 closeReader();
@@ -637,12 +797,12 @@ public final class Spool implements Closeable {
 
         private SpecificRecord decode(Schema writerSchema, byte[] bytes) throws IOException {
             if (writerSchema == null) {
-                throw new IOException(file + ": a record names a schema the segment does not hold");
+                throw new IOException("a record names a schema the segment does not hold");
             }
             SpecificData model = SpecificData.getForSchema(writerSchema);
             Class<?> type = model.getClass(writerSchema);
             if (type == null) {
-                throw new IOException(file + ": no class for " + writerSchema.getFullName() + " in this tracker");
+                throw new IOException("no class for " + writerSchema.getFullName() + " in this tracker");
             }
             Schema readerSchema = model.getSchema(type);
             SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
