@@ -127,6 +127,11 @@ public final class EngineDriver {
         return ledgers.get(PaybackEngine.ledgerKey(definition.getComparisonId(), candidateId));
     }
 
+    /** Every comparison window published so far, revisions included, in order. */
+    public List<ComparisonWindow> comparisonWindows() {
+        return List.copyOf(comparisonWindows);
+    }
+
     /** Every alert transition published so far, in order. */
     public List<PaybackAlert> transitions() {
         return List.copyOf(transitions);

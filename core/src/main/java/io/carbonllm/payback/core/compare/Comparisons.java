@@ -98,7 +98,7 @@ public final class Comparisons {
                 .setSuccessRateDelta(minus(window.getSuccessRate(), base.successRate()))
                 .setTokensPerSuccessfulTaskDelta(base.source() == BaselineSource.WINDOW
                         ? minus(window.getTokensPerSuccessfulTask(), baseline.getTokensPerSuccessfulTask()) : null);
-        Amounts energy = candidateEnergy(window);
+        Amounts energy = variantEnergy(window);
         if (base.perTask() == null || energy == null) {
             return c.build();
         }
@@ -133,10 +133,11 @@ public final class Comparisons {
     }
 
     /**
-     * The candidate's energy in the window, in the three bases: the covered requests' figures scaled to all its
-     * requests ({@code covered total / covered x requests}). Null without coverage: its energy is unknown.
+     * A variant's energy in the window, in the three bases: the covered requests' figures scaled to all its requests
+     * ({@code covered total / covered x requests}). Null without coverage: its energy is unknown. The comparison prices
+     * a candidate's window with it, and the verdict sums every variant's windows with it.
      */
-    static Amounts candidateEnergy(VariantWindow window) {
+    public static Amounts variantEnergy(VariantWindow window) {
         if (window.getCoveredRequests() <= 0) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.carbonllm.payback.core.ledger;
 
 import io.carbonllm.payback.core.definition.Basis;
+import io.carbonllm.payback.core.definition.QualityBar;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.core.window.TaskOutcomes;
 import io.carbonllm.payback.events.BasisLedger;
@@ -47,11 +48,6 @@ import java.util.function.Function;
 public final class Ledgers {
 
     private static final double MS_PER_DAY = 86_400_000.0;
-    /**
-     * Success rates are ratios of counts and the bars decimals: a drop equal to the bar (0.8 - 0.7 against 0.1) must
-     * not breach it because the subtraction rounded up (to 0.10000000000000009). Far below any real difference.
-     */
-    private static final double RATE_TOLERANCE = 1e-9;
 
     private Ledgers() {
     }
@@ -265,15 +261,7 @@ public final class Ledgers {
         if (candidate.getWindow() == null || candidate.getWindow().getSuccessRate() == null) {
             return null;
         }
-        double rate = candidate.getWindow().getSuccessRate();
-        Double baseline = window.getBaselineSuccessRate();
-        boolean minimumApplies = def.getMinSuccessRate() != null;
-        boolean dropApplies = def.getMaxSuccessRateDrop() != null && baseline != null;
-        if (!minimumApplies && !dropApplies) {
-            return null;
-        }
-        return (minimumApplies && rate < def.getMinSuccessRate())
-                || (dropApplies && baseline - rate > def.getMaxSuccessRateDrop() + RATE_TOLERANCE);
+        return QualityBar.of(def).below(candidate.getWindow().getSuccessRate(), window.getBaselineSuccessRate());
     }
 
     static Boolean noCandidateTraffic(ComparisonWindow window, CandidateWindow candidate) {
