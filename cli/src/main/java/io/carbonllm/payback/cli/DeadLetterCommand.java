@@ -96,21 +96,21 @@ final class DeadLetterCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter summary = json ? err : out;
         DeadLetterFilter filter = new DeadLetterFilter(stage, since);
-        try (Admin admin = TopicSnapshot.admin(broker.bootstrapServers)) {
-            Optional<TopicDescription> dlq = TopicSnapshot.describe(admin, broker.bootstrapServers, topic);
+        try (Admin admin = TopicSnapshot.admin(broker.clientProperties())) {
+            Optional<TopicDescription> dlq = TopicSnapshot.describe(admin, broker.clientProperties(), topic);
             if (dlq.isEmpty()) {
                 summary.printf("no dead letters: topic %s does not exist yet (the streams app creates it when it starts)%n", topic);
                 return 0;
             }
             Uuid dlqId = dlq.get().topicId();
-            Set<String> markers = ReplayMarkers.read(admin, broker.bootstrapServers, ReplayMarkers.topic(topic), err);
+            Set<String> markers = ReplayMarkers.read(admin, broker.clientProperties(), ReplayMarkers.topic(topic), err);
             // The most recent `limit` matches (the oldest is evicted first), so a large DLQ is not held in memory.
             PriorityQueue<DeadLetter> shown = new PriorityQueue<>(BY_TIME);
             Map<String, Long> byStage = new TreeMap<>();
             Map<String, Long> allByStage = new TreeMap<>();
             long[] matched = {0};
             long[] replayed = {0};
-            long total = TopicSnapshot.read(broker.bootstrapServers, dlq.get(), err, record -> {
+            long total = TopicSnapshot.read(broker.clientProperties(), dlq.get(), err, record -> {
                 DeadLetter deadLetter = DeadLetter.of(record);
                 allByStage.merge(DeadLetterTable.orUnknown(deadLetter.stage()), 1L, Long::sum);
                 if (!filter.matches(deadLetter)) {
@@ -211,8 +211,8 @@ final class DeadLetterCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             DeadLetterFilter filter = new DeadLetterFilter(stage, since);
-            try (Admin admin = TopicSnapshot.admin(broker.bootstrapServers)) {
-                Optional<TopicDescription> dlq = TopicSnapshot.describe(admin, broker.bootstrapServers, topic);
+            try (Admin admin = TopicSnapshot.admin(broker.clientProperties())) {
+                Optional<TopicDescription> dlq = TopicSnapshot.describe(admin, broker.clientProperties(), topic);
                 if (dlq.isEmpty()) {
                     out.printf("nothing to replay: topic %s does not exist%n", topic);
                     return 0;
@@ -230,7 +230,7 @@ final class DeadLetterCommand implements Callable<Integer> {
                             selection.alreadyReplayed(), selection.filteredOut(), noSource(selection));
                     return 0;
                 }
-                ReplayMarkers.ensureTopic(admin, broker.bootstrapServers, markerTopic);
+                ReplayMarkers.ensureTopic(admin, broker.clientProperties(), markerTopic);
                 try (KafkaProducer<byte[], byte[]> producer = producer()) {
                     // Fences an earlier run of this DLQ still in progress, and waits out its open transaction, so the
                     // markers read next include everything it committed.
@@ -252,10 +252,10 @@ final class DeadLetterCommand implements Callable<Integer> {
 
         private Selection select(Admin admin, TopicDescription dlq, DeadLetterFilter filter, String markerTopic,
                                  PrintWriter progress) {
-            Set<String> markers = ReplayMarkers.read(admin, broker.bootstrapServers, markerTopic, progress);
+            Set<String> markers = ReplayMarkers.read(admin, broker.clientProperties(), markerTopic, progress);
             List<DeadLetter> pending = new ArrayList<>();
             long[] counts = new long[3];
-            TopicSnapshot.read(broker.bootstrapServers, dlq, progress, record -> {
+            TopicSnapshot.read(broker.clientProperties(), dlq, progress, record -> {
                 DeadLetter deadLetter = DeadLetter.of(record);
                 if (!filter.matches(deadLetter)) {
                     counts[1]++;
@@ -279,7 +279,7 @@ final class DeadLetterCommand implements Callable<Integer> {
             pending.forEach(d -> perTopic.merge(d.sourceTopic(), 1L, Long::sum));
             Map<String, Integer> partitions = new HashMap<>();
             perTopic.forEach((name, count) -> partitions.put(name,
-                    TopicSnapshot.describe(admin, broker.bootstrapServers, name).orElseThrow(() -> new IllegalStateException(
+                    TopicSnapshot.describe(admin, broker.clientProperties(), name).orElseThrow(() -> new IllegalStateException(
                             "topic " + name + ", where " + count + " of the dead letters to replay came from, does not "
                                     + "exist; nothing was replayed")).partitions().size()));
             return partitions;
@@ -347,7 +347,7 @@ final class DeadLetterCommand implements Callable<Integer> {
 
         private KafkaProducer<byte[], byte[]> producer() {
             Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers);
+            props.putAll(broker.clientProperties());
             // One transactional id per DLQ: a second run fences the first, so two runs never replay the same record.
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "payback-dlq-replay-" + topic);
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -54,6 +54,11 @@ final class KafkaOptions {
     }
 
     private Properties commandConfig() {
+        return read(commandConfig);
+    }
+
+    /** The client properties file of {@code --command-config}; empty when none is given. */
+    static Properties read(Path commandConfig) {
         Properties file = new Properties();
         if (commandConfig == null) {
             return file;

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.otlp.OtlpConfig;
 import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
 import io.carbonllm.payback.otlp.TrackerSink;
@@ -49,7 +50,7 @@ final class OtlpCommand implements Callable<Integer> {
     String taskIdAttribute = "gen_ai.conversation.id";
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "(default: ${DEFAULT-VALUE})")
-    String topic = "inference-events";
+    String topic = TopicNames.INFERENCE_EVENTS;
 
     @Option(names = "--queue-capacity", paramLabel = "N", description = "Events held in memory; a batch that does not fit gets 503 (default: ${DEFAULT-VALUE}).")
     int queueCapacity = 100_000;

@@ -46,10 +46,10 @@ final class ReplayMarkers {
     }
 
     /** Every marker key in the topic, without the ones deleted by a tombstone; empty when there is no topic yet. */
-    static Set<String> read(Admin admin, String bootstrapServers, String markerTopic, PrintWriter progress) {
+    static Set<String> read(Admin admin, Map<String, Object> client, String markerTopic, PrintWriter progress) {
         Set<String> keys = new HashSet<>();
-        Optional<TopicDescription> topic = TopicSnapshot.describe(admin, bootstrapServers, markerTopic);
-        topic.ifPresent(description -> TopicSnapshot.read(bootstrapServers, description, progress, record -> {
+        Optional<TopicDescription> topic = TopicSnapshot.describe(admin, client, markerTopic);
+        topic.ifPresent(description -> TopicSnapshot.read(client, description, progress, record -> {
             if (record.key() == null) {
                 return;
             }
@@ -64,7 +64,7 @@ final class ReplayMarkers {
     }
 
     /** Creates the compacted marker topic (one partition, the broker's replication factor) unless it exists. */
-    static void ensureTopic(Admin admin, String bootstrapServers, String markerTopic) {
+    static void ensureTopic(Admin admin, Map<String, Object> client, String markerTopic) {
         NewTopic topic = new NewTopic(markerTopic, Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
@@ -75,7 +75,7 @@ final class ReplayMarkers {
                         + e.getCause().getMessage(), e.getCause());
             }
         } catch (TimeoutException e) {
-            throw TopicSnapshot.unreachable(bootstrapServers, e);
+            throw TopicSnapshot.unreachable(client, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + markerTopic, e);

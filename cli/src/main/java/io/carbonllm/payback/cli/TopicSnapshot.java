@@ -37,14 +37,15 @@ final class TopicSnapshot {
     private TopicSnapshot() {
     }
 
-    static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+    static Admin admin(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return Admin.create(props);
     }
 
     /** The topic's description, or empty when it does not exist. */
-    static Optional<TopicDescription> describe(Admin admin, String bootstrapServers, String topic) {
+    static Optional<TopicDescription> describe(Admin admin, Map<String, Object> client, String topic) {
         try {
             return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(topic));
@@ -52,17 +53,18 @@ final class TopicSnapshot {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
             }
-            throw unreachable(bootstrapServers, e.getCause());
+            throw unreachable(client, e.getCause());
         } catch (TimeoutException e) {
-            throw unreachable(bootstrapServers, e);
+            throw unreachable(client, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         }
     }
 
-    static IllegalStateException unreachable(String bootstrapServers, Throwable cause) {
-        return new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " (--bootstrap-servers) within "
+    static IllegalStateException unreachable(Map<String, Object> client, Throwable cause) {
+        return new IllegalStateException("cannot reach Kafka at " + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + " (--bootstrap-servers) within "
                 + TIMEOUT.toSeconds() + " s: " + cause.getMessage(), cause);
     }
 
@@ -70,12 +72,12 @@ final class TopicSnapshot {
      * Passes each record of {@code topic} to {@code each}, in offset order within each partition, and returns how many
      * it read. Every 2 s of reading it prints how far it got to {@code progress}.
      */
-    static long read(String bootstrapServers, TopicDescription topic, PrintWriter progress,
+    static long read(Map<String, Object> client, TopicDescription topic, PrintWriter progress,
                      Consumer<ConsumerRecord<byte[], byte[]>> each) {
         List<TopicPartition> partitions = topic.partitions().stream()
                 .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -120,7 +122,7 @@ final class TopicSnapshot {
                 if (!remaining.isEmpty() && now - lastMove > TIMEOUT.toNanos()) {
                     throw new IllegalStateException("reading " + topic.name() + " made no progress for "
                             + TIMEOUT.toSeconds() + " s (read " + read + " of " + total + " records); is the broker at "
-                            + bootstrapServers + " up?");
+                            + client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + " up?");
                 }
                 if (!remaining.isEmpty() && now - lastReport > PROGRESS_EVERY_NANOS) {
                     progress.printf(Locale.ROOT, "  reading %s: %,d of about %,d records%n", topic.name(), read, total);

@@ -52,4 +52,20 @@ class KafkaOptionsTest {
         KafkaOptions options = new KafkaOptions();
         assertThat(options.clientProperties()).isEqualTo(Map.of("bootstrap.servers", "127.0.0.1:9092"));
     }
+
+    @Test
+    void theDeadLetterCommandsTakeTheSameFileForTheirKafkaClients() throws Exception {
+        // ./payback dlq and dlq replay talk to Kafka alone: the file's Kafka settings, not the registry's
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, """
+                security.protocol=SSL
+                ssl.truststore.location=/etc/kafka/truststore.jks
+                bearer.auth.token=secret
+                """);
+        BrokerOptions options = new BrokerOptions();
+        options.bootstrapServers = "broker:9093";
+        options.commandConfig = file;
+        assertThat(options.clientProperties()).isEqualTo(Map.of("security.protocol", "SSL",
+                "ssl.truststore.location", "/etc/kafka/truststore.jks", "bootstrap.servers", "broker:9093"));
+    }
 }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,12 @@ public final class OtlpHttpEndpoint implements AutoCloseable {
         server.createContext(PATH, this::handle);
     }
 
+    /** Compared in constant time: how long the comparison takes says nothing about the token. */
+    private boolean authorized(String header) {
+        return header != null && MessageDigest.isEqual(("Bearer " + config.bearerToken()).getBytes(StandardCharsets.UTF_8),
+                header.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Binds and starts; fails naming the address when it is taken. */
     public static OtlpHttpEndpoint start(OtlpConfig config, Sink sink) {
         try {
@@ -116,7 +123,7 @@ public final class OtlpHttpEndpoint implements AutoCloseable {
                 return;
             }
             if (config.bearerToken() != null
-                    && !("Bearer " + config.bearerToken()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 text(exchange, 401, "missing or wrong bearer token");
                 return;
             }

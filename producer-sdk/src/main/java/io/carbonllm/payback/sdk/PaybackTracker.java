@@ -366,7 +366,8 @@ public final class PaybackTracker implements AutoCloseable {
             if (queueCapacity < 1 || queueCapacity > 10_000_000) {
                 throw new IllegalArgumentException("queueCapacity must be in [1, 10000000], got " + queueCapacity);
             }
-            if (!"all".equals(String.valueOf(producerProps.get(ProducerConfig.ACKS_CONFIG)))
+            String acks = String.valueOf(producerProps.get(ProducerConfig.ACKS_CONFIG));
+            if (!("all".equals(acks) || "-1".equals(acks))
                     || !Boolean.parseBoolean(String.valueOf(producerProps.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))) {
                 throw new IllegalArgumentException("PaybackTracker needs acks=all and enable.idempotence=true "
                         + "(no duplicates, no reordering per key); got acks=" + producerProps.get(ProducerConfig.ACKS_CONFIG)

@@ -38,6 +38,12 @@ public interface TrackerMetrics {
     /** Time from {@code record} to Kafka's acknowledgement, mean over acknowledged events, in microseconds. */
     double meanSendLatencyMicros();
 
+    /**
+     * The sum of those times over acknowledged events, in microseconds: with {@link #sent()}, a timer whose rate gives
+     * the mean over any interval (the mean above is over the tracker's life).
+     */
+    long totalSendLatencyMicros();
+
     /** The longest such time seen, in microseconds. */
     long maxSendLatencyMicros();
 }

@@ -131,13 +131,13 @@ class PaybackTrackerIT {
             broker.close();
             brokerDown = true;
             int during = recordPaced(tracker, seq, OUTAGE_SECONDS);
-            long spooledDuring = tracker.metrics().spooled();
+            // Then every one goes through the disk (the queue held a second's worth), none is dropped
+            await().atMost(10, TimeUnit.SECONDS).until(() -> tracker.metrics().spooled() == 300 + during);
+            assertThat(tracker.metrics().droppedTotal()).isZero();
             broker.start();
             brokerDown = false;
 
-            // Then every one went through the disk (the queue held a second's worth), none was dropped, and all are
-            // delivered once it is back
-            assertThat(spooledDuring).as("spooled during the outage of %d events", during).isEqualTo(300 + during);
+            // And all are delivered once it is back
             await().atMost(3, TimeUnit.MINUTES).until(() -> tracker.metrics().sent() == 300 + during);
             assertThat(tracker.metrics().droppedTotal()).isZero();
             await().atMost(30, TimeUnit.SECONDS).until(() -> tracker.metrics().spoolDepth() == 0);
@@ -181,7 +181,9 @@ class PaybackTrackerIT {
 
     /**
      * Records events at 1,000 per second, spread over the use cases, for {@code seconds}; returns how many. Each call
-     * must return within 50 ms (it only queues), and must be accepted (the spool keeps the queue from filling).
+     * must be accepted (the spool keeps the queue from filling) and return in under 200 ms: a call that waited for
+     * the broker would take at least max.block.ms (250 ms); a GC pause or the scheduler on this shared machine can
+     * take tens of milliseconds.
      */
     private static int recordPaced(PaybackTracker tracker, Map<String, Integer> seq, int seconds) throws InterruptedException {
         long start = System.nanoTime();
@@ -196,7 +198,7 @@ class PaybackTrackerIT {
                 InferenceEvent event = event(uc, seq.merge(uc, 1, Integer::sum));
                 long callStart = System.nanoTime();
                 assertThat(tracker.record(event)).as("event %d accepted", n).isTrue();
-                assertThat(System.nanoTime() - callStart).as("record() ns").isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+                assertThat(System.nanoTime() - callStart).as("record() ns").isLessThan(TimeUnit.MILLISECONDS.toNanos(200));
                 n++;
             }
             Thread.sleep(1);

@@ -4,6 +4,7 @@ import io.carbonllm.payback.sdk.DropCause;
 import io.carbonllm.payback.sdk.PaybackTracker;
 import io.carbonllm.payback.sdk.TrackerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -75,7 +76,7 @@ public final class PaybackTrackerMetrics implements MeterBinder {
         counter(registry, "sent", BaseUnits.EVENTS, "Events and runs acknowledged by Kafka (acks=all)",
                 TrackerMetrics::sent);
         for (DropCause cause : DropCause.values()) {
-            FunctionCounter.builder(PREFIX + "dropped", metrics, m -> m.dropped().getOrDefault(cause, 0L))
+            FunctionCounter.builder(PREFIX + "dropped", metrics, m -> m.dropped(cause))
                     .description("Events and runs not delivered, by cause").baseUnit(BaseUnits.EVENTS)
                     .tags(tags).tag(CAUSE_TAG, cause.name().toLowerCase(Locale.ROOT)).register(registry);
         }
@@ -89,6 +90,10 @@ public final class PaybackTrackerMetrics implements MeterBinder {
                 TrackerMetrics::spoolDepth);
         gauge(registry, "spool.size", BaseUnits.BYTES, "Bytes the on-disk spool's files take",
                 TrackerMetrics::spoolBytes);
+        FunctionTimer.builder(PREFIX + "send.latency", metrics, TrackerMetrics::sent,
+                        TrackerMetrics::totalSendLatencyMicros, TimeUnit.MICROSECONDS)
+                .description("Time from record to Kafka's acknowledgement (its rate gives the mean over any interval)")
+                .tags(tags).register(registry);
         TimeGauge.builder(PREFIX + "send.latency.mean", metrics, TimeUnit.MICROSECONDS,
                         TrackerMetrics::meanSendLatencyMicros)
                 .description("Time from record to Kafka's acknowledgement, mean over acknowledged events")

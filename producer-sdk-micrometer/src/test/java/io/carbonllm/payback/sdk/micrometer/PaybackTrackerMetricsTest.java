@@ -75,10 +75,10 @@ class PaybackTrackerMetricsTest {
         assertThat(meters.getMeters()).extracting(m -> m.getId().getName()).containsOnly(
                 "payback.tracker.recorded", "payback.tracker.sent", "payback.tracker.dropped",
                 "payback.tracker.send.retries", "payback.tracker.spooled", "payback.tracker.queue.depth",
-                "payback.tracker.spool.depth", "payback.tracker.spool.size", "payback.tracker.send.latency.mean",
-                "payback.tracker.send.latency.max");
-        // 9 meters plus one dropped counter per cause
-        assertThat(meters.getMeters()).hasSize(9 + DropCause.values().length);
+                "payback.tracker.spool.depth", "payback.tracker.spool.size", "payback.tracker.send.latency",
+                "payback.tracker.send.latency.mean", "payback.tracker.send.latency.max");
+        // 10 meters plus one dropped counter per cause
+        assertThat(meters.getMeters()).hasSize(10 + DropCause.values().length);
         assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag("gateway")).isEqualTo("gw-test"));
         assertThat(meters.find("payback.tracker.dropped").functionCounters()).extracting(c -> c.getId().getTag("cause"))
                 .containsExactlyInAnyOrder(Arrays.stream(DropCause.values()).map(c -> c.name().toLowerCase(Locale.ROOT))
@@ -135,6 +135,10 @@ class PaybackTrackerMetricsTest {
                 .isEqualTo(tracker.metrics().meanSendLatencyMicros() / 1e6);
         assertThat(seconds("send.latency.max")).isGreaterThanOrEqualTo(seconds("send.latency.mean"))
                 .isEqualTo(tracker.metrics().maxSendLatencyMicros() / 1e6);
+        // the timer: 3 events, and their latencies' sum (3 x the mean, to the microsecond)
+        assertThat(meters.get("payback.tracker.send.latency").functionTimer().count()).isEqualTo(3);
+        assertThat(meters.get("payback.tracker.send.latency").functionTimer().totalTime(TimeUnit.MICROSECONDS))
+                .isEqualTo((double) tracker.metrics().totalSendLatencyMicros()).isPositive();
         // The spool is off: its meters read 0
         assertThat(counter("spooled")).isZero();
         assertThat(gauge("spool.depth")).isZero();

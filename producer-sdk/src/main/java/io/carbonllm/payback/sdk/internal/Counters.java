@@ -137,6 +137,11 @@ public final class Counters implements TrackerMetrics {
     }
 
     @Override
+    public long totalSendLatencyMicros() {
+        return latencyNanos.sum() / 1_000;
+    }
+
+    @Override
     public long maxSendLatencyMicros() {
         return maxLatencyNanos.get() / 1_000;
     }
