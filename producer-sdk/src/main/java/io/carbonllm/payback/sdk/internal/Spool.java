@@ -744,7 +744,7 @@ public final class Spool implements Closeable {
          * Walks the segment left by an earlier tracker: counts the records to send (after {@code position} and not
          * acknowledged out of order), puts a position that is not on an entry boundary back on the one before it, and
          * cuts a damaged entry off with what follows it (the last segment: a write cut short; any other: damage, and
-         * the records after it are lost, counted as {@link DropCause#SPOOL_DAMAGED}).
+         * the records after it, unreadable, are lost without a count: the warning names the byte where it cut).
          */
         long scan(long position, boolean last) throws IOException {
             reader = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
