@@ -5,12 +5,18 @@ import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
+import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
+import io.carbonllm.payback.streams.metrics.PrometheusMetrics;
 import io.carbonllm.payback.streams.state.Definitions;
+import io.carbonllm.payback.streams.state.LocalLedgerStores;
 import io.carbonllm.payback.streams.topics.TopicProvisioner;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +47,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final Topology topology;
     private final PaybackMetrics metrics = new PaybackMetrics();
     private ObjectName metricsName;
+    private final PrometheusMetrics prometheus;
     private final RegistryBlips blips = new RegistryBlips(Clock.systemUTC());
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -54,6 +61,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(config.originals()));
         this.topics = Topics.from(config, registry);
         this.topology = new PaybackTopology(config, topics, new Definitions(), metrics).build();
+        this.prometheus = new PrometheusMetrics(config.applicationId(), metrics,
+                Arrays.stream(DeadLetterStage.values()).map(DeadLetterStage::header).toList(),
+                List.of(config.comparisonsTopic(), config.trainingRunsTopic(), config.factorsTopic()));
     }
 
     public PaybackStreamsRunner(Map<?, ?> props) {
@@ -79,6 +89,19 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * What {@code GET /metrics} serves: JVM and Kafka Streams metrics, the counts above, and gauges for the ledgers
+     * this instance owns (docs/operations.md, "Metrics").
+     */
+    public PrometheusEndpoint prometheus() {
+        return prometheus.endpoint();
+    }
+
+    /** The registry behind {@link #prometheus()}, for other components' meters. */
+    public PrometheusMetrics prometheusMetrics() {
+        return prometheus;
+    }
+
     /** Creates missing topics, then starts processing. Returns at once; see {@link #awaitRunning}. */
     public PaybackStreamsRunner start() {
         if (config.createTopics()) {
@@ -95,6 +118,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
         streams = new KafkaStreams(topology, streamsProps);
         metricsName = metrics.register(config.applicationId());
+        prometheus.bindStreams(streams).bindLedgers(new LocalLedgerStores(streams));
         streams.setStateListener((newState, oldState) -> {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
@@ -191,6 +215,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         closeStreams();
         registry.close();
         PaybackMetrics.unregister(metricsName);
+        prometheus.close();
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
