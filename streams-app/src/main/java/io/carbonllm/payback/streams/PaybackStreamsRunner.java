@@ -4,6 +4,8 @@ import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
+import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
+import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
@@ -54,6 +56,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
     private volatile Throwable fatalError;
     private KafkaStreams streams;
+    private AlertWebhookSink alertWebhook;
     private Thread shutdownHook;
 
     public PaybackStreamsRunner(PaybackStreamsConfig config) {
@@ -142,7 +145,19 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             return response;
         });
         streams.start();
+        startAlertWebhook();
         return this;
+    }
+
+    /** Delivers alert transitions to the webhook when {@code payback.alerts.webhook.url} is set. */
+    private void startAlertWebhook() {
+        AlertWebhookConfig webhook = config.alertWebhook();
+        if (webhook.enabled()) {
+            Map<String, Object> clientProps = new java.util.HashMap<>(config.originals());
+            clientProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            alertWebhook = AlertWebhookSink.create(webhook, clientProps, config.paybackAlertsTopic(),
+                    topics.paybackAlerts().valueSerde().deserializer(), prometheus.registry()).start();
+        }
     }
 
     /**
@@ -212,6 +227,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alertWebhook != null) {
+            alertWebhook.close();
+        }
         closeStreams();
         registry.close();
         PaybackMetrics.unregister(metricsName);
