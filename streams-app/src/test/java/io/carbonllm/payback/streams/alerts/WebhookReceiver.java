@@ -17,10 +17,10 @@ import java.util.function.Function;
  * A real webhook receiver on 127.0.0.1 (the JDK's HttpServer): it records every request it gets, with the time it
  * arrived, and answers what {@code answer} says (a status; a handler may also block, to hold a request in flight).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as received. */
-    record Received(long nanos, String idempotencyKey, String authorization, String contentType, String body) {
+    public record Received(long nanos, String idempotencyKey, String authorization, String contentType, String body) {
     }
 
     private final HttpServer server;
@@ -29,7 +29,7 @@ final class WebhookReceiver implements AutoCloseable {
     private volatile Function<Received, Integer> answer;
 
     /** {@code answer} gets each request (and how many came before it, via {@link #count()}) and returns the status. */
-    WebhookReceiver(Function<Received, Integer> answer) throws IOException {
+    public WebhookReceiver(Function<Received, Integer> answer) throws IOException {
         this.answer = answer;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", this::handle);
@@ -37,11 +37,11 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
     }
 
-    void answer(Function<Received, Integer> answer) {
+    public void answer(Function<Received, Integer> answer) {
         this.answer = answer;
     }
 
@@ -61,13 +61,13 @@ final class WebhookReceiver implements AutoCloseable {
         exchange.close();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         synchronized (received) {
             return List.copyOf(received);
         }
     }
 
-    int count() {
+    public int count() {
         synchronized (received) {
             return received.size();
         }
