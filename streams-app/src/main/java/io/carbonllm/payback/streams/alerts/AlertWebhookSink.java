@@ -77,6 +77,7 @@ public final class AlertWebhookSink implements AutoCloseable {
     /** Only the sink's thread touches this (the rebalance listener runs inside its poll). */
     private final Map<TopicPartition, Deque<Pending>> pending = new LinkedHashMap<>();
     private volatile boolean running = true;
+    private volatile boolean started;
     private long pollNotBeforeNanos = System.nanoTime();
     private int readFailures;
 
@@ -153,6 +154,7 @@ public final class AlertWebhookSink implements AutoCloseable {
     }
 
     public AlertWebhookSink start() {
+        started = true;
         thread.start();
         log.info("Delivering alert transitions of {} to {} ({} format, consumer group {})", topic, config.target(),
                 config.format().configValue(), config.groupId());
@@ -163,6 +165,10 @@ public final class AlertWebhookSink implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (!started) {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            return;
+        }
         consumer.wakeup();
         if (thread.isAlive() && thread != Thread.currentThread()) {
             try {
