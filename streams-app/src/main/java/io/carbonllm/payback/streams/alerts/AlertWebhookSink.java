@@ -1,6 +1,7 @@
 package io.carbonllm.payback.streams.alerts;
 
 import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -78,6 +81,7 @@ public final class AlertWebhookSink implements AutoCloseable {
     private final Map<TopicPartition, Deque<Pending>> pending = new LinkedHashMap<>();
     private volatile boolean running = true;
     private volatile boolean started;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private long pollNotBeforeNanos = System.nanoTime();
     private int readFailures;
 
@@ -165,6 +169,7 @@ public final class AlertWebhookSink implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopping.countDown();
         if (!started) {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             return;
@@ -182,24 +187,42 @@ public final class AlertWebhookSink implements AutoCloseable {
     private void run() {
         try {
             consumer.subscribe(List.of(topic), new Rebalance());
+            int failures = 0;
             while (running) {
-                poll();
-                pauseBusyPartitions();
-                deliverDue();
+                try {
+                    poll();
+                    pauseBusyPartitions();
+                    deliverDue();
+                    failures = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Nothing undelivered is committed: keep going rather than leave the instance without a sink
+                    Duration wait = config.backoffAfter(++failures);
+                    log.error("The alert webhook failed reading or committing; carrying on in {} ms", wait.toMillis(), e);
+                    sleep(wait);
+                }
             }
         } catch (WakeupException e) {
             if (running) {
                 log.error("The alert webhook's consumer was woken up while running; it stops", e);
             }
-        } catch (RuntimeException e) {
-            log.error("The alert webhook stopped on an error; transitions not delivered stay uncommitted and are "
-                    + "delivered after a restart", e);
         } finally {
             try {
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 log.warn("Closing the alert webhook's consumer failed", e);
             }
+        }
+    }
+
+    /** Waits, or less if the sink is closed meanwhile. */
+    private void sleep(Duration wait) {
+        try {
+            stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
@@ -255,8 +278,7 @@ public final class AlertWebhookSink implements AutoCloseable {
 
     private static boolean isRegistryOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().equals(
-                    "io.carbonllm.payback.schemas.registry.SchemaRegistryException$Unavailable")) {
+            if (t instanceof SchemaRegistryException.Unavailable) {
                 return true;
             }
         }

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.metrics.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +81,12 @@ class AlertWebhookSinkTest {
     }
 
     private AlertWebhookSink sink(Map<String, Object> webhookSettings, PaybackAlert... alerts) {
+        return sink(webhookSettings, () -> { }, alerts);
+    }
+
+    /** {@code afterAssignment} runs in the first poll, once the partition is assigned and the records added. */
+    private AlertWebhookSink sink(Map<String, Object> webhookSettings, Runnable afterAssignment,
+                                  PaybackAlert... alerts) {
         Map<String, Object> props = new HashMap<>();
         props.put(PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081");
@@ -89,6 +100,7 @@ class AlertWebhookSinkTest {
             for (int i = 0; i < alerts.length; i++) {
                 consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, i, key(alerts[i]), alerts[i]));
             }
+            afterAssignment.run();
         });
         sink = new AlertWebhookSink(config, consumer, TOPIC, registry).start();
         return sink;
@@ -283,6 +295,45 @@ class AlertWebhookSinkTest {
         assertThat(committed()).isEqualTo(0L);
         assertThat(scrape().value("payback_alert_webhook_pending")).isEqualTo(1.0);
         receiver = null;
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedInItsTurnCountedAndCommittedPast() throws Exception {
+        receiver = new WebhookReceiver(request -> 200);
+        // When the sink reads offset 0, which is not a PaybackAlert (the consumer cannot deserialize it), then
+        // offset 1, which is
+        sink(Map.of(), () -> {
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "k", alert("ft", "FIRING")));
+            consumer.setPollException(unreadable("not a PaybackAlert", new IllegalArgumentException("unknown magic")));
+        });
+
+        // Then offset 0 is skipped, counted and committed past, and offset 1 delivered
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(2).equals(committed()));
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(scrape().value("payback_alert_webhook_deliveries_total", "outcome", "unreadable")).isEqualTo(1.0);
+        assertThat(scrape().value("payback_alert_webhook_deliveries_total", "outcome", "delivered")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRecordUnreadableBecauseTheRegistryIsDownIsReadAgainNotSkipped() throws Exception {
+        receiver = new WebhookReceiver(request -> 200);
+        // When the first read of offset 0 fails because the registry is unavailable, and the registry is back after
+        // the sink's backoff (50 ms)
+        sink(Map.of(AlertWebhookConfig.BACKOFF_INITIAL_MS_CONFIG, 50), () -> consumer.setPollException(unreadable(
+                "cannot fetch the schema", new SchemaRegistryException.Unavailable("registry down", "http://r", 503,
+                        null))), alert("ft", "FIRING"));
+
+        // Then offset 0 is delivered, not skipped
+        await().atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(1).equals(committed()));
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(scrape().value("payback_alert_webhook_deliveries_total", "outcome", "unreadable")).isEqualTo(0.0);
+    }
+
+    /** What the consumer throws for the value at offset 0 that its deserializer refused. */
+    private static RecordDeserializationException unreadable(String message, Throwable cause) {
+        return new RecordDeserializationException(RecordDeserializationException.DeserializationExceptionOrigin.VALUE,
+                TP, 0, 0, TimestampType.CREATE_TIME, null, ByteBuffer.wrap(new byte[] {1, 2, 3}), new RecordHeaders(),
+                message, cause);
     }
 
     private static long ms(long nanos) {
