@@ -153,9 +153,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private void startAlertWebhook() {
         AlertWebhookConfig webhook = config.alertWebhook();
         if (webhook.enabled()) {
-            Map<String, Object> clientProps = new java.util.HashMap<>(config.originals());
-            clientProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            alertWebhook = AlertWebhookSink.create(webhook, clientProps, config.paybackAlertsTopic(),
+            alertWebhook = AlertWebhookSink.create(webhook, config.originals(), config.paybackAlertsTopic(),
                     topics.paybackAlerts().valueSerde().deserializer(), prometheus.registry()).start();
         }
     }
