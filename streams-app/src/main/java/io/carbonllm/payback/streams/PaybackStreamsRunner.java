@@ -4,13 +4,21 @@ import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.RegistryClientConfig;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
+import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
+import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
+import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
+import io.carbonllm.payback.streams.metrics.PrometheusMetrics;
 import io.carbonllm.payback.streams.state.Definitions;
+import io.carbonllm.payback.streams.state.LocalLedgerStores;
 import io.carbonllm.payback.streams.topics.TopicProvisioner;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -41,12 +49,14 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final Topology topology;
     private final PaybackMetrics metrics = new PaybackMetrics();
     private ObjectName metricsName;
+    private final PrometheusMetrics prometheus;
     private final RegistryBlips blips = new RegistryBlips(Clock.systemUTC());
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
     private volatile Throwable fatalError;
     private KafkaStreams streams;
+    private AlertWebhookSink alertWebhook;
     private Thread shutdownHook;
 
     public PaybackStreamsRunner(PaybackStreamsConfig config) {
@@ -54,6 +64,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(config.originals()));
         this.topics = Topics.from(config, registry);
         this.topology = new PaybackTopology(config, topics, new Definitions(), metrics).build();
+        this.prometheus = new PrometheusMetrics(config.applicationId(), metrics,
+                Arrays.stream(DeadLetterStage.values()).map(DeadLetterStage::header).toList(),
+                List.of(config.comparisonsTopic(), config.trainingRunsTopic(), config.factorsTopic()));
     }
 
     public PaybackStreamsRunner(Map<?, ?> props) {
@@ -79,6 +92,19 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * What {@code GET /metrics} serves: JVM and Kafka Streams metrics, the counts above, and gauges for the ledgers
+     * this instance owns (docs/operations.md, "Metrics").
+     */
+    public PrometheusEndpoint prometheus() {
+        return prometheus.endpoint();
+    }
+
+    /** The registry behind {@link #prometheus()}, for other components' meters. */
+    public PrometheusMetrics prometheusMetrics() {
+        return prometheus;
+    }
+
     /** Creates missing topics, then starts processing. Returns at once; see {@link #awaitRunning}. */
     public PaybackStreamsRunner start() {
         if (config.createTopics()) {
@@ -95,6 +121,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
         streams = new KafkaStreams(topology, streamsProps);
         metricsName = metrics.register(config.applicationId());
+        prometheus.bindStreams(streams).bindLedgers(new LocalLedgerStores(streams));
         streams.setStateListener((newState, oldState) -> {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
@@ -118,7 +145,17 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             return response;
         });
         streams.start();
+        startAlertWebhook();
         return this;
+    }
+
+    /** Delivers alert transitions to the webhook when {@code payback.alerts.webhook.url} is set. */
+    private void startAlertWebhook() {
+        AlertWebhookConfig webhook = config.alertWebhook();
+        if (webhook.enabled()) {
+            alertWebhook = AlertWebhookSink.create(webhook, config.originals(), config.paybackAlertsTopic(),
+                    topics.paybackAlerts().valueSerde().deserializer(), prometheus.registry()).start();
+        }
     }
 
     /**
@@ -188,9 +225,13 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alertWebhook != null) {
+            alertWebhook.close();
+        }
         closeStreams();
         registry.close();
         PaybackMetrics.unregister(metricsName);
+        prometheus.close();
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

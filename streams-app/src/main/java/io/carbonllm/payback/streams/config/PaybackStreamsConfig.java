@@ -2,6 +2,7 @@ package io.carbonllm.payback.streams.config;
 
 import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.LedgerLimits;
+import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -176,6 +177,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             .define(GRID_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, GRID_FACTORS_FILE_DOC)
             .define(PUE_FACTORS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, PUE_FACTORS_FILE_DOC);
 
+    static {
+        // payback.alerts.webhook.*: declared where the webhook is
+        AlertWebhookConfig.define(CONFIG);
+    }
+
     public PaybackStreamsConfig(Map<?, ?> props) {
         super(CONFIG, props);
         if (windowRetention().compareTo(windowSize().plus(windowGrace())) < 0) {
@@ -193,6 +199,7 @@ public final class PaybackStreamsConfig extends AbstractConfig {
         catalogFile();
         gridFactorsFile();
         pueFactorsFile();
+        alertWebhook();
     }
 
     /** All declared keys with their docs, for --help output and docs. */
@@ -302,6 +309,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             throw new org.apache.kafka.common.config.ConfigException(key, value, "is not a readable file");
         }
         return path;
+    }
+
+    /** The alert webhook's settings ({@code payback.alerts.webhook.*}); off when no URL is set. */
+    public AlertWebhookConfig alertWebhook() {
+        return AlertWebhookConfig.from(this, applicationId());
     }
 
     public Duration taskGap() {
