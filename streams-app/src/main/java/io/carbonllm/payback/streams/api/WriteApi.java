@@ -227,7 +227,7 @@ final class WriteApi implements AutoCloseable {
     private static Unavailable unavailable(String topic, Throwable cause) {
         String kind = cause instanceof RetriableException || cause instanceof TimeoutException
                 ? "Kafka did not acknowledge" : "could not produce";
-        return new Unavailable(Unavailable.OWNER_UNAVAILABLE, kind + " the record to " + topic + ": " + cause, cause);
+        return new Unavailable(Unavailable.KAFKA_UNAVAILABLE, kind + " the record to " + topic + ": " + cause, cause);
     }
 
     @Override

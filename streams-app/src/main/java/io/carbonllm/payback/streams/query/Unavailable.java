@@ -20,6 +20,9 @@ public final class Unavailable extends RuntimeException {
     /** A forwarded request reached an instance that no longer owns the key: it is not forwarded again. */
     public static final String NOT_OWNER = "not_owner";
 
+    /** Kafka (or the schema registry) did not take a write in time. */
+    public static final String KAFKA_UNAVAILABLE = "kafka_unavailable";
+
     private final String code;
 
     public Unavailable(String code, String message) {
