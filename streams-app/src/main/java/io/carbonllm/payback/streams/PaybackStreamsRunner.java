@@ -98,7 +98,8 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
         if (config.api().enabled()) {
             // Bound before Kafka Streams starts, so this instance advertises the port it really has (0 picks one)
-            api = new ApiServer(config, registry, () -> streams).start();
+            api = new ApiServer(config, registry, () -> streams);
+            api.start();
             streamsProps.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised());
         }
         streams = new KafkaStreams(topology, streamsProps);
