@@ -131,7 +131,7 @@ public final class LocalStores {
     public SortedSet<Integer> activePartitions() {
         KafkaStreams s = running();
         SortedSet<Integer> partitions = new TreeSet<>();
-        for (ThreadMetadata thread : s.metadataForLocalThreads()) {
+        for (ThreadMetadata thread : whileRunning(s::metadataForLocalThreads)) {
             for (TaskMetadata task : thread.activeTasks()) {
                 for (TopicPartition tp : task.topicPartitions()) {
                     if (tp.topic().equals(repartitionTopic)) {
@@ -166,10 +166,24 @@ public final class LocalStores {
         return read(read, null, -1);
     }
 
+    /**
+     * A call Kafka Streams refuses with an {@link IllegalStateException} when it left RUNNING since the check (a
+     * rebalance, a shutdown): a 503 like the check itself, not a 500.
+     */
+    static <T> T whileRunning(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalStateException e) {
+            throw new Unavailable(Unavailable.NOT_RUNNING, "Kafka Streams left RUNNING: " + e.getMessage(), e);
+        }
+    }
+
     /** A store closed, migrated or restoring under the read is a 503, not a 500. */
     private static <T> T read(Supplier<T> read, String store, int partition) {
         try {
             return read.get();
+        } catch (IllegalStateException e) {
+            throw new Unavailable(Unavailable.NOT_RUNNING, "Kafka Streams left RUNNING: " + e.getMessage(), e);
         } catch (InvalidStateStoreException e) {
             String what = store == null ? "a store" : "store " + store + " partition " + partition;
             throw new Unavailable(Unavailable.STORE_UNAVAILABLE, what + " is not queryable on this instance now ("

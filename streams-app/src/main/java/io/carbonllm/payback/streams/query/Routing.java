@@ -49,9 +49,8 @@ public final class Routing {
 
     /** The owner of {@code useCase}'s partition; {@link Unavailable} while Kafka Streams does not know it. */
     public Owner ownerOf(String useCase) {
-        KafkaStreams streams = local.running();
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.PAYBACK_LEDGER, useCase,
-                UseCasePartitioner.forUseCases());
+        KeyQueryMetadata metadata = LocalStores.whileRunning(() -> local.running().queryMetadataForKey(
+                StoreNames.PAYBACK_LEDGER, useCase, UseCasePartitioner.forUseCases()));
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost() == null
                 || metadata.partition() < 0 || HostInfo.unavailable().equals(metadata.activeHost())) {
             throw new Unavailable(Unavailable.OWNER_UNKNOWN, "no instance owns use case '" + useCase
@@ -81,7 +80,7 @@ public final class Routing {
                 return partitions(topic, key, value, null, numPartitions);
             }
         };
-        streams.queryMetadataForKey(StoreNames.PAYBACK_LEDGER, "", counting);
+        LocalStores.whileRunning(() -> streams.queryMetadataForKey(StoreNames.PAYBACK_LEDGER, "", counting));
         if (count[0] < 1) {
             throw new Unavailable(Unavailable.OWNER_UNKNOWN, "Kafka Streams has no metadata for the stores yet");
         }
@@ -92,7 +91,8 @@ public final class Routing {
     public List<Instance> instances() {
         KafkaStreams streams = local.running();
         List<Instance> instances = new ArrayList<>();
-        for (StreamsMetadata metadata : streams.streamsMetadataForStore(StoreNames.PAYBACK_LEDGER)) {
+        for (StreamsMetadata metadata : LocalStores.whileRunning(() ->
+                streams.streamsMetadataForStore(StoreNames.PAYBACK_LEDGER))) {
             SortedSet<Integer> partitions = new TreeSet<>();
             for (TopicPartition tp : metadata.topicPartitions()) {
                 if (tp.topic().equals(local.repartitionTopic())) {
