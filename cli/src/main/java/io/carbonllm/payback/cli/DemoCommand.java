@@ -9,6 +9,7 @@ import io.carbonllm.payback.demo.WindowSummary;
 import io.carbonllm.payback.localstack.ApicurioRegistry;
 import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import io.carbonllm.payback.localstack.LocalStackException;
+import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.localstack.RegistryDistribution;
 import io.carbonllm.payback.otlp.OtlpConfig;
 import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
@@ -17,6 +18,7 @@ import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.sdk.PaybackTracker;
 import io.carbonllm.payback.streams.PaybackStreamsRunner;
+import io.carbonllm.payback.streams.config.ApiConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,10 @@ final class DemoCommand implements Callable<Integer> {
             + "0 picks a free one (default: ${DEFAULT-VALUE}).")
     int otlpPort = OtlpConfig.DEFAULT_PORT;
 
+    @Option(names = "--api-port", paramLabel = "PORT", description = "The streams app's HTTP API on 127.0.0.1; "
+            + "0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int apiPort = ApiConfig.PORT_DEFAULT;
+
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics created at start-up (default: ${DEFAULT-VALUE}).")
     int partitions = 6;
 
@@ -112,6 +118,9 @@ final class DemoCommand implements Callable<Integer> {
         Deque<Stoppable> stack = new ArrayDeque<>();
         int exitCode = 0;
         try {
+            if (apiPort != 0) {
+                Ports.requireFree(apiPort, "streams app's HTTP API", "--api-port");
+            }
             EmbeddedKafkaBroker broker = console.step("Starting Kafka (KRaft, single node)",
                     () -> new EmbeddedKafkaBroker(kafkaPort, controllerPort, dataDir.resolve("kafka")).start(),
                     EmbeddedKafkaBroker::bootstrapServers);
@@ -129,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.toString());
             props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, partitions);
             props.put(PaybackStreamsConfig.WINDOW_SIZE_MS_CONFIG, windowSeconds * 1000L);
+            props.put(ApiConfig.PORT_CONFIG, apiPort);
             // Event time runs --compression times faster than the clock, so it gets far ahead of it: a year of leeway
             props.put(PaybackStreamsConfig.MAX_EVENT_TIME_AHEAD_MS_CONFIG, Duration.ofDays(365).toMillis());
             // If a previous demo was killed (kill -9) it never left the group: a short session timeout lets this
@@ -189,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
                     .start();
             stack.push(new Stoppable("simulator", simulator));
 
-            printWhereToLook(broker, registry, config);
+            printWhereToLook(broker, registry, config, runner);
             exitCode = waitForStop(stopRequested, runner);
         } catch (LocalStackException e) {
             console.line("error: %s", e.getMessage());
@@ -251,7 +261,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printWhereToLook(EmbeddedKafkaBroker broker, ApicurioRegistry registry, PaybackStreamsConfig config) {
+    private void printWhereToLook(EmbeddedKafkaBroker broker, ApicurioRegistry registry, PaybackStreamsConfig config,
+                                  PaybackStreamsRunner runner) {
         console.blank();
         console.line("Simulating gateway traffic: %.0f requests/s for use case '%s', event time x%s", rate,
                 DemoStory.USE_CASE, compression == Math.rint(compression) ? Long.toString((long) compression) : Double.toString(compression));
@@ -266,6 +277,10 @@ final class DemoCommand implements Callable<Integer> {
         console.line("                   %s, %s, %s, %s, %s", config.comparisonsTopic(), config.trainingRunsTopic(),
                 config.comparisonWindowsTopic(), config.paybackStatusTopic(), config.paybackAlertsTopic());
         console.line("  schema registry  %s", registry.confluentApiUrl());
+        if (runner.api() != null) {
+            console.line("  HTTP API         %s/api/comparisons   (every path: %s/api/openapi.json)",
+                    runner.api().baseUrl(), runner.api().baseUrl());
+        }
         console.line("  send bad records ./payback poison   (they land in %s; the demo keeps going)", config.dlqTopic());
         console.line("Every %d s: the latest complete %d s window (event time), the ledger and the alerts. Ctrl-C stops everything.",
                 summarySeconds, windowSeconds);
@@ -275,6 +290,9 @@ final class DemoCommand implements Callable<Integer> {
         requirePort("--kafka-port", kafkaPort);
         requirePort("--controller-port", controllerPort);
         requirePort("--registry-port", registryPort);
+        if (apiPort != 0) {
+            requirePort("--api-port", apiPort);
+        }
         if (kafkaPort == controllerPort || kafkaPort == registryPort || controllerPort == registryPort) {
             throw new ParameterException(spec.commandLine(), "--kafka-port, --controller-port and --registry-port "
                     + "must differ (got " + kafkaPort + ", " + controllerPort + ", " + registryPort + ")");

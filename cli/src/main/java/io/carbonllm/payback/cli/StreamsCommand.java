@@ -68,6 +68,10 @@ final class StreamsCommand implements Callable<Integer> {
         }
         runner.installShutdownHook().start();
         spec.commandLine().getOut().println("streams app started; Ctrl-C stops it. Logs: " + System.getProperty("payback.log.dir"));
+        if (runner.api() != null) {
+            spec.commandLine().getOut().println("HTTP API: " + runner.api().baseUrl() + "/api/comparisons (every path: "
+                    + runner.api().baseUrl() + "/api/openapi.json)");
+        }
         // Once a minute, when they changed: the dead letters and skipped definitions this instance counted (also on JMX)
         String shown = runner.metrics().summary();
         while (!runner.awaitStopped(Duration.ofMinutes(1))) {

@@ -65,6 +65,7 @@ class DeadLetterCommandIT {
             props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.confluentApiUrl());
             props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.toString());
             props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, 3);
+            props.put(io.carbonllm.payback.streams.config.ApiConfig.PORT_CONFIG, 0);
 
             // Given: no DLQ topic yet, which the listing says plainly
             CliRun none = dlq();

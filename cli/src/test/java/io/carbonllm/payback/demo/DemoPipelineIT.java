@@ -74,6 +74,7 @@ class DemoPipelineIT {
         props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.confluentApiUrl());
         props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.toString());
         props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, 3);
+        props.put(io.carbonllm.payback.streams.config.ApiConfig.PORT_CONFIG, 0);
         config = new PaybackStreamsConfig(props);
         runner = new PaybackStreamsRunner(config).start();
         assertThat(runner.awaitRunning(Duration.ofSeconds(120))).as("streams app RUNNING").isTrue();

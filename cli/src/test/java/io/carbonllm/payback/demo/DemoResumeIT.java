@@ -40,7 +40,7 @@ class DemoResumeIT {
         int registryPort = Ports.findFree();
         List<String> args = List.of("demo", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--controller-port", Integer.toString(controllerPort), "--registry-port", Integer.toString(registryPort),
-                "--summary-seconds", "5", "--otlp-port", "0");
+                "--summary-seconds", "5", "--otlp-port", "0", "--api-port", "0");
         String bootstrap = "127.0.0.1:" + kafkaPort;
 
         // Given a demo that has published a few windows of its story

@@ -99,6 +99,7 @@ class PaybackRestartIT {
         props.put(PaybackStreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dataDir.resolve(appId).toString());
         props.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, 2);
+        props.put(io.carbonllm.payback.streams.config.ApiConfig.PORT_CONFIG, 0);
         props.put(PaybackStreamsConfig.VARIANT_WINDOWS_TOPIC_CONFIG, appId + "-variant-windows");
         props.put(PaybackStreamsConfig.COMPARISON_WINDOWS_TOPIC_CONFIG, appId + "-comparison-windows");
         props.put(PaybackStreamsConfig.PAYBACK_STATUS_TOPIC_CONFIG, appId + "-payback-status");

@@ -6,6 +6,7 @@ import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
 import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
 import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
+import io.carbonllm.payback.streams.api.ApiServer;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -55,8 +57,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
     private volatile Throwable fatalError;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private AlertWebhookSink alertWebhook;
+    private ApiServer api;
     private Thread shutdownHook;
 
     public PaybackStreamsRunner(PaybackStreamsConfig config) {
@@ -119,6 +122,12 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         registerSchemas();
         Properties streamsProps = config.streamsProperties();
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
+        if (config.api().enabled()) {
+            // Bound before Kafka Streams starts, so this instance advertises the port it really has (0 picks one)
+            api = new ApiServer(config, registry, () -> streams);
+            api.start();
+            streamsProps.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised());
+        }
         streams = new KafkaStreams(topology, streamsProps);
         metricsName = metrics.register(config.applicationId());
         prometheus.bindStreams(streams).bindLedgers(new LocalLedgerStores(streams));
@@ -203,6 +212,11 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         return streams;
     }
 
+    /** The HTTP API, once started; null when {@code payback.api.enabled} is false or before {@link #start()}. */
+    public ApiServer api() {
+        return api;
+    }
+
     /** Closes the app cleanly on SIGTERM or Ctrl-C. */
     public PaybackStreamsRunner installShutdownHook() {
         shutdownHook = new Thread(this::closeStreams, "payback-streams-shutdown");
@@ -225,6 +239,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) {
+            api.close(); // first: other instances then get no answer from here, and say 503 until the rebalance
+        }
         if (alertWebhook != null) {
             alertWebhook.close();
         }

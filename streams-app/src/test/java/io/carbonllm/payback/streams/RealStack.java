@@ -65,6 +65,7 @@ final class RealStack implements AutoCloseable {
         config.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.confluentApiUrl());
         config.put(PaybackStreamsConfig.DATA_DIR_CONFIG, dir.resolve(appId).toString());
         config.put(PaybackStreamsConfig.TOPIC_PARTITIONS_CONFIG, PARTITIONS);
+        config.putIfAbsent(io.carbonllm.payback.streams.config.ApiConfig.PORT_CONFIG, 0); // a free port: tests run side by side
         // A killed member sends no LeaveGroup: its partitions move once its session expires (the broker's minimum)
         config.put("session.timeout.ms", 6_000);
         config.put("heartbeat.interval.ms", 1_000);

@@ -123,7 +123,7 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String PUE_FACTORS_FILE_DOC = "A PUE CSV (provider, region or default, effective_from) added "
             + "to the shipped one; empty for the shipped factors only.";
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = ApiConfig.define(new ConfigDef())
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -182,8 +182,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
         AlertWebhookConfig.define(CONFIG);
     }
 
+    private final ApiConfig api;
+
     public PaybackStreamsConfig(Map<?, ?> props) {
         super(CONFIG, props);
+        api = new ApiConfig(this);
         if (windowRetention().compareTo(windowSize().plus(windowGrace())) < 0) {
             throw new org.apache.kafka.common.config.ConfigException(WINDOW_RETENTION_MS_CONFIG,
                     getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least " + WINDOW_SIZE_MS_CONFIG + " + "
@@ -200,6 +203,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
         gridFactorsFile();
         pueFactorsFile();
         alertWebhook();
+    }
+
+    /** The HTTP API's keys ({@code payback.api.*}), checked together. */
+    public ApiConfig api() {
+        return api;
     }
 
     /** All declared keys with their docs, for --help output and docs. */

@@ -31,6 +31,14 @@ public final class UseCasePartitioner<K, V> implements StreamPartitioner<K, V> {
         return new UseCasePartitioner<>(TaskKey::getUseCase);
     }
 
+    /**
+     * For a key that is the use case itself: what interactive queries pass to {@code queryMetadataForKey}, so they find
+     * the partition, and the instance, that the topology put the use case's ledgers, alerts and windows on.
+     */
+    public static <V> UseCasePartitioner<String, V> forUseCases() {
+        return new UseCasePartitioner<>(Function.identity());
+    }
+
     @Override
     public Optional<Set<Integer>> partitions(String topic, K key, V value, Headers headers, int numPartitions) {
         return Optional.of(Set.of(partitionOf(useCase.apply(key), numPartitions)));
