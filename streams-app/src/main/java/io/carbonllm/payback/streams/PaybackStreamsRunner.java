@@ -124,7 +124,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
         if (config.api().enabled()) {
             // Bound before Kafka Streams starts, so this instance advertises the port it really has (0 picks one)
-            api = new ApiServer(config, registry, () -> streams);
+            api = new ApiServer(config, registry, () -> streams, prometheus.endpoint());
             api.start();
             streamsProps.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised());
         }

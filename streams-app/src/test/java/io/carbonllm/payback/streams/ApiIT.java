@@ -129,7 +129,7 @@ class ApiIT {
     }
 
     @Test
-    void theDetailCarriesTheDefinitionTheLedgerInThreeBasesWithEvidenceAndAVerdictPlace() {
+    void theDetailCarriesTheDefinitionTheLedgerInThreeBasesWithEvidenceAndTheVerdict() {
         ApiClient.Response r = api.get("/api/comparisons/cmp-api");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("X-Payback-Served-By")).isEqualTo(open.api().advertised());
@@ -151,8 +151,17 @@ class ApiIT {
         assertThat(ledger.get("footprintTier").asText()).isEqualTo("METERED");
         assertThat(ledger.get("energyCoverage").asDouble()).isEqualTo(1.0);
         assertThat(body.get("openAlerts")).isEmpty();
-        assertThat(body.has("verdict")).isTrue();
-        assertThat(body.get("verdict").isNull()).isTrue();
+        // The verdict (core's Verdicts, tested there with hand computations): this definition sets no horizon, so
+        // there is nothing to project over and no winner, said so, in the comparison's basis
+        JsonNode verdict = body.get("verdict");
+        assertThat(verdict.get("basis").asText()).isEqualTo("ENERGY");
+        assertThat(verdict.get("unit").asText()).isEqualTo("Wh");
+        assertThat(verdict.get("winner").isNull()).isTrue();
+        assertThat(verdict.at("/noWinner/reason").asText()).isEqualTo("NO_HORIZON");
+        assertThat(verdict.get("provisional").asBoolean()).isTrue();
+        assertThat(verdict.get("variants")).extracting(v -> v.get("id").asText()).containsExactly("baseline", "ft");
+        assertThat(verdict.at("/variants/1/footprint").asDouble()).isCloseTo(10.0, within(1e-9));
+        assertThat(verdict.get("summary").asText()).isNotBlank();
     }
 
     @Test

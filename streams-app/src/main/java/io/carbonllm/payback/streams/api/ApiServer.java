@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.streams.config.ApiConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
 import io.carbonllm.payback.streams.query.LocalStores;
 import io.carbonllm.payback.streams.query.Routing;
 import io.carbonllm.payback.streams.query.Unavailable;
@@ -70,6 +71,8 @@ public final class ApiServer implements AutoCloseable {
     public static final String OPENAPI = "/api/openapi.json";
     /** Answered from this instance's stores only: what the list endpoints gather from every instance. */
     public static final String INTERNAL_LOCAL_STATE = "/api/internal/local-state";
+    /** Prometheus text format: the Kafka Streams, JVM and payback meters of this instance. */
+    public static final String METRICS = "/metrics";
 
     /** A route: method and path (Javalin's {id} syntax, which is also OpenAPI's). */
     public record Route(HandlerType method, String path) {
@@ -87,7 +90,8 @@ public final class ApiServer implements AutoCloseable {
             new Route(HandlerType.GET, HEALTH),
             new Route(HandlerType.GET, READY),
             new Route(HandlerType.GET, OPENAPI),
-            new Route(HandlerType.GET, INTERNAL_LOCAL_STATE));
+            new Route(HandlerType.GET, INTERNAL_LOCAL_STATE),
+            new Route(HandlerType.GET, METRICS));
 
     /** Open even when reads need a token: probes and the API's own description. */
     private static final Set<String> OPEN_PATHS = Set.of(HEALTH, READY, OPENAPI);
@@ -99,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final WriteApi writes;
     private final byte[] openApi;
+    private final PrometheusEndpoint prometheus;
     private volatile ReadApi reads;
     private volatile String self;
     private Javalin app;
@@ -106,7 +111,9 @@ public final class ApiServer implements AutoCloseable {
     /**
      * @param streams Kafka Streams of this instance, once it exists: reads answer 503 until it is RUNNING
      */
-    public ApiServer(PaybackStreamsConfig config, SchemaRegistryClient registry, Supplier<KafkaStreams> streams) {
+    public ApiServer(PaybackStreamsConfig config, SchemaRegistryClient registry, Supplier<KafkaStreams> streams,
+                     PrometheusEndpoint prometheus) {
+        this.prometheus = prometheus;
         this.api = config.api();
         this.local = new LocalStores(streams, RepartitionNames.topic(config.applicationId(), RepartitionNames.BY_USE_CASE));
         this.writes = new WriteApi(producerProps(config), registry, config.comparisonsTopic(), config.trainingRunsTopic(),
@@ -229,6 +236,12 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + READY -> this::ready;
             case "GET " + OPENAPI -> ctx -> ctx.contentType("application/json").result(openApi);
             case "GET " + INTERNAL_LOCAL_STATE -> ctx -> reads().localState(ctx);
+            case "GET " + METRICS -> ctx -> {
+                if (prometheus == null) {
+                    throw new ApiException(404, "not_found", "this server has no metrics registry", null, List.of(), null);
+                }
+                ctx.contentType(prometheus.contentType()).result(prometheus.scrape());
+            };
             default -> throw new IllegalStateException("no handler for " + route);
         };
     }

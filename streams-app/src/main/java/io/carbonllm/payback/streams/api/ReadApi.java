@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carbonllm.payback.core.alert.AlertState;
 import io.carbonllm.payback.core.engine.PaybackEngine;
+import io.carbonllm.payback.core.verdict.VerdictInputs;
+import io.carbonllm.payback.core.verdict.Verdicts;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.streams.query.LocalStores;
 import io.carbonllm.payback.streams.query.Routing;
 import io.carbonllm.payback.streams.query.Unavailable;
@@ -210,9 +213,13 @@ final class ReadApi {
         body.put("comparisonId", def.getComparisonId());
         body.set("definition", AvroJson.toJson(def));
         ArrayNode candidates = body.putArray("candidates");
+        List<PaybackStatus> statuses = new ArrayList<>();
         for (CandidateDefinition candidate : def.getCandidates()) {
             LedgerState ledger = local.ledger(owner.partition(),
                     PaybackEngine.ledgerKey(def.getComparisonId(), candidate.getCandidateId()));
+            if (ledger != null && ledger.getLastStatus() != null) {
+                statuses.add(ledger.getLastStatus());
+            }
             ObjectNode c = candidates.addObject();
             c.put("candidateId", candidate.getCandidateId());
             c.put("modelId", candidate.getModelId());
@@ -225,12 +232,16 @@ final class ReadApi {
         local.openAlerts(owner.partition(), def.getComparisonId()).stream()
                 .sorted(Comparator.comparing((PaybackAlert a) -> a.getCandidateId()).thenComparing(PaybackAlert::getRule))
                 .forEach(a -> alerts.add(AvroJson.toJson(a)));
-        // VERDICT: the seed's decision rule (issue #10, section 1), computed by io.carbonllm.payback.core.verdict,
-        // which is not wired in yet. Until it is, the field is present and null.
-        body.putNull("verdict");
+        // The seed's decision rule: the lowest total over the horizon among the variants meeting the quality bar
+        List<ComparisonWindow> windows = local.windows(owner.partition(), def.getComparisonId(), Instant.EPOCH,
+                UNBOUNDED, VERDICT_WINDOWS);
+        body.set("verdict", VerdictJson.toJson(Verdicts.decide(VerdictInputs.from(def, statuses, windows))));
         served(ctx);
         write(ctx, body);
     }
+
+    /** Comparison windows read for the verdict: far more than any look-back, fewer than a store's retention holds. */
+    private static final int VERDICT_WINDOWS = 5_000;
 
     // GET /api/comparisons/{id}/windows
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.metrics.PaybackMetrics;
+import io.carbonllm.payback.streams.metrics.PrometheusMetrics;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest {
 
     private static final String READ = "reader-token-0123456789";
+    private static final PrometheusMetrics METRICS = new PrometheusMetrics("api-test", new PaybackMetrics(),
+            List.of("deserialize", "validate"), List.of("comparisons"));
     private static final String WRITE = "writer-token-0123456789";
 
     @TempDir
@@ -43,7 +48,7 @@ class ApiServerTest {
     static void start() {
         server = new ApiServer(new PaybackStreamsConfig(config(Map.of("payback.api.auth.mode", "all",
                 "payback.api.auth.read.token", READ, "payback.api.auth.write.token", WRITE,
-                "payback.api.max.body.bytes", 2048))), new InMemorySchemaRegistryClient(), () -> null).start();
+                "payback.api.max.body.bytes", 2048))), new InMemorySchemaRegistryClient(), () -> null, METRICS.endpoint()).start();
         anonymous = new ApiClient(server.baseUrl());
     }
 
@@ -67,6 +72,16 @@ class ApiServerTest {
         ApiClient.Response doc = anonymous.get("/api/openapi.json");
         assertThat(doc.status()).isEqualTo(200);
         assertThat(doc.json().get("openapi").asText()).startsWith("3.");
+    }
+
+    @Test
+    void metricsAreServedInPrometheusTextFormatToAReaderOnly() {
+        assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
+        ApiClient.Response r = anonymous.withToken(READ).get("/metrics");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("text/plain");
+        // no dead letter yet: the counter of each stage is there, at 0
+        assertThat(r.body()).contains("payback_dead_letters_total{application=\"api-test\",stage=\"deserialize\"} 0.0");
     }
 
     @Test
@@ -181,7 +196,7 @@ class ApiServerTest {
     void aPortInUseFailsNamingTheKey() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ApiServer second = new ApiServer(new PaybackStreamsConfig(config(Map.of("payback.api.port",
-                    taken.getLocalPort()))), new InMemorySchemaRegistryClient(), () -> null);
+                    taken.getLocalPort()))), new InMemorySchemaRegistryClient(), () -> null, METRICS.endpoint());
             try {
                 assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("payback.api.port").hasMessageContaining(Integer.toString(taken.getLocalPort()));

@@ -89,7 +89,7 @@ class ApiServerTlsAndCorsTest {
         ApiServer server = new ApiServer(new PaybackStreamsConfig(config(Map.of(
                 "payback.api.tls.keystore.location", keystore.toString(), "payback.api.tls.keystore.password", PASSWORD,
                 "payback.api.tls.truststore.location", truststore.toString(),
-                "payback.api.tls.truststore.password", PASSWORD))), new InMemorySchemaRegistryClient(), () -> null).start();
+                "payback.api.tls.truststore.password", PASSWORD))), new InMemorySchemaRegistryClient(), () -> null, null).start();
         try {
             assertThat(server.baseUrl()).startsWith("https://127.0.0.1:");
             HttpClient client = HttpClient.newBuilder().sslContext(trusting(truststore)).build();
@@ -123,7 +123,7 @@ class ApiServerTlsAndCorsTest {
     void aBadKeystorePasswordFailsAtStartNamingTheKey() throws Exception {
         ApiServer server = new ApiServer(new PaybackStreamsConfig(config(Map.of(
                 "payback.api.tls.keystore.location", keystore.toString(),
-                "payback.api.tls.keystore.password", "wrong-password"))), new InMemorySchemaRegistryClient(), () -> null);
+                "payback.api.tls.keystore.password", "wrong-password"))), new InMemorySchemaRegistryClient(), () -> null, null);
         try {
             assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("payback.api.tls.keystore.location");
@@ -135,7 +135,7 @@ class ApiServerTlsAndCorsTest {
     @Test
     void corsAnswersTheConfiguredOriginsOnly() throws Exception {
         ApiServer server = new ApiServer(new PaybackStreamsConfig(config(Map.of("payback.api.cors.allowed.origins",
-                "https://ops.example.com"))), new InMemorySchemaRegistryClient(), () -> null).start();
+                "https://ops.example.com"))), new InMemorySchemaRegistryClient(), () -> null, null).start();
         try {
             ApiClient client = new ApiClient(server.baseUrl());
             List<String> allowed = new ArrayList<>();
