@@ -77,6 +77,21 @@ class PaybackTrackerFaultsTest {
         return producer.history().stream().map(r -> events.deserialize(r.topic(), r.value()).getEventId()).toList();
     }
 
+    /** The in-memory registry, answering 503 while {@code down} holds. */
+    private SchemaRegistryClient flaky(AtomicBoolean down) {
+        return (SchemaRegistryClient) Proxy.newProxyInstance(SchemaRegistryClient.class.getClassLoader(),
+                new Class<?>[] {SchemaRegistryClient.class}, (proxy, method, args) -> {
+                    if (down.get() && !method.getName().equals("close")) {
+                        throw new SchemaRegistryException.Unavailable("down (test)", "memory", 503, null);
+                    }
+                    try {
+                        return method.invoke(registry, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     private static MockProducer<byte[], byte[]> acking() {
         return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -133,18 +148,7 @@ class PaybackTrackerFaultsTest {
         logged.start();
         senderLog.addAppender(logged);
         AtomicBoolean down = new AtomicBoolean(true);
-        SchemaRegistryClient flaky = (SchemaRegistryClient) Proxy.newProxyInstance(
-                SchemaRegistryClient.class.getClassLoader(), new Class<?>[] {SchemaRegistryClient.class},
-                (proxy, method, args) -> {
-                    if (down.get() && !method.getName().equals("close")) {
-                        throw new SchemaRegistryException.Unavailable("down (test)", "memory", 503, null);
-                    }
-                    try {
-                        return method.invoke(registry, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        SchemaRegistryClient flaky = flaky(down);
         try {
             // Given the registry down: the sender holds e0, the queue of 3 takes e1-e3, and e4-e10 are dropped
             PaybackTracker t = track(PaybackTracker.builder().bootstrapServers("unused:9092").schemaRegistry(flaky)
@@ -239,18 +243,7 @@ class PaybackTrackerFaultsTest {
     void closeDeliversWhatIsStillQueuedWhenItIsCalled() throws Exception {
         // Given the registry down, so 50 events wait in the queue
         AtomicBoolean down = new AtomicBoolean(true);
-        SchemaRegistryClient flaky = (SchemaRegistryClient) Proxy.newProxyInstance(
-                SchemaRegistryClient.class.getClassLoader(), new Class<?>[] {SchemaRegistryClient.class},
-                (proxy, method, args) -> {
-                    if (down.get() && !method.getName().equals("close")) {
-                        throw new SchemaRegistryException.Unavailable("down (test)", "memory", 503, null);
-                    }
-                    try {
-                        return method.invoke(registry, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        SchemaRegistryClient flaky = flaky(down);
         MockProducer<byte[], byte[]> producer = acking();
         PaybackTracker t = PaybackTracker.builder().bootstrapServers("unused:9092").schemaRegistry(flaky)
                 .producerFactory(p -> producer).build();
