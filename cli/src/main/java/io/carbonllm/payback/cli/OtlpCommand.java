@@ -5,11 +5,14 @@ import io.carbonllm.payback.otlp.OtlpConfig;
 import io.carbonllm.payback.otlp.OtlpHttpEndpoint;
 import io.carbonllm.payback.otlp.TrackerSink;
 import io.carbonllm.payback.sdk.PaybackTracker;
+import io.carbonllm.payback.streams.config.ApiConfig;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,15 +64,38 @@ final class OtlpCommand implements Callable<Integer> {
     @Option(names = "--spool-max-bytes", paramLabel = "N", description = "With --spool-dir: the most its files take; then the newest events are dropped, counted (default: ${DEFAULT-VALUE}).")
     long spoolMaxBytes = 1L << 30;
 
-    @Override
-    public Integer call() throws Exception {
-        String token = null;
+    @Option(names = "--api-config", paramLabel = "FILE", description = "The streams app's configuration file: the "
+            + "receiver follows its payback.api.auth.* (a span export is a write: with auth mode writes or all, it needs "
+            + "the API's write token). Not with --token-env.")
+    Path apiConfig;
+
+    /** The bearer token requests must carry, or null: from --token-env, or the API's write token in --api-config. */
+    String token() {
+        if (tokenEnv != null && apiConfig != null) {
+            throw new ParameterException(spec.commandLine(), "give --token-env or --api-config, not both");
+        }
         if (tokenEnv != null) {
-            token = System.getenv(tokenEnv);
+            String token = System.getenv(tokenEnv);
             if (token == null || token.isBlank()) {
                 throw new ParameterException(spec.commandLine(), "--token-env " + tokenEnv + " names an unset or empty variable");
             }
+            return token;
         }
+        if (apiConfig == null) {
+            return null;
+        }
+        ApiConfig api;
+        try {
+            api = new PaybackStreamsConfig(KafkaOptions.read(apiConfig)).api();
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--api-config " + apiConfig + ": " + e.getMessage());
+        }
+        return api.authMode() == ApiConfig.AuthMode.NONE ? null : api.writeToken().value();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String token = token();
         OtlpConfig config;
         try {
             config = new OtlpConfig(bind, port, maxBodyBytes, token, useCaseAttribute, taskIdAttribute, 2);
