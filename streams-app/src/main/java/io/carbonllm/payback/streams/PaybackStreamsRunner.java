@@ -154,6 +154,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             return response;
         });
         streams.start();
+        if (api != null) {
+            api.startLiveSource(); // GET /api/stream: the app's own output topics, read back (docs/architecture.md)
+        }
         startAlertWebhook();
         return this;
     }
