@@ -125,6 +125,7 @@ public final class ApiServer implements AutoCloseable {
     private final byte[] openApi;
     private final PrometheusEndpoint prometheus;
     private final LiveFeed live;
+    private final AlertHistory alertHistory = new AlertHistory();
     private final PaybackStreamsConfig config;
     private final SchemaRegistryClient registry;
     private LiveSource liveSource;
@@ -227,7 +228,7 @@ public final class ApiServer implements AutoCloseable {
                 : new HostInfo(api.host(), app.port());
         self = Forwarder.describe(host);
         Forwarder forwarder = new Forwarder(api.tls(), api.tls() ? clientTls() : null, self, api.forwardTimeout());
-        reads = new ReadApi(local, new Routing(local, host), forwarder, json);
+        reads = new ReadApi(local, new Routing(local, host), forwarder, json, alertHistory);
         stream = new StreamEndpoint(live, api.streamHeartbeat(), api.retryAfterSeconds(), self);
         log.info("HTTP API listening on {} (auth {}, TLS {}, CORS {}); advertised to the other instances as {}",
                 baseUrl(), api.authMode().name().toLowerCase(Locale.ROOT), api.tls() ? "on" : "off",
@@ -262,7 +263,7 @@ public final class ApiServer implements AutoCloseable {
                     config.paybackStatusTopic(), config.paybackAlertsTopic(),
                     AvroSerde.forValues(registry, PaybackStatus.class).deserializer(),
                     AvroSerde.forValues(registry, PaybackAlert.class).deserializer(), live, api.streamReplayEvents(),
-                    json).start();
+                    alertHistory, json).start();
         }
         return this;
     }

@@ -48,18 +48,22 @@ final class LiveSource implements AutoCloseable {
     private final LiveFeed feed;
     private final int replayEvents;
     private final ObjectMapper json;
+    private final AlertHistory history;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Per topic and partition, the offset from which records go to the feed (alerts before it only to the history). */
+    private long[][] publishFrom;
 
     LiveSource(Consumer<byte[], byte[]> consumer, String statusTopic, String alertsTopic,
                Deserializer<PaybackStatus> statuses, Deserializer<PaybackAlert> alerts, LiveFeed feed, int replayEvents,
-               ObjectMapper json) {
+               AlertHistory history, ObjectMapper json) {
         this.consumer = consumer;
         this.topics = List.of(statusTopic, alertsTopic); // in the order of LiveFeed.STATUS, LiveFeed.ALERTS
         this.statuses = statuses;
         this.alerts = alerts;
         this.feed = feed;
         this.replayEvents = replayEvents;
+        this.history = history;
         this.json = json;
         this.thread = new Thread(this::run, "payback-live-source");
         this.thread.setDaemon(true);
@@ -71,7 +75,7 @@ final class LiveSource implements AutoCloseable {
      */
     static LiveSource create(Map<String, ?> clientProps, String clientId, String statusTopic, String alertsTopic,
                              Deserializer<PaybackStatus> statuses, Deserializer<PaybackAlert> alerts, LiveFeed feed,
-                             int replayEvents, ObjectMapper json) {
+                             int replayEvents, AlertHistory history, ObjectMapper json) {
         Map<String, Object> props = new HashMap<>();
         Set<String> consumerKeys = ConsumerConfig.configNames();
         clientProps.forEach((key, value) -> {
@@ -86,7 +90,7 @@ final class LiveSource implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         return new LiveSource(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                statusTopic, alertsTopic, statuses, alerts, feed, replayEvents, json);
+                statusTopic, alertsTopic, statuses, alerts, feed, replayEvents, history, json);
     }
 
     LiveSource start() {
@@ -113,6 +117,7 @@ final class LiveSource implements AutoCloseable {
             if (start == null) {
                 return;
             }
+            publishFrom = start;
             feed.begin(start);
             log.info("Live stream: reading {} and {} ({} and {} partitions) from near their ends", topics.get(0),
                     topics.get(1), start[LiveFeed.STATUS].length, start[LiveFeed.ALERTS].length);
@@ -145,7 +150,10 @@ final class LiveSource implements AutoCloseable {
         }
     }
 
-    /** Assigns every partition of both topics once they exist; the offsets to start from, or null if closed first. */
+    /**
+     * Assigns every partition of both topics once they exist; the offsets the feed starts from, or null if closed first.
+     * The alerts are read from their beginning, for the history; only those from the returned offsets on are published.
+     */
     private long[][] assign() throws InterruptedException {
         long[][] start = new long[topics.size()][];
         List<TopicPartition> all = new ArrayList<>();
@@ -174,7 +182,7 @@ final class LiveSource implements AutoCloseable {
             int t = topics.indexOf(tp.topic());
             long from = replayEvents == 0 ? end.get(tp) : Math.max(begin.get(tp), end.get(tp) - share);
             start[t][tp.partition()] = from;
-            consumer.seek(tp, from);
+            consumer.seek(tp, t == LiveFeed.ALERTS ? begin.get(tp) : from);
         }
         return start;
     }
@@ -184,7 +192,7 @@ final class LiveSource implements AutoCloseable {
         int topic = topics.indexOf(record.topic());
         try {
             LiveFeed.Change change = topic == LiveFeed.STATUS ? status(record) : alert(record);
-            if (change != null) {
+            if (change != null && record.offset() >= publishFrom[topic][record.partition()]) {
                 feed.publish(change);
             }
             return true;
@@ -225,6 +233,7 @@ final class LiveSource implements AutoCloseable {
             return null;
         }
         PaybackAlert alert = alerts.deserialize(record.topic(), record.headers(), record.value());
+        history.add(alert);
         return change(record, LiveFeed.EVENT_ALERT, alert.getComparisonId(), AvroJson.toJson(alert));
     }
 
