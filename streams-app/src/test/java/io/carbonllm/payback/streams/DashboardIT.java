@@ -195,7 +195,10 @@ class DashboardIT {
         assertThat(numbers(saving.get(1))).satisfiesExactly(v -> assertThat(v).isCloseTo(0.00545, within(1e-12)),
                 v -> assertThat(v).isCloseTo(0.0109, within(1e-12)));
         assertThat(numbers(saving.get(2))).allSatisfy(v -> assertThat(v).isCloseTo(0.01, within(1e-12))).hasSize(2);
+        // The whole page, charts included, for the docs
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
         screenshot("detail.png");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1100));
 
         // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");

@@ -345,6 +345,7 @@
     const opts = {
       width, height: 220,
       scales: { x: { time: true } },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), // the axis in UTC, as labelled
       axes: [{ label: "window start (UTC)" }, { label: unit, size: 60 }],
       legend: { live: true },
       series: [{ label: "time", value: (u, v) => (v === null ? "\u2013" : P.date(new Date(v * 1000).toISOString())) }]
