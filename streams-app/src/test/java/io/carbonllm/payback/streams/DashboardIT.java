@@ -239,6 +239,32 @@ class DashboardIT {
         return values.stream().map(v -> ((Number) v).doubleValue()).toList();
     }
 
+    @Test
+    void theStreamCarriesWhatTheEnginePublishedWithKafkaPositionsAsIdsAndReplaysItFromTheStart() throws Exception {
+        // Given the app's output topics were empty when its stream source started, every change since is in the
+        // replay buffer: a Last-Event-ID at offset 0 of every partition (3 of payback-status, 3 of payback-alerts)
+        try (io.carbonllm.payback.streams.api.SseClient stream = io.carbonllm.payback.streams.api.SseClient.connect(
+                app.api().baseUrl() + "/api/stream?comparisonId=cmp-dash", "Last-Event-ID", "0.0.0_0.0.0")) {
+            assertThat(stream.status()).isEqualTo(200);
+            // Then: the changes of cmp-dash/ft are replayed in order (no hello: it is a reconnect), each with the
+            // position after it as its id, and they end with the status the API gives now
+            io.carbonllm.payback.streams.api.SseClient.Event first = stream.next(Duration.ofSeconds(10));
+            assertThat(first).isNotNull();
+            JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.data());
+            assertThat(first.event()).isEqualTo("status");
+            assertThat(status.get("comparisonId").asText()).isEqualTo("cmp-dash");
+            assertThat(status.get("candidateId").asText()).isEqualTo("ft");
+            assertThat(first.id()).matches("\\d+\\.\\d+\\.\\d+_\\d+\\.\\d+\\.\\d+");
+            String now = api.get("/api/comparisons/cmp-dash").json().at("/candidates/0/ledger/status").asText();
+            String last = status.get("status").asText();
+            io.carbonllm.payback.streams.api.SseClient.Event next;
+            while ((next = stream.next(Duration.ofSeconds(2))) != null) {
+                last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(next.data()).get("status").asText();
+            }
+            assertThat(last).isEqualTo(now);
+        }
+    }
+
     private static void phase2() throws Exception {
         new ApiTraffic().requests(T0, "uc-dash", ApiTraffic.BASELINE, 1, 10, 1.0)
                 .requests(T0, "uc-dash", ApiTraffic.FINE_TUNE, 1, 10, 0.5).tick(T0, "uc-dash", 155)
