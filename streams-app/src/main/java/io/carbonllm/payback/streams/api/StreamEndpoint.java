@@ -52,9 +52,11 @@ final class StreamEndpoint {
                     + "clients already (payback.api.stream.max.clients); try again later or ask another instance",
                     null, List.of(), retryAfterSeconds);
         }
-        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData()
-                .getConnection().getEndPoint();
-        sub.onDrop(endPoint::close);
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) {
+            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            sub.onDrop(endPoint::close);
+        }
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream;charset=utf-8");

@@ -171,8 +171,16 @@ const Payback = (() => {
     return value === null || value === undefined ? "\u2013 " + b.unit : num(value * b.scale) + " " + b.unit;
   }
 
+  /** One decimal; two near 100%, so that a ratio just short of 1 never reads as paid back. */
   function percent(ratio) {
-    return ratio === null || ratio === undefined || !isFinite(ratio) ? "\u2013" : (Math.round(ratio * 1000) / 10) + "%";
+    if (ratio === null || ratio === undefined || !isFinite(ratio)) {
+      return "\u2013";
+    }
+    const p = Math.round(ratio * 1000) / 10;
+    if (p === 100 && ratio !== 1) {
+      return (ratio < 1 ? Math.floor(ratio * 10000) : Math.ceil(ratio * 10000)) / 100 + "%";
+    }
+    return p + "%";
   }
 
   function tierWord(tier) {

@@ -81,10 +81,6 @@
     }, 300);
   }
 
-  function basisOf(unit) {
-    return unit === "Wh" ? "ENERGY" : null;
-  }
-
   function render() {
     const d = state.detail;
     const basis = P.selectedBasis();
