@@ -240,6 +240,54 @@ class DashboardIT {
     }
 
     @Test
+    void theOverviewStaysUsableWithFiveHundredComparisons() throws Exception {
+        // Given 500 more comparisons (no traffic: no ledger yet), defined through the API
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String id = "load-%03d".formatted(i);
+                puts.add(pool.submit(() -> api.put("/api/comparisons/" + id, comparison("uc-" + id, null)).status()));
+            }
+            for (java.util.concurrent.Future<Integer> put : puts) {
+                assertThat(put.get(60, TimeUnit.SECONDS)).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.get("/api/comparisons?limit=1").json().get("total").asInt() == 502);
+
+        // When the overview loads them (one page of 500 and one of 2, with the verdicts)
+        long start = System.nanoTime();
+        browser.get(app.api().baseUrl() + "/ui/");
+        WebDriverWait wait = new WebDriverWait(browser, UPDATE);
+        wait.ignoring(StaleElementReferenceException.class);
+        until(wait, "502 comparisons on the overview", d -> d.findElement(By.id("count")).getText()
+                .equals("502 of 502 comparisons"));
+        long loadedMs = (System.nanoTime() - start) / 1_000_000;
+        // Then: pages of 50, the most urgent first (cmp-bad NOT_SAVING or cmp-dash; comparisons with no ledger last)
+        assertThat(browser.findElement(By.id("page")).getText()).isEqualTo("page 1 of 11");
+        assertThat(browser.findElements(By.cssSelector("tbody.comparison"))).hasSize(50);
+        assertThat(browser.findElement(By.cssSelector("tbody.comparison")).getAttribute("data-comparison"))
+                .startsWith("cmp-");
+        // Search narrows it: load-420 to load-429
+        browser.findElement(By.id("search")).sendKeys("load-42");
+        until(wait, "the search", d -> d.findElement(By.id("count")).getText().equals("10 of 502 comparisons"));
+        assertThat(browser.findElements(By.cssSelector("tbody.comparison"))).extracting(e -> e.getAttribute("data-comparison"))
+                .containsExactly("load-420", "load-421", "load-422", "load-423", "load-424", "load-425", "load-426",
+                        "load-427", "load-428", "load-429");
+        // Sorting by payback ratio, highest first: cmp-dash (the only ratio) on top, with the search cleared by keyboard
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sort"))).selectByValue("payback-desc");
+        until(wait, "the sort", d -> "cmp-dash".equals(d.findElement(By.cssSelector("tbody.comparison"))
+                .getAttribute("data-comparison")));
+        screenshot("overview-500.png");
+        assertThat(loadedMs).as("the overview with 502 comparisons loaded in %d ms", loadedMs).isLessThan(15_000);
+    }
+
+    @Test
     void theStreamCarriesWhatTheEnginePublishedWithKafkaPositionsAsIdsAndReplaysItFromTheStart() throws Exception {
         // Given the app's output topics were empty when its stream source started, every change since is in the
         // replay buffer: a Last-Event-ID at offset 0 of every partition (3 of payback-status, 3 of payback-alerts)
