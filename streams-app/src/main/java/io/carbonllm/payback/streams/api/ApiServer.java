@@ -268,6 +268,28 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers the stream's meters: {@value #STREAM_CLIENTS} (connected now), {@value #STREAM_DROPPED} (slow clients
+     * dropped), {@value #STREAM_REFUSED} (refused, over the bound) and {@value #STREAM_EVENTS} (changes published).
+     */
+    public ApiServer bindStreamMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder(STREAM_CLIENTS, live, LiveFeed::clients)
+                .description("Clients of GET /api/stream connected to this instance").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_DROPPED, live, LiveFeed::dropped)
+                .description("GET /api/stream clients dropped for falling behind").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_REFUSED, live, LiveFeed::refused)
+                .description("GET /api/stream connections refused: too many clients").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_EVENTS, live, LiveFeed::published)
+                .description("Changes of payback-status and payback-alerts read back and sent to the stream's clients")
+                .register(registry);
+        return this;
+    }
+
+    public static final String STREAM_CLIENTS = "payback.api.stream.clients";
+    public static final String STREAM_DROPPED = "payback.api.stream.dropped";
+    public static final String STREAM_REFUSED = "payback.api.stream.refused";
+    public static final String STREAM_EVENTS = "payback.api.stream.events";
+
     /** The hub behind {@code GET /api/stream}. */
     LiveFeed live() {
         return live;

@@ -36,6 +36,8 @@ class StreamEndpointTest {
     private ApiServer server;
     private LiveFeed feed;
     private String url;
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private void start(int maxClients, int buffer, int replay) {
         Map<String, Object> props = new HashMap<>();
@@ -48,7 +50,7 @@ class StreamEndpointTest {
         props.put("payback.api.stream.replay.events", replay);
         props.put("payback.api.stream.heartbeat.ms", 200L);
         server = new ApiServer(new PaybackStreamsConfig(props), new InMemorySchemaRegistryClient(), () -> null, null)
-                .start();
+                .start().bindStreamMetrics(meters);
         feed = server.live();
         feed.begin(new long[][] {{0, 0}, {0}});
         url = server.baseUrl() + ApiServer.STREAM;
@@ -180,6 +182,8 @@ class StreamEndpointTest {
             assertThat(third.header("Retry-After")).isEqualTo("5");
             assertThat(third.errorBody()).contains("\"code\":\"too_many_stream_clients\"");
             assertThat(feed.refused()).isEqualTo(1);
+            assertThat(meters.get(ApiServer.STREAM_REFUSED).functionCounter().count()).isEqualTo(1.0);
+            assertThat(meters.get(ApiServer.STREAM_CLIENTS).gauge().value()).isEqualTo(2.0);
 
             // When the first goes, its slot is free once the server notices (at the next heartbeat at the latest)
             first.close();
@@ -216,6 +220,7 @@ class StreamEndpointTest {
             // buffered further, and the server closes its connection: reading it now ends in end-of-stream
             assertThat(feed.dropped()).as("dropped after %d changes", sent).isEqualTo(1);
             assertThat(feed.clients()).isZero();
+            assertThat(meters.get(ApiServer.STREAM_DROPPED).functionCounter().count()).isEqualTo(1.0);
             stalled.setSoTimeout(10_000);
             InputStream in = stalled.getInputStream();
             byte[] buffer = new byte[64 * 1024];
