@@ -40,6 +40,7 @@ final class LiveSource implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveSource.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long REGISTRY_RETRY_MS = 1_000;
+    private static final long RESTART_MS = 2_000;
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -53,6 +54,8 @@ final class LiveSource implements AutoCloseable {
     private volatile boolean running = true;
     /** Per topic and partition, the offset from which records go to the feed (alerts before it only to the history). */
     private long[][] publishFrom;
+    /** Per alerts partition, the next offset the history has not seen: a restart of the source adds nothing twice. */
+    private long[] historyNext = new long[0];
 
     LiveSource(Consumer<byte[], byte[]> consumer, String statusTopic, String alertsTopic,
                Deserializer<PaybackStatus> statuses, Deserializer<PaybackAlert> alerts, LiveFeed feed, int replayEvents,
@@ -113,28 +116,17 @@ final class LiveSource implements AutoCloseable {
 
     private void run() {
         try {
-            long[][] start = assign();
-            if (start == null) {
-                return;
-            }
-            publishFrom = start;
-            feed.begin(start);
-            log.info("Live stream: reading {} and {} ({} and {} partitions) from near their ends", topics.get(0),
-                    topics.get(1), start[LiveFeed.STATUS].length, start[LiveFeed.ALERTS].length);
             while (running) {
-                Set<TopicPartition> retry = new HashSet<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (retry.contains(tp)) {
-                        continue;
-                    }
-                    if (!handle(record)) {
-                        retry.add(tp);
-                        consumer.seek(tp, record.offset());
-                    }
-                }
-                if (!retry.isEmpty()) {
-                    Thread.sleep(REGISTRY_RETRY_MS);
+                try {
+                    follow();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A broker out of reach at start-up (a timeout), or anything unexpected: start over rather than
+                    // leave the instance without a stream; clients reconnecting with an older id get a reset
+                    log.warn("Live stream: reading the output topics failed; starting again in {} ms",
+                            RESTART_MS, e);
+                    Thread.sleep(RESTART_MS);
                 }
             }
         } catch (WakeupException e) {
@@ -143,10 +135,36 @@ final class LiveSource implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Live stream: the source stopped; /api/stream gets no more changes until a restart", e);
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    /** Assigns the partitions, then hands every record to the feed until closed. */
+    private void follow() throws InterruptedException {
+        long[][] start = assign();
+        if (start == null) {
+            return;
+        }
+        publishFrom = start;
+        feed.begin(start);
+        log.info("Live stream: reading {} and {} ({} and {} partitions) from near their ends", topics.get(0),
+                topics.get(1), start[LiveFeed.STATUS].length, start[LiveFeed.ALERTS].length);
+        while (running) {
+            Set<TopicPartition> retry = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (retry.contains(tp)) {
+                    continue;
+                }
+                if (!handle(record)) {
+                    retry.add(tp);
+                    consumer.seek(tp, record.offset());
+                }
+            }
+            if (!retry.isEmpty()) {
+                Thread.sleep(REGISTRY_RETRY_MS);
+            }
         }
     }
 
@@ -160,6 +178,7 @@ final class LiveSource implements AutoCloseable {
         for (int t = 0; t < topics.size(); t++) {
             List<PartitionInfo> partitions = List.of();
             while (running) {
+                // Throws a TimeoutException while the broker is out of reach: run() starts again
                 partitions = consumer.partitionsFor(topics.get(t), Duration.ofSeconds(10));
                 if (partitions != null && !partitions.isEmpty()) {
                     break;
@@ -233,7 +252,13 @@ final class LiveSource implements AutoCloseable {
             return null;
         }
         PaybackAlert alert = alerts.deserialize(record.topic(), record.headers(), record.value());
-        history.add(alert);
+        if (record.partition() >= historyNext.length) {
+            historyNext = java.util.Arrays.copyOf(historyNext, record.partition() + 1);
+        }
+        if (record.offset() >= historyNext[record.partition()]) {
+            history.add(alert);
+            historyNext[record.partition()] = record.offset() + 1;
+        }
         return change(record, LiveFeed.EVENT_ALERT, alert.getComparisonId(), AvroJson.toJson(alert));
     }
 
