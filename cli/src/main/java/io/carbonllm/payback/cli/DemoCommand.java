@@ -278,6 +278,7 @@ final class DemoCommand implements Callable<Integer> {
                 config.comparisonWindowsTopic(), config.paybackStatusTopic(), config.paybackAlertsTopic());
         console.line("  schema registry  %s", registry.confluentApiUrl());
         if (runner.api() != null) {
+            console.line("  dashboard        %s/ui/   (payback bars, charts and alerts, live)", runner.api().baseUrl());
             console.line("  HTTP API         %s/api/comparisons   (every path: %s/api/openapi.json)",
                     runner.api().baseUrl(), runner.api().baseUrl());
         }

@@ -125,7 +125,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
         if (config.api().enabled()) {
             // Bound before Kafka Streams starts, so this instance advertises the port it really has (0 picks one)
             api = new ApiServer(config, registry, () -> streams, prometheus.endpoint());
-            api.start();
+            api.start().bindStreamMetrics(prometheus.registry());
             streamsProps.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, api.advertised());
         }
         streams = new KafkaStreams(topology, streamsProps);
@@ -154,6 +154,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             return response;
         });
         streams.start();
+        if (api != null) {
+            api.startLiveSource(); // GET /api/stream: the app's own output topics, read back (docs/architecture.md)
+        }
         startAlertWebhook();
         return this;
     }

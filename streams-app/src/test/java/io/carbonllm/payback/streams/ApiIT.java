@@ -188,6 +188,15 @@ class ApiIT {
         JsonNode filtered = api.get("/api/comparisons?status=not_saving").json();
         assertThat(filtered.get("total").asInt()).isEqualTo(1);
         assertThat(filtered.at("/items/0/comparisonId").asText()).isEqualTo("cmp-bad");
+        // ?include=VERDICT: each verdict in brief, from the owner's latest windows, says what the detail's says
+        JsonNode withVerdicts = api.get("/api/comparisons?include=verdict").json();
+        JsonNode brief = withVerdicts.at("/items/0/verdict");
+        JsonNode full = api.get("/api/comparisons/cmp-api").json().get("verdict");
+        assertThat(brief.get("summary").asText()).isEqualTo(full.get("summary").asText());
+        assertThat(brief.get("noWinner").asText()).isEqualTo("NO_HORIZON");
+        assertThat(brief.get("windows").asInt()).isEqualTo(full.at("/windows/count").asInt());
+        assertThat(all.at("/items/0/verdict").isMissingNode()).as("only when asked").isTrue();
+
         JsonNode page = api.get("/api/comparisons?limit=1&offset=1").json();
         assertThat(page.get("total").asInt()).isEqualTo(2);
         assertThat(page.get("items").findValuesAsText("comparisonId")).containsExactly("cmp-bad");

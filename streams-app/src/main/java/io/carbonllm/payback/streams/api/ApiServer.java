@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carbonllm.payback.events.PaybackAlert;
+import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
+import io.carbonllm.payback.schemas.serde.AvroSerde;
 import io.carbonllm.payback.streams.config.ApiConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
@@ -17,6 +20,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +77,16 @@ public final class ApiServer implements AutoCloseable {
     public static final String INTERNAL_LOCAL_STATE = "/api/internal/local-state";
     /** Prometheus text format: the Kafka Streams, JVM and payback meters of this instance. */
     public static final String METRICS = "/metrics";
+    /** Server-Sent Events: payback-status changes and alert transitions of every comparison ({@link LiveFeed}). */
+    public static final String STREAM = "/api/stream";
+    /** The dashboard: redirects to {@link #UI}. */
+    public static final String ROOT = "/";
+    /** Where the dashboard's static files are served from the class path ({@link #DASHBOARD_RESOURCES}). */
+    public static final String UI = "/ui";
+    /** The class-path directory of the dashboard's files. */
+    static final String DASHBOARD_RESOURCES = "/io/carbonllm/payback/streams/dashboard";
+    /** Where Javalin serves the webjars on the class path (uPlot, for the dashboard's charts). */
+    static final String WEBJARS = "/webjars";
 
     /** A route: method and path (Javalin's {id} syntax, which is also OpenAPI's). */
     public record Route(HandlerType method, String path) {
@@ -91,10 +105,16 @@ public final class ApiServer implements AutoCloseable {
             new Route(HandlerType.GET, READY),
             new Route(HandlerType.GET, OPENAPI),
             new Route(HandlerType.GET, INTERNAL_LOCAL_STATE),
-            new Route(HandlerType.GET, METRICS));
+            new Route(HandlerType.GET, METRICS),
+            new Route(HandlerType.GET, STREAM),
+            new Route(HandlerType.GET, ROOT));
 
-    /** Open even when reads need a token: probes and the API's own description. */
-    private static final Set<String> OPEN_PATHS = Set.of(HEALTH, READY, OPENAPI);
+    /**
+     * Open even when reads need a token: probes, the API's own description and the dashboard's static files (which hold
+     * no data: the page asks for a token when the API needs one).
+     */
+    private static final Set<String> OPEN_PATHS = Set.of(HEALTH, READY, OPENAPI, ROOT, UI);
+    private static final List<String> OPEN_PREFIXES = List.of(UI + "/", WEBJARS + "/");
     private static final Set<HandlerType> WRITES = Set.of(HandlerType.PUT, HandlerType.POST, HandlerType.DELETE,
             HandlerType.PATCH);
 
@@ -104,6 +124,12 @@ public final class ApiServer implements AutoCloseable {
     private final WriteApi writes;
     private final byte[] openApi;
     private final PrometheusEndpoint prometheus;
+    private final LiveFeed live;
+    private final AlertHistory alertHistory = new AlertHistory();
+    private final PaybackStreamsConfig config;
+    private final SchemaRegistryClient registry;
+    private LiveSource liveSource;
+    private volatile StreamEndpoint stream;
     private volatile ReadApi reads;
     private volatile String self;
     private Javalin app;
@@ -114,7 +140,10 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(PaybackStreamsConfig config, SchemaRegistryClient registry, Supplier<KafkaStreams> streams,
                      PrometheusEndpoint prometheus) {
         this.prometheus = prometheus;
+        this.config = config;
+        this.registry = registry;
         this.api = config.api();
+        this.live = new LiveFeed(api.streamMaxClients(), api.streamClientBufferEvents(), api.streamReplayEvents());
         this.local = new LocalStores(streams, RepartitionNames.topic(config.applicationId(), RepartitionNames.BY_USE_CASE));
         this.writes = new WriteApi(producerProps(config), registry, config.comparisonsTopic(), config.trainingRunsTopic(),
                 local, json, api.maxBodyBytes());
@@ -161,6 +190,13 @@ public final class ApiServer implements AutoCloseable {
                         rule.exposeHeader(Forwarder.SERVED_BY);
                     }));
                 }
+                cfg.staticFiles.add(files -> {
+                    files.hostedPath = UI;
+                    files.directory = DASHBOARD_RESOURCES;
+                    files.location = Location.CLASSPATH;
+                    files.headers = Map.of("Cache-Control", "no-cache");
+                });
+                cfg.staticFiles.enableWebjars();
                 cfg.routes.before(this::guard);
                 for (Route route : ROUTES) {
                     cfg.routes.addHttpHandler(route.method(), route.path(), handler(route));
@@ -192,7 +228,8 @@ public final class ApiServer implements AutoCloseable {
                 : new HostInfo(api.host(), app.port());
         self = Forwarder.describe(host);
         Forwarder forwarder = new Forwarder(api.tls(), api.tls() ? clientTls() : null, self, api.forwardTimeout());
-        reads = new ReadApi(local, new Routing(local, host), forwarder, json);
+        reads = new ReadApi(local, new Routing(local, host), forwarder, json, alertHistory);
+        stream = new StreamEndpoint(live, api.streamHeartbeat(), api.retryAfterSeconds(), self);
         log.info("HTTP API listening on {} (auth {}, TLS {}, CORS {}); advertised to the other instances as {}",
                 baseUrl(), api.authMode().name().toLowerCase(Locale.ROOT), api.tls() ? "on" : "off",
                 api.corsOrigins().isEmpty() ? "off" : String.join(",", api.corsOrigins()), self);
@@ -215,8 +252,57 @@ public final class ApiServer implements AutoCloseable {
         return self;
     }
 
+    /**
+     * Starts reading {@code payback-status} and {@code payback-alerts} for {@code GET /api/stream} (every partition of
+     * both, with no consumer group: see {@link LiveSource}). The runner calls it once Kafka Streams has started; without
+     * it the stream sends heartbeats only.
+     */
+    public synchronized ApiServer startLiveSource() {
+        if (liveSource == null) {
+            liveSource = LiveSource.create(config.originals(), config.applicationId() + "-live-" + self,
+                    config.paybackStatusTopic(), config.paybackAlertsTopic(),
+                    AvroSerde.forValues(registry, PaybackStatus.class).deserializer(),
+                    AvroSerde.forValues(registry, PaybackAlert.class).deserializer(), live, api.streamReplayEvents(),
+                    alertHistory, json).start();
+        }
+        return this;
+    }
+
+    /**
+     * Registers the stream's meters: {@value #STREAM_CLIENTS} (connected now), {@value #STREAM_DROPPED} (slow clients
+     * dropped), {@value #STREAM_REFUSED} (refused, over the bound) and {@value #STREAM_EVENTS} (changes published).
+     */
+    public ApiServer bindStreamMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder(STREAM_CLIENTS, live, LiveFeed::clients)
+                .description("Clients of GET /api/stream connected to this instance").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_DROPPED, live, LiveFeed::dropped)
+                .description("GET /api/stream clients dropped for falling behind").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_REFUSED, live, LiveFeed::refused)
+                .description("GET /api/stream connections refused: too many clients").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_EVENTS, live, LiveFeed::published)
+                .description("Changes of payback-status and payback-alerts read back and sent to the stream's clients")
+                .register(registry);
+        return this;
+    }
+
+    public static final String STREAM_CLIENTS = "payback.api.stream.clients";
+    public static final String STREAM_DROPPED = "payback.api.stream.dropped";
+    public static final String STREAM_REFUSED = "payback.api.stream.refused";
+    public static final String STREAM_EVENTS = "payback.api.stream.events";
+
+    /** The hub behind {@code GET /api/stream}. */
+    LiveFeed live() {
+        return live;
+    }
+
     @Override
     public void close() {
+        live.close(); // first: the stream writers return, so Jetty stops without waiting for them
+        synchronized (this) {
+            if (liveSource != null) {
+                liveSource.close();
+            }
+        }
         if (app != null) {
             app.stop();
         }
@@ -236,6 +322,8 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + READY -> this::ready;
             case "GET " + OPENAPI -> ctx -> ctx.contentType("application/json").result(openApi);
             case "GET " + INTERNAL_LOCAL_STATE -> ctx -> reads().localState(ctx);
+            case "GET " + STREAM -> ctx -> stream().handle(ctx);
+            case "GET " + ROOT -> ctx -> ctx.redirect(UI + "/", io.javalin.http.HttpStatus.FOUND);
             case "GET " + METRICS -> ctx -> {
                 if (prometheus == null) {
                     throw new ApiException(404, "not_found", "this server has no metrics registry", null, List.of(), null);
@@ -244,6 +332,14 @@ public final class ApiServer implements AutoCloseable {
             };
             default -> throw new IllegalStateException("no handler for " + route);
         };
+    }
+
+    private StreamEndpoint stream() {
+        StreamEndpoint s = stream;
+        if (s == null) {
+            throw new Unavailable(Unavailable.NOT_RUNNING, "the API is starting");
+        }
+        return s;
     }
 
     private ReadApi reads() {
@@ -281,7 +377,9 @@ public final class ApiServer implements AutoCloseable {
      * and never logged.
      */
     private void guard(Context ctx) {
-        if (ctx.method() == HandlerType.OPTIONS || OPEN_PATHS.contains(ctx.path())) {
+        if (ctx.method() == HandlerType.OPTIONS || OPEN_PATHS.contains(ctx.path())
+                || (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD)
+                && OPEN_PREFIXES.stream().anyMatch(ctx.path()::startsWith)) {
             return;
         }
         boolean write = WRITES.contains(ctx.method());

@@ -18,6 +18,7 @@ import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.streams.query.LocalStores;
 import io.carbonllm.payback.streams.query.Routing;
 import io.carbonllm.payback.streams.query.Unavailable;
+import io.carbonllm.payback.streams.window.UseCasePartitioner;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
@@ -50,8 +51,10 @@ final class ReadApi {
     private final Routing routing;
     private final Forwarder forwarder;
     private final ObjectMapper json;
+    private final AlertHistory alertHistory;
 
-    ReadApi(LocalStores local, Routing routing, Forwarder forwarder, ObjectMapper json) {
+    ReadApi(LocalStores local, Routing routing, Forwarder forwarder, ObjectMapper json, AlertHistory alertHistory) {
+        this.alertHistory = alertHistory;
         this.local = local;
         this.routing = routing;
         this.forwarder = forwarder;
@@ -72,15 +75,19 @@ final class ReadApi {
     // GET /api/comparisons
 
     void list(Context ctx) throws IOException {
-        QueryParams q = new QueryParams(ctx.queryParamMap(), Set.of("limit", "offset", "sort", "order", "status"));
+        QueryParams q = new QueryParams(ctx.queryParamMap(), Set.of("limit", "offset", "sort", "order", "status",
+                "include"));
         int limit = q.integer("limit", 50, 1, 500);
         int offset = q.integer("offset", 0, 0, Integer.MAX_VALUE);
         String sort = q.oneOf("sort", List.of("id", "useCase", "status", "paybackRatio"), "id");
         String order = q.oneOf("order", List.of("asc", "desc"), "asc");
         Set<String> statuses = q.subsetOf("status", Summaries.STATUS_ORDER);
+        boolean withVerdicts = q.subsetOf("include", List.of(INCLUDE_VERDICT)).contains(INCLUDE_VERDICT);
 
         List<ComparisonDefinition> definitions = local.definitions();
-        Gathered gathered = gather(ctx, true, true);
+        Gathered gathered = gather(ctx, true, true, withVerdicts);
+        Map<String, JsonNode> verdicts = new HashMap<>();
+        gathered.verdicts().forEach(v -> verdicts.put(v.path("comparisonId").asText(), v.path("verdict")));
         Map<String, ObjectNode> byLedger = new HashMap<>();
         for (JsonNode status : gathered.statuses()) {
             byLedger.put(PaybackEngine.ledgerKey(status.path("comparisonId").asText(),
@@ -94,6 +101,9 @@ final class ReadApi {
         List<ObjectNode> items = new ArrayList<>();
         for (ComparisonDefinition def : definitions) {
             ObjectNode item = listItem(def, byLedger, alertsByLedger);
+            if (withVerdicts) {
+                item.set("verdict", verdicts.getOrDefault(def.getComparisonId(), NODES.nullNode()));
+            }
             if (statuses.isEmpty() || hasStatus(item, statuses)) {
                 items.add(item);
             }
@@ -232,6 +242,9 @@ final class ReadApi {
         local.openAlerts(owner.partition(), def.getComparisonId()).stream()
                 .sorted(Comparator.comparing((PaybackAlert a) -> a.getCandidateId()).thenComparing(PaybackAlert::getRule))
                 .forEach(a -> alerts.add(AvroJson.toJson(a)));
+        // Every transition this instance read back from payback-alerts (the alert timeline), oldest first
+        ArrayNode history = body.putArray("alertHistory");
+        alertHistory.of(def.getComparisonId()).forEach(a -> history.add(AvroJson.toJson(a)));
         // The seed's decision rule: the lowest total over the horizon among the variants meeting the quality bar
         List<ComparisonWindow> windows = local.windows(owner.partition(), def.getComparisonId(), Instant.EPOCH,
                 UNBOUNDED, VERDICT_WINDOWS);
@@ -305,7 +318,7 @@ final class ReadApi {
                     + "topic; got " + state);
         }
         String comparisonId = q.string("comparisonId");
-        List<JsonNode> alerts = new ArrayList<>(gather(ctx, false, true).alerts());
+        List<JsonNode> alerts = new ArrayList<>(gather(ctx, false, true, false).alerts());
         alerts.removeIf(a -> comparisonId != null && !a.path("comparisonId").asText().equals(comparisonId));
         alerts.sort(Comparator.comparing((JsonNode a) -> a.path("comparisonId").asText())
                 .thenComparing(a -> a.path("candidateId").asText()).thenComparing(a -> a.path("rule").asText()));
@@ -320,11 +333,11 @@ final class ReadApi {
 
     void localState(Context ctx) throws IOException {
         QueryParams q = new QueryParams(ctx.queryParamMap(), Set.of("parts"));
-        Set<String> parts = q.subsetOf("parts", List.of("STATUSES", "ALERTS"));
-        write(ctx, localState(parts.contains("STATUSES"), parts.contains("ALERTS")));
+        Set<String> parts = q.subsetOf("parts", List.of("STATUSES", "ALERTS", "VERDICTS"));
+        write(ctx, localState(parts.contains("STATUSES"), parts.contains("ALERTS"), parts.contains("VERDICTS")));
     }
 
-    private ObjectNode localState(boolean statuses, boolean alerts) {
+    private ObjectNode localState(boolean statuses, boolean alerts, boolean verdicts) {
         SortedSet<Integer> partitions = local.activePartitions();
         ObjectNode node = NODES.objectNode();
         node.put("instance", Forwarder.describe(routing.self()));
@@ -340,27 +353,73 @@ final class ReadApi {
                 local.openAlerts(partition, null).forEach(alert -> a.add(AvroJson.toJson(alert)));
             }
         }
+        if (verdicts) {
+            node.set("verdicts", verdicts(partitions));
+        }
         return node;
     }
 
-    /** What every instance's active tasks hold, each partition from exactly one instance. */
-    private record Gathered(List<JsonNode> statuses, List<JsonNode> alerts) {
+    /**
+     * The verdict in brief of every comparison whose use case is on {@code partitions}: the winner, the sentence and how
+     * sure it is, from the latest windows the verdict reads (its look-back and the open ones), not the whole store.
+     */
+    private ArrayNode verdicts(SortedSet<Integer> partitions) {
+        ArrayNode verdicts = NODES.arrayNode();
+        int partitionCount = routing.partitionCount();
+        for (ComparisonDefinition def : local.definitions()) {
+            int partition = UseCasePartitioner.partitionOf(def.getUseCase(), partitionCount);
+            if (!partitions.contains(partition)) {
+                continue;
+            }
+            List<PaybackStatus> statuses = new ArrayList<>();
+            for (CandidateDefinition candidate : def.getCandidates()) {
+                LedgerState ledger = local.ledger(partition,
+                        PaybackEngine.ledgerKey(def.getComparisonId(), candidate.getCandidateId()));
+                if (ledger != null && ledger.getLastStatus() != null) {
+                    statuses.add(ledger.getLastStatus());
+                }
+            }
+            List<ComparisonWindow> windows = local.latestWindows(partition, def.getComparisonId(),
+                    def.getSavingRateLookbackWindows() + OPEN_WINDOWS_READ);
+            ObjectNode v = verdicts.addObject();
+            v.put("comparisonId", def.getComparisonId());
+            v.set("verdict", VerdictJson.brief(Verdicts.decide(VerdictInputs.from(def, statuses, windows))));
+        }
+        return verdicts;
     }
 
-    private Gathered gather(Context ctx, boolean statuses, boolean alerts) throws IOException {
+    /** Read beyond the look-back for the list's verdicts: the windows still open after the last closed one. */
+    private static final int OPEN_WINDOWS_READ = 10;
+    static final String INCLUDE_VERDICT = "VERDICT";
+
+    /** What every instance's active tasks hold, each partition from exactly one instance. */
+    private record Gathered(List<JsonNode> statuses, List<JsonNode> alerts, List<JsonNode> verdicts) {
+    }
+
+    private Gathered gather(Context ctx, boolean statuses, boolean alerts, boolean verdicts) throws IOException {
         int partitionCount = routing.partitionCount();
         List<Routing.Instance> instances = routing.instances();
         List<JsonNode> answers = new ArrayList<>();
         List<HostInfo> remotes = new ArrayList<>();
         for (Routing.Instance instance : instances) {
             if (instance.local()) {
-                answers.add(localState(statuses, alerts));
+                answers.add(localState(statuses, alerts, verdicts));
             } else {
                 remotes.add(instance.host());
             }
         }
         if (!remotes.isEmpty()) {
-            String parts = (statuses ? "statuses" : "") + (statuses && alerts ? "," : "") + (alerts ? "alerts" : "");
+            List<String> wanted = new ArrayList<>();
+            if (statuses) {
+                wanted.add("statuses");
+            }
+            if (alerts) {
+                wanted.add("alerts");
+            }
+            if (verdicts) {
+                wanted.add("verdicts");
+            }
+            String parts = String.join(",", wanted);
             for (Forwarder.Answer answer : forwarder.getAll(remotes, ApiServer.INTERNAL_LOCAL_STATE + "?parts=" + parts,
                     ctx.header("Authorization")).values()) {
                 if (answer.status() != 200) {
@@ -373,10 +432,12 @@ final class ReadApi {
         Map<Integer, Integer> coverage = new TreeMap<>();
         List<JsonNode> allStatuses = new ArrayList<>();
         List<JsonNode> allAlerts = new ArrayList<>();
+        List<JsonNode> allVerdicts = new ArrayList<>();
         for (JsonNode answer : answers) {
             answer.path("partitions").forEach(p -> coverage.merge(p.asInt(), 1, Integer::sum));
             answer.path("statuses").forEach(allStatuses::add);
             answer.path("openAlerts").forEach(allAlerts::add);
+            answer.path("verdicts").forEach(allVerdicts::add);
         }
         SortedSet<Integer> missing = new TreeSet<>();
         for (int p = 0; p < partitionCount; p++) {
@@ -389,7 +450,7 @@ final class ReadApi {
                     + " have no single queryable owner right now (rebalancing); answers came from "
                     + answers.stream().map(a -> a.path("instance").asText()).collect(Collectors.joining(", ")));
         }
-        return new Gathered(allStatuses, allAlerts);
+        return new Gathered(allStatuses, allAlerts, allVerdicts);
     }
 
     private String errorMessage(byte[] body) {

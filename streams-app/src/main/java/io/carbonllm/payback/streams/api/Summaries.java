@@ -36,14 +36,22 @@ final class Summaries {
     static final Comparator<String> BY_URGENCY = Comparator.comparingInt(Summaries::urgency);
 
     static ObjectNode of(LedgerState ledger) {
-        ObjectNode node = NODES.objectNode();
-        node.put("comparisonId", ledger.getComparisonId());
-        node.put("candidateId", ledger.getCandidateId());
         PaybackStatus status = ledger.getLastStatus();
         if (status == null) {
+            ObjectNode node = NODES.objectNode();
+            node.put("comparisonId", ledger.getComparisonId());
+            node.put("candidateId", ledger.getCandidateId());
             node.putNull("status");
             return node;
         }
+        return of(status);
+    }
+
+    /** A published status in brief (what the list shows per candidate, and what {@code /api/stream} sends). */
+    static ObjectNode of(PaybackStatus status) {
+        ObjectNode node = NODES.objectNode();
+        node.put("comparisonId", status.getComparisonId());
+        node.put("candidateId", status.getCandidateId());
         node.put("status", status.getStatus());
         node.put("basis", status.getBasis());
         BasisLedger driving = basis(status, status.getBasis());
@@ -57,10 +65,12 @@ final class Summaries {
         node.set("energyCoverage", number(status.getEnergyCoverage()));
         node.put("successfulTasks", status.getSuccessfulTasks());
         node.put("windowsCounted", status.getWindowsCounted());
+        node.set("horizonEnd", status.getHorizonEnd() == null ? NODES.nullNode()
+                : NODES.textNode(status.getHorizonEnd().toString()));
         ObjectNode bases = node.putObject("bases");
         for (Basis basis : Basis.values()) {
             BasisLedger ledgerInBasis = basis(status, basis.name());
-            bases.set(basis.name(), ledgerInBasis == null ? NODES.nullNode() : figures(ledgerInBasis));
+            bases.set(basis.name(), ledgerInBasis == null ? NODES.nullNode() : basisFigures(ledgerInBasis));
         }
         return node;
     }
@@ -78,6 +88,22 @@ final class Summaries {
         node.set("saved", number(ledger.getSaved()));
         node.set("footprint", number(ledger.getFootprint()));
         node.set("paybackRatio", number(ledger.getPaybackRatio()));
+        return node;
+    }
+
+    /** A basis's figures with its own status and projection (the driving basis's are at the top of a summary). */
+    private static ObjectNode basisFigures(BasisLedger ledger) {
+        ObjectNode node = figures(ledger);
+        if (ledger == null) {
+            node.putNull("status");
+            node.putNull("projectedBreakEvenAt");
+            node.putNull("paysBackWithinHorizon");
+            return node;
+        }
+        node.put("status", ledger.getStatus());
+        node.set("projectedBreakEvenAt", AvroJson.toJson(ledger).get("projectedBreakEvenAt"));
+        node.set("paysBackWithinHorizon", ledger.getPaysBackWithinHorizon() == null ? NODES.nullNode()
+                : NODES.booleanNode(ledger.getPaysBackWithinHorizon()));
         return node;
     }
 

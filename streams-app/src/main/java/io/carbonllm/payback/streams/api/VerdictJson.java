@@ -99,4 +99,20 @@ final class VerdictJson {
     private static void putInstant(ObjectNode node, String field, Instant value) {
         node.set(field, value == null ? NODES.nullNode() : NODES.textNode(value.toString()));
     }
+
+    /** The verdict in brief, for a list: the winner and the sentence, with how sure it is. */
+    static ObjectNode brief(Verdict v) {
+        ObjectNode body = NODES.objectNode();
+        body.put("summary", v.summary());
+        body.put("basis", v.basis().name());
+        body.put("unit", v.basis().unit());
+        body.set("winner", v.winner() == null ? NODES.nullNode() : NODES.textNode(id(v.winner())));
+        body.set("winnerLabel", v.winner() == null ? NODES.nullNode() : NODES.textNode(v.winner().label()));
+        putNumber(body, "marginRelative", v.margin() == null ? null : v.margin().relative());
+        body.set("noWinner", v.noWinner() == null ? NODES.nullNode() : NODES.textNode(v.noWinner().reason().name()));
+        body.put("provisional", v.provisional());
+        body.set("weakestTier", v.weakestTier() == null ? NODES.nullNode() : NODES.textNode(v.weakestTier().name()));
+        body.put("windows", v.windows().count());
+        return body;
+    }
 }

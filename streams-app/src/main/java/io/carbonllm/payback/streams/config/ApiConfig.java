@@ -80,6 +80,19 @@ public final class ApiConfig {
     private static final String RETRY_AFTER_SECONDS_DOC = "The Retry-After of a 503 (state rebalancing or migrating, "
             + "owner unreachable).";
 
+    public static final String STREAM_MAX_CLIENTS_CONFIG = "payback.api.stream.max.clients";
+    private static final String STREAM_MAX_CLIENTS_DOC = "Clients of GET /api/stream (Server-Sent Events) connected at "
+            + "once to this instance; one more gets 503 with Retry-After. Each holds a server thread.";
+    public static final String STREAM_CLIENT_BUFFER_EVENTS_CONFIG = "payback.api.stream.client.buffer.events";
+    private static final String STREAM_CLIENT_BUFFER_EVENTS_DOC = "Events queued for one stream client and not yet "
+            + "written; a client that falls this far behind is slow and is dropped (it may reconnect with Last-Event-ID).";
+    public static final String STREAM_REPLAY_EVENTS_CONFIG = "payback.api.stream.replay.events";
+    private static final String STREAM_REPLAY_EVENTS_DOC = "Recent changes kept to replay to a client that reconnects "
+            + "with Last-Event-ID; one that missed more gets a reset event. 0: no replay.";
+    public static final String STREAM_HEARTBEAT_MS_CONFIG = "payback.api.stream.heartbeat.ms";
+    private static final String STREAM_HEARTBEAT_MS_DOC = "A comment line is sent to a stream client that got nothing "
+            + "for this long, so proxies keep the connection and a dead client is noticed.";
+
     /** Who may do what. */
     public enum AuthMode {
         NONE, WRITES, ALL
@@ -110,7 +123,16 @@ public final class ApiConfig {
                 .define(FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(100, 120_000), Importance.LOW,
                         FORWARD_TIMEOUT_MS_DOC)
                 .define(RETRY_AFTER_SECONDS_CONFIG, Type.INT, 5, Range.between(1, 300), Importance.LOW,
-                        RETRY_AFTER_SECONDS_DOC);
+                        RETRY_AFTER_SECONDS_DOC)
+                .define(STREAM_MAX_CLIENTS_CONFIG, Type.INT, 32, Range.between(1, 200), Importance.LOW,
+                        STREAM_MAX_CLIENTS_DOC)
+                .define(STREAM_CLIENT_BUFFER_EVENTS_CONFIG, Type.INT, 512, Range.between(8, 100_000), Importance.LOW,
+                        STREAM_CLIENT_BUFFER_EVENTS_DOC)
+                .define(STREAM_REPLAY_EVENTS_CONFIG, Type.INT, 2_048, Range.between(0, 100_000), Importance.LOW,
+                        STREAM_REPLAY_EVENTS_DOC)
+                // Under Jetty's 30 s idle timeout, so a quiet stream is never cut
+                .define(STREAM_HEARTBEAT_MS_CONFIG, Type.LONG, 15_000L, Range.between(100, 25_000), Importance.LOW,
+                        STREAM_HEARTBEAT_MS_DOC);
     }
 
     private final boolean enabled;
@@ -130,6 +152,10 @@ public final class ApiConfig {
     private final Duration forwardTimeout;
     private final int retryAfterSeconds;
     private final String applicationServer;
+    private final int streamMaxClients;
+    private final int streamClientBufferEvents;
+    private final int streamReplayEvents;
+    private final Duration streamHeartbeat;
 
     /** Reads the keys from {@code config} and checks what spans them; a {@link ConfigException} names the key. */
     ApiConfig(AbstractConfig config) {
@@ -175,6 +201,10 @@ public final class ApiConfig {
         maxBodyBytes = config.getInt(MAX_BODY_BYTES_CONFIG);
         forwardTimeout = Duration.ofMillis(config.getLong(FORWARD_TIMEOUT_MS_CONFIG));
         retryAfterSeconds = config.getInt(RETRY_AFTER_SECONDS_CONFIG);
+        streamMaxClients = config.getInt(STREAM_MAX_CLIENTS_CONFIG);
+        streamClientBufferEvents = config.getInt(STREAM_CLIENT_BUFFER_EVENTS_CONFIG);
+        streamReplayEvents = config.getInt(STREAM_REPLAY_EVENTS_CONFIG);
+        streamHeartbeat = Duration.ofMillis(config.getLong(STREAM_HEARTBEAT_MS_CONFIG));
         Object server = config.originals().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         applicationServer = server == null || server.toString().isBlank() ? null : server.toString().trim();
         if (enabled && applicationServer == null && isWildcard(host)) {
@@ -285,5 +315,21 @@ public final class ApiConfig {
     /** {@code application.server} as configured, or null: the runner then advertises the API's bound address. */
     public String applicationServer() {
         return applicationServer;
+    }
+
+    public int streamMaxClients() {
+        return streamMaxClients;
+    }
+
+    public int streamClientBufferEvents() {
+        return streamClientBufferEvents;
+    }
+
+    public int streamReplayEvents() {
+        return streamReplayEvents;
+    }
+
+    public Duration streamHeartbeat() {
+        return streamHeartbeat;
     }
 }

@@ -127,6 +127,26 @@ public final class LocalStores {
         });
     }
 
+    /** A comparison's latest {@code n} windows (by start), oldest first. */
+    public List<ComparisonWindow> latestWindows(int partition, String comparisonId, int n) {
+        ReadOnlyWindowStore<String, ComparisonWindow> store = store(StoreNames.COMPARISON_WINDOWS,
+                QueryableStoreTypes.windowStore(), partition);
+        return read(() -> {
+            List<ComparisonWindow> windows = new ArrayList<>();
+            try (WindowStoreIterator<ComparisonWindow> it = store.backwardFetch(comparisonId, Instant.EPOCH,
+                    Instant.ofEpochMilli(Long.MAX_VALUE))) {
+                while (it.hasNext() && windows.size() < n) {
+                    KeyValue<Long, ComparisonWindow> next = it.next();
+                    if (next.value != null) {
+                        windows.add(next.value);
+                    }
+                }
+            }
+            java.util.Collections.reverse(windows);
+            return windows;
+        });
+    }
+
     /** The partitions of the engine's stores whose active task runs on this instance now. */
     public SortedSet<Integer> activePartitions() {
         KafkaStreams s = running();

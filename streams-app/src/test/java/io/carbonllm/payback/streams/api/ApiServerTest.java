@@ -75,6 +75,31 @@ class ApiServerTest {
     }
 
     @Test
+    void theDashboardAndItsChartingLibraryAreServedWithoutATokenButTheStreamNeedsOne() {
+        ApiClient.Response root = anonymous.get("/");
+        assertThat(root.status()).isEqualTo(302);
+        assertThat(root.header("Location")).isEqualTo("/ui/");
+        ApiClient.Response overview = anonymous.get("/ui/");
+        assertThat(overview.status()).isEqualTo(200);
+        assertThat(overview.header("Content-Type")).startsWith("text/html");
+        assertThat(overview.body()).contains("<script src=\"overview.js\"></script>");
+        for (String file : List.of("/ui/overview.js", "/ui/common.js", "/ui/detail.js", "/ui/dashboard.css")) {
+            assertThat(anonymous.get(file).status()).as(file).isEqualTo(200);
+        }
+        // The detail page names the uPlot webjar's version (filtered in from the pom): that file is on the class path
+        String detail = anonymous.get("/ui/comparison.html").body();
+        java.util.regex.Matcher script = java.util.regex.Pattern
+                .compile("src=\"(/webjars/uplot/[0-9.]+/dist/uPlot\\.iife\\.min\\.js)\"").matcher(detail);
+        assertThat(script.find()).as(detail).isTrue();
+        ApiClient.Response uplot = anonymous.get(script.group(1));
+        assertThat(uplot.status()).isEqualTo(200);
+        assertThat(uplot.body()).contains("uPlot");
+        // The data are not open: the stream is a read
+        assertThat(anonymous.get("/api/stream").status()).isEqualTo(401);
+        assertThat(anonymous.get("/ui/../api/alerts").status()).isNotEqualTo(200);
+    }
+
+    @Test
     void metricsAreServedInPrometheusTextFormatToAReaderOnly() {
         assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
         ApiClient.Response r = anonymous.withToken(READ).get("/metrics");

@@ -1,0 +1,366 @@
+package io.carbonllm.payback.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carbonllm.payback.streams.api.ApiClient;
+import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium, over WebDriver), against the app on the real broker and
+ * registry: the overview and the detail page show the figures the engine computed, and change when new events are
+ * processed, without a reload. Skipped, saying so, when Chromium or its driver is not installed. Screenshots go to
+ * {@code target/dashboard-screenshots/}.
+ *
+ * <p>The scenario (the figures of {@link ApiTraffic} and docs/payback-engine.md's scenario to check by hand): every
+ * request is successful and metered, PUE 1.09. The fine-tune's run is metered at 0.01 kWh = 10 Wh.
+ * <ul>
+ *   <li>Phase 1, {@code cmp-dash} window 0: 10 baseline requests at 1.0 Wh (1.09 Wh each) and 10 fine-tune requests at
+ *       0.5 Wh (0.545 Wh each). Saving = 10 x 1.09 - 10 x 0.545 = 5.45 Wh = 0.00545 kWh of a 10 Wh = 0.01 kWh
+ *       footprint: ratio 0.545, the bar at 54.5%, PAYING_BACK once window 0 closes (a request at t0 + 95 s: end 60 s +
+ *       30 s grace). Wh per successful task in window 0: baseline 1.09, fine-tune 0.545.</li>
+ *   <li>Phase 2, while the pages are open: window 1 the same. Saving 2 x 5.45 = 10.9 Wh = 0.0109 kWh, ratio 1.09:
+ *       the bar full at 109%, PAID_BACK; the Wh chart gets a second point. And {@code cmp-bad}'s window 2 (its use
+ *       case may share a partition, so a stream time, with uc-dash: its traffic comes after window 1), closed by a
+ *       request at t0 + 215 s: its fine-tune at 1.2 Wh (1.308 Wh) saves 10.9 - 13.08 = -2.18 Wh, so NOT_SAVING fires
+ *       after one closed window (fireAfterWindows 1), and BREAK_EVEN_BEYOND_HORIZON with it (a candidate that saves
+ *       nothing never breaks even): two open alerts appear on the overview.</li>
+ * </ul>
+ */
+class DashboardIT {
+
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+    private static final Duration UPDATE = Duration.ofSeconds(45);
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+
+    @TempDir
+    static Path dir;
+    private static RealStack stack;
+    private static PaybackStreamsRunner app;
+    private static ApiClient api;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browser found = Browser.find();
+        if (found == null) {
+            String message = "DashboardIT skipped: no Chromium and chromedriver found (looked for "
+                    + String.join(", ", Browser.CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). "
+                    + "Install them with: apt-get install -y chromium chromium-driver";
+            org.slf4j.LoggerFactory.getLogger(DashboardIT.class).warn(message);
+            Assumptions.abort(message);
+        }
+        stack = new RealStack(dir);
+        Map<String, Object> config = stack.appConfig(Map.of(PaybackStreamsConfig.APPLICATION_ID_CONFIG, "dashboard",
+                PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L));
+        stack.createTopics(config);
+        app = new PaybackStreamsRunner(config).start();
+        assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        api = new ApiClient(app.api().baseUrl());
+        assertThat(api.put("/api/comparisons/cmp-dash", comparison("uc-dash", "run-ft")).status()).isEqualTo(202);
+        assertThat(api.put("/api/comparisons/cmp-bad", comparison("uc-bad", null)).status()).isEqualTo(202);
+        assertThat(api.post("/api/training-runs", """
+                {"runId": "run-ft", "meteredKwh": 0.01, "region": "eu-north-1", "startedAt": "2025-12-01T00:00:00Z"}""")
+                .status()).isEqualTo(202);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> api.get("/api/comparisons/cmp-dash").status() == 200
+                && api.get("/api/comparisons/cmp-bad").status() == 200);
+
+        // Phase 1: window 0 of cmp-dash, closed by a request at t0 + 95 s
+        new ApiTraffic().requests(T0, "uc-dash", ApiTraffic.BASELINE, 0, 10, 1.0)
+                .requests(T0, "uc-dash", ApiTraffic.FINE_TUNE, 0, 10, 0.5).tick(T0, "uc-dash", 95).send(stack);
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).until(() ->
+                "PAYING_BACK".equals(api.get("/api/comparisons/cmp-dash").json().at("/candidates/0/ledger/status").asText()));
+
+        Files.createDirectories(SCREENSHOTS);
+        browser = found.start(dir.resolve("chromium-profile"));
+    }
+
+    private static String comparison(String useCase, String run) {
+        return """
+                {"useCase": "%s", "baselineModel": "%s",
+                 "candidates": [{"candidateId": "ft", "modelId": "%s", "runIds": [%s]}],
+                 "horizonEnd": "%s", "minSuccessRate": 0.8,
+                 "minBaselineTasks": 2, "fireAfterWindows": 1, "resolveAfterWindows": 1}"""
+                .formatted(useCase, ApiTraffic.BASELINE, ApiTraffic.FINE_TUNE, run == null ? "" : "\"" + run + "\"",
+                        T0.plus(Duration.ofDays(30)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theOverviewAndTheDetailShowTheLedgerAndChartsAndFollowNewEventsWithoutAReload() throws Exception {
+        // Given the overview, after phase 1
+        browser.get(app.api().baseUrl() + "/");
+        // Live events re-render the rows: an element found may be replaced before it is read
+        WebDriverWait wait = new WebDriverWait(browser, UPDATE);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.until(d -> !d.findElements(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar")).isEmpty()
+                && "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+        WebElement row = browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash']"));
+        WebElement bar = row.findElement(By.cssSelector(".bar"));
+        // Then: 5.45 Wh of 10 Wh in kWh, 54.5%, with the evidence and the status in words
+        assertThat(Double.parseDouble(bar.getAttribute("data-ratio"))).isCloseTo(0.545, within(1e-9));
+        assertThat(bar.getAttribute("aria-valuenow")).isEqualTo("55");
+        assertThat(row.findElement(By.cssSelector(".bar-label")).getText())
+                .isEqualTo("0.00545 kWh saved of 0.01 kWh one-off (54.5%)");
+        assertThat(row.getText()).contains("saving metered", "one-off metered", "energy coverage 100%");
+        assertThat(row.findElement(By.cssSelector("td.status .badge")).getText()).isEqualTo("\u25B6 Paying back");
+        assertThat(row.findElement(By.cssSelector(".breakeven")).getText()).contains("horizon end").contains("within horizon");
+        // The winner, as the owner's verdict says
+        JsonNode verdict = api.get("/api/comparisons/cmp-dash").json().get("verdict");
+        assertThat(row.findElement(By.cssSelector(".winner")).getAttribute("data-winner"))
+                .isEqualTo(verdict.get("winner").asText(""));
+        // The basis toggle: location-based CO2e, in kg, with the same ratio
+        browser.findElement(By.cssSelector("input[name='basis'][value='CO2E_LOCATION']")).click();
+        assertThat(browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar-label")).getText())
+                .contains("kg CO2e saved of").contains("(54.5%)");
+        browser.findElement(By.cssSelector("input[name='basis'][value='ENERGY']")).click();
+        screenshot("overview-phase1.png");
+
+        // When: phase 2 arrives while the page is open
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
+        phase2();
+
+        // Then: the same document (no reload) shows 10.9 Wh of 10 Wh, paid back, and cmp-bad's alert firing
+        wait.until(d -> d.findElement(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar-label")).getText()
+                .equals("0.0109 kWh saved of 0.01 kWh one-off (109%)"));
+        until(wait, "cmp-bad's alerts on the overview", d -> "2".equals(d.findElement(
+                By.cssSelector("tbody[data-comparison='cmp-bad'] td.alerts")).getAttribute("data-open")));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("yes");
+        assertThat(read(() -> browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar"))
+                .getAttribute("aria-valuenow"))).isEqualTo("100");
+        assertThat(read(() -> browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash'] td.status .badge"))
+                .getText())).isEqualTo("\u2714 Paid back");
+        assertThat(read(() -> browser.findElement(By.cssSelector("tbody[data-comparison='cmp-bad'] td.alerts")).getText()))
+                .contains("2 firing").contains("ft: NOT_SAVING").contains("ft: BREAK_EVEN_BEYOND_HORIZON");
+        screenshot("overview.png");
+
+        // The detail page: the verdict sentence at the top, the ledger and the charts
+        browser.findElement(By.linkText("cmp-dash")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#chart-wh canvas")).isEmpty()
+                && "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+        verdict = api.get("/api/comparisons/cmp-dash").json().get("verdict");
+        assertThat(read(() -> browser.findElement(By.id("verdict")).getText())).isEqualTo(verdict.get("summary").asText());
+        assertThat(read(() -> browser.findElement(By.cssSelector(".card[data-candidate='ft'] .bar-label")).getText()))
+                .isEqualTo("0.0109 kWh saved of 0.01 kWh one-off (109%)");
+        // The Wh chart: two windows, baseline 1.09 Wh and fine-tune 0.545 Wh per successful task (class comment)
+        @SuppressWarnings("unchecked")
+        List<List<Object>> wh = (List<List<Object>>) ((JavascriptExecutor) browser)
+                .executeScript("return window.paybackCharts.wh.data.map(s => Array.from(s));");
+        assertThat(wh).hasSize(3);
+        assertThat(((Number) wh.get(0).get(0)).longValue()).isEqualTo(T0.getEpochSecond());
+        assertThat(numbers(wh.get(1))).allSatisfy(v -> assertThat(v).isCloseTo(1.09, within(1e-9))).hasSize(2);
+        assertThat(numbers(wh.get(2))).allSatisfy(v -> assertThat(v).isCloseTo(0.545, within(1e-9))).hasSize(2);
+        assertThat(read(() -> browser.findElement(By.cssSelector("table.data[data-chart='wh']")).getAttribute("textContent")))
+                .contains("1.09").contains("0.545");
+        assertThat(read(() -> browser.findElement(By.cssSelector("#chart-wh figcaption")).getText()))
+                .contains("baseline: metered, coverage 100%").contains("ft: metered, coverage 100%");
+        // The cumulative saving: 5.45 then 10.9 Wh, in kWh, against the 0.01 kWh footprint line
+        @SuppressWarnings("unchecked")
+        List<List<Object>> saving = (List<List<Object>>) ((JavascriptExecutor) browser)
+                .executeScript("return window.paybackCharts.saving.data.map(s => Array.from(s));");
+        assertThat(numbers(saving.get(1))).satisfiesExactly(v -> assertThat(v).isCloseTo(0.00545, within(1e-12)),
+                v -> assertThat(v).isCloseTo(0.0109, within(1e-12)));
+        assertThat(numbers(saving.get(2))).allSatisfy(v -> assertThat(v).isCloseTo(0.01, within(1e-12))).hasSize(2);
+        // The whole page, charts included, for the docs
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
+        screenshot("detail.png");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1100));
+
+        // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
+        browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");
+        wait.until(d -> d.findElement(By.cssSelector("table.data[data-chart='alerts']")).getAttribute("textContent")
+                .contains("NOT_SAVING"));
+        assertThat(read(() -> browser.findElement(By.cssSelector(".card[data-candidate='ft']")).getText()))
+                .contains("NOT_SAVING firing");
+        screenshot("detail-alert.png");
+    }
+
+    /** Waits, and on a timeout fails with what the API says and what the page shows (and a screenshot). */
+    private static void until(WebDriverWait wait, String what, java.util.function.Function<WebDriver, Boolean> condition)
+            throws Exception {
+        try {
+            wait.until(condition::apply);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failure.png");
+            throw new AssertionError("timed out waiting for " + what + "; the API's alerts: "
+                    + api.get("/api/alerts").body() + "; the list: " + api.get("/api/comparisons").body()
+                    + "; the page: " + browser.findElement(By.tagName("main")).getText(), e);
+        }
+    }
+
+    /** Reads from the page, again if a live update replaced the element meanwhile. */
+    private static String read(java.util.function.Supplier<String> read) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return read.get();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<Double> numbers(List<Object> values) {
+        return values.stream().map(v -> ((Number) v).doubleValue()).toList();
+    }
+
+    @Test
+    void theOverviewStaysUsableWithFiveHundredComparisons() throws Exception {
+        // Given 500 more comparisons (no traffic: no ledger yet), defined through the API
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String id = "load-%03d".formatted(i);
+                puts.add(pool.submit(() -> api.put("/api/comparisons/" + id, comparison("uc-" + id, null)).status()));
+            }
+            for (java.util.concurrent.Future<Integer> put : puts) {
+                assertThat(put.get(60, TimeUnit.SECONDS)).isEqualTo(202);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.get("/api/comparisons?limit=1").json().get("total").asInt() == 502);
+
+        // When the overview loads them (one page of 500 and one of 2, with the verdicts)
+        long start = System.nanoTime();
+        browser.get(app.api().baseUrl() + "/ui/");
+        WebDriverWait wait = new WebDriverWait(browser, UPDATE);
+        wait.ignoring(StaleElementReferenceException.class);
+        until(wait, "502 comparisons on the overview", d -> d.findElement(By.id("count")).getText()
+                .equals("502 of 502 comparisons"));
+        long loadedMs = (System.nanoTime() - start) / 1_000_000;
+        // Then: pages of 50, the most urgent first (cmp-bad NOT_SAVING or cmp-dash; comparisons with no ledger last)
+        assertThat(browser.findElement(By.id("page")).getText()).isEqualTo("page 1 of 11");
+        assertThat(browser.findElements(By.cssSelector("tbody.comparison"))).hasSize(50);
+        assertThat(browser.findElement(By.cssSelector("tbody.comparison")).getAttribute("data-comparison"))
+                .startsWith("cmp-");
+        // Search narrows it: load-420 to load-429
+        browser.findElement(By.id("search")).sendKeys("load-42");
+        until(wait, "the search", d -> d.findElement(By.id("count")).getText().equals("10 of 502 comparisons"));
+        assertThat(browser.findElements(By.cssSelector("tbody.comparison"))).extracting(e -> e.getAttribute("data-comparison"))
+                .containsExactly("load-420", "load-421", "load-422", "load-423", "load-424", "load-425", "load-426",
+                        "load-427", "load-428", "load-429");
+        // Sorting by payback ratio, highest first: cmp-dash (the only ratio) on top, with the search cleared by keyboard
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sort"))).selectByValue("payback-desc");
+        until(wait, "the sort", d -> "cmp-dash".equals(d.findElement(By.cssSelector("tbody.comparison"))
+                .getAttribute("data-comparison")));
+        screenshot("overview-500.png");
+        assertThat(loadedMs).as("the overview with 502 comparisons loaded in %d ms", loadedMs).isLessThan(15_000);
+    }
+
+    @Test
+    void theStreamCarriesWhatTheEnginePublishedWithKafkaPositionsAsIdsAndReplaysItFromTheStart() throws Exception {
+        // Given the app's output topics were empty when its stream source started, every change since is in the
+        // replay buffer: a Last-Event-ID at offset 0 of every partition (3 of payback-status, 3 of payback-alerts)
+        try (io.carbonllm.payback.streams.api.SseClient stream = io.carbonllm.payback.streams.api.SseClient.connect(
+                app.api().baseUrl() + "/api/stream?comparisonId=cmp-dash", "Last-Event-ID", "0.0.0_0.0.0")) {
+            assertThat(stream.status()).isEqualTo(200);
+            // Then: the changes of cmp-dash/ft are replayed in order (no hello: it is a reconnect), each with the
+            // position after it as its id, and they end with the status the API gives now
+            io.carbonllm.payback.streams.api.SseClient.Event first = stream.next(Duration.ofSeconds(10));
+            assertThat(first).isNotNull();
+            JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.data());
+            assertThat(first.event()).isEqualTo("status");
+            assertThat(status.get("comparisonId").asText()).isEqualTo("cmp-dash");
+            assertThat(status.get("candidateId").asText()).isEqualTo("ft");
+            assertThat(first.id()).matches("\\d+\\.\\d+\\.\\d+_\\d+\\.\\d+\\.\\d+");
+            String now = api.get("/api/comparisons/cmp-dash").json().at("/candidates/0/ledger/status").asText();
+            String last = status.get("status").asText();
+            io.carbonllm.payback.streams.api.SseClient.Event next;
+            while ((next = stream.next(Duration.ofSeconds(2))) != null) {
+                last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(next.data()).get("status").asText();
+            }
+            assertThat(last).isEqualTo(now);
+        }
+    }
+
+    private static void phase2() throws Exception {
+        new ApiTraffic().requests(T0, "uc-dash", ApiTraffic.BASELINE, 1, 10, 1.0)
+                .requests(T0, "uc-dash", ApiTraffic.FINE_TUNE, 1, 10, 0.5).tick(T0, "uc-dash", 155)
+                .requests(T0, "uc-bad", ApiTraffic.BASELINE, 2, 10, 1.0)
+                .requests(T0, "uc-bad", ApiTraffic.FINE_TUNE, 2, 10, 1.2).tick(T0, "uc-bad", 215).send(stack);
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Debian's (or another distribution's) Chromium and its driver. */
+    private record Browser(Path binary, Path driver) {
+
+        static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+                "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+
+        static Browser find() {
+            Path binary = first(System.getenv("PAYBACK_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
+            Path driver = first(System.getenv("PAYBACK_CHROMEDRIVER"), "/usr/bin/chromedriver",
+                    "/usr/lib/chromium/chromedriver");
+            return binary == null || driver == null ? null : new Browser(binary, driver);
+        }
+
+        private static Path first(String... paths) {
+            for (String p : paths) {
+                if (p != null && Files.isExecutable(Path.of(p))) {
+                    return Path.of(p);
+                }
+            }
+            return null;
+        }
+
+        WebDriver start(Path profile) {
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(binary.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    "--user-data-dir=" + profile, "--window-size=1400,1100", "--force-device-scale-factor=1");
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+                    .usingAnyFreePort().build();
+            return new ChromeDriver(service, options);
+        }
+    }
+}
