@@ -8,6 +8,7 @@ import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -142,7 +143,7 @@ public final class LocalStores {
                     }
                 }
             }
-            java.util.Collections.reverse(windows);
+            Collections.reverse(windows);
             return windows;
         });
     }
