@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
  *       request at t0 + 215 s: its fine-tune at 1.2 Wh (1.308 Wh) saves 10.9 - 13.08 = -2.18 Wh, so NOT_SAVING fires
  *       after one closed window (fireAfterWindows 1), and BREAK_EVEN_BEYOND_HORIZON with it (a candidate that saves
  *       nothing never breaks even): two open alerts appear on the overview.</li>
+ *   <li>Phase 3, while cmp-dash's page is open: its window 3 the same. Saving 3 x 5.45 = 16.35 Wh, ratio 1.635
+ *       (163.5%), and a third point on the charts.</li>
  * </ul>
  */
 class DashboardIT {
@@ -220,6 +222,18 @@ class DashboardIT {
         browser.manage().window().setSize(new Dimension(1400, 2400));
         screenshot("detail.png");
         browser.manage().window().setSize(new Dimension(1400, 1100));
+
+        // When a later window arrives while the comparison's page is open (window 3: window 2 may be closed already on
+        // this partition by cmp-bad's request at t0 + 215 s; window 3 closes at 240 + 30 = 270 s)
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'detail';");
+        new ApiTraffic().requests(T0, "uc-dash", ApiTraffic.BASELINE, 3, 10, 1.0)
+                .requests(T0, "uc-dash", ApiTraffic.FINE_TUNE, 3, 10, 0.5).tick(T0, "uc-dash", 275).send(stack);
+        // Then the page reads it without a reload: a third point, and 3 x 5.45 = 16.35 Wh saved of 10 Wh (163.5%)
+        until(wait, "the third window on the comparison's page", d -> "3".equals(
+                d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+        until(wait, "the third window's saving", d -> d.findElement(By.cssSelector(".card[data-candidate='ft'] .bar-label"))
+                .getText().endsWith("kWh saved of 0.01 kWh one-off (163.5%)"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("detail");
 
         // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");
