@@ -229,6 +229,13 @@ class ApiIT {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().at("/error/field").asText()).isEqualTo("variant");
 
+        JsonNode newest = api.get("/api/comparisons/cmp-api/windows?newest=true&limit=1").json();
+        assertThat(newest.get("windows")).hasSize(1);
+        assertThat(newest.at("/windows/0/windowStart").asText()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(newest.get("truncated").asBoolean()).as("an older window was left out").isTrue();
+        assertThat(newest.get("nextFrom").isNull()).isTrue();
+        assertThat(api.get("/api/comparisons/cmp-api/windows?newest=true").json().get("windows")).hasSize(2);
+
         JsonNode cut = api.get("/api/comparisons/cmp-api/windows?limit=1").json();
         assertThat(cut.get("windows")).hasSize(1);
         assertThat(cut.get("truncated").asBoolean()).isTrue();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbonllm.payback.streams.api.ApiClient;
+import io.carbonllm.payback.streams.api.SseClient;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,25 +15,36 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium, over WebDriver), against the app on the real broker and
@@ -52,6 +65,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *       request at t0 + 215 s: its fine-tune at 1.2 Wh (1.308 Wh) saves 10.9 - 13.08 = -2.18 Wh, so NOT_SAVING fires
  *       after one closed window (fireAfterWindows 1), and BREAK_EVEN_BEYOND_HORIZON with it (a candidate that saves
  *       nothing never breaks even): two open alerts appear on the overview.</li>
+ *   <li>Phase 3, while cmp-dash's page is open: its window 3 the same. Saving 3 x 5.45 = 16.35 Wh, ratio 1.635
+ *       (163.5%), and a third point on the charts.</li>
  * </ul>
  */
 class DashboardIT {
@@ -59,6 +74,7 @@ class DashboardIT {
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
     private static final Duration UPDATE = Duration.ofSeconds(45);
     private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -74,7 +90,7 @@ class DashboardIT {
             String message = "DashboardIT skipped: no Chromium and chromedriver found (looked for "
                     + String.join(", ", Browser.CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). "
                     + "Install them with: apt-get install -y chromium chromium-driver";
-            org.slf4j.LoggerFactory.getLogger(DashboardIT.class).warn(message);
+            LoggerFactory.getLogger(DashboardIT.class).warn(message);
             Assumptions.abort(message);
         }
         stack = new RealStack(dir);
@@ -148,11 +164,13 @@ class DashboardIT {
         JsonNode verdict = api.get("/api/comparisons/cmp-dash").json().get("verdict");
         assertThat(row.findElement(By.cssSelector(".winner")).getAttribute("data-winner"))
                 .isEqualTo(verdict.get("winner").asText(""));
-        // The basis toggle: location-based CO2e, in kg, with the same ratio
-        browser.findElement(By.cssSelector("input[name='basis'][value='CO2E_LOCATION']")).click();
+        // The basis toggle, by keyboard (arrow keys move a radio group): location-based CO2e, in kg, the same ratio
+        // (the run and the traffic are both priced on eu-north-1's grid, so 0.11445 g of 0.21 g: 0.545)
+        browser.findElement(By.cssSelector("input[name='basis'][value='ENERGY']")).sendKeys(Keys.ARROW_RIGHT);
+        assertThat(browser.findElement(By.cssSelector("input[name='basis'][value='CO2E_LOCATION']")).isSelected()).isTrue();
         assertThat(browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar-label")).getText())
-                .contains("kg CO2e saved of").contains("(54.5%)");
-        browser.findElement(By.cssSelector("input[name='basis'][value='ENERGY']")).click();
+                .isEqualTo("0.000114 kg CO2e saved of 0.00021 kg CO2e one-off (54.5%)");
+        browser.findElement(By.cssSelector("input[name='basis'][value='CO2E_LOCATION']")).sendKeys(Keys.ARROW_LEFT);
         screenshot("overview-phase1.png");
 
         // When: phase 2 arrives while the page is open
@@ -201,9 +219,21 @@ class DashboardIT {
                 v -> assertThat(v).isCloseTo(0.0109, within(1e-12)));
         assertThat(numbers(saving.get(2))).allSatisfy(v -> assertThat(v).isCloseTo(0.01, within(1e-12))).hasSize(2);
         // The whole page, charts included, for the docs
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 2400));
+        browser.manage().window().setSize(new Dimension(1400, 2400));
         screenshot("detail.png");
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1100));
+        browser.manage().window().setSize(new Dimension(1400, 1100));
+
+        // When a later window arrives while the comparison's page is open (window 3: window 2 may be closed already on
+        // this partition by cmp-bad's request at t0 + 215 s; window 3 closes at 240 + 30 = 270 s)
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'detail';");
+        new ApiTraffic().requests(T0, "uc-dash", ApiTraffic.BASELINE, 3, 10, 1.0)
+                .requests(T0, "uc-dash", ApiTraffic.FINE_TUNE, 3, 10, 0.5).tick(T0, "uc-dash", 275).send(stack);
+        // Then the page reads it without a reload: a third point, and 3 x 5.45 = 16.35 Wh saved of 10 Wh (163.5%)
+        until(wait, "the third window on the comparison's page", d -> "3".equals(
+                d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+        until(wait, "the third window's saving", d -> d.findElement(By.cssSelector(".card[data-candidate='ft'] .bar-label"))
+                .getText().endsWith("kWh saved of 0.01 kWh one-off (163.5%)"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("detail");
 
         // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");
@@ -215,11 +245,11 @@ class DashboardIT {
     }
 
     /** Waits, and on a timeout fails with what the API says and what the page shows (and a screenshot). */
-    private static void until(WebDriverWait wait, String what, java.util.function.Function<WebDriver, Boolean> condition)
+    private static void until(WebDriverWait wait, String what, Function<WebDriver, Boolean> condition)
             throws Exception {
         try {
             wait.until(condition::apply);
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             screenshot("failure.png");
             throw new AssertionError("timed out waiting for " + what + "; the API's alerts: "
                     + api.get("/api/alerts").body() + "; the list: " + api.get("/api/comparisons").body()
@@ -228,7 +258,7 @@ class DashboardIT {
     }
 
     /** Reads from the page, again if a live update replaced the element meanwhile. */
-    private static String read(java.util.function.Supplier<String> read) {
+    private static String read(Supplier<String> read) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return read.get();
@@ -247,14 +277,14 @@ class DashboardIT {
     @Test
     void theOverviewStaysUsableWithFiveHundredComparisons() throws Exception {
         // Given 500 more comparisons (no traffic: no ledger yet), defined through the API
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<java.util.concurrent.Future<Integer>> puts = new java.util.ArrayList<>();
+            List<Future<Integer>> puts = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 String id = "load-%03d".formatted(i);
                 puts.add(pool.submit(() -> api.put("/api/comparisons/" + id, comparison("uc-" + id, null)).status()));
             }
-            for (java.util.concurrent.Future<Integer> put : puts) {
+            for (Future<Integer> put : puts) {
                 assertThat(put.get(60, TimeUnit.SECONDS)).isEqualTo(202);
             }
         } finally {
@@ -284,8 +314,8 @@ class DashboardIT {
                         "load-427", "load-428", "load-429");
         // Sorting by payback ratio, highest first: cmp-dash (the only ratio) on top, with the search cleared by keyboard
         WebElement search = browser.findElement(By.id("search"));
-        search.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.DELETE);
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sort"))).selectByValue("payback-desc");
+        search.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        new Select(browser.findElement(By.id("sort"))).selectByValue("payback-desc");
         until(wait, "the sort", d -> "cmp-dash".equals(d.findElement(By.cssSelector("tbody.comparison"))
                 .getAttribute("data-comparison")));
         screenshot("overview-500.png");
@@ -296,23 +326,23 @@ class DashboardIT {
     void theStreamCarriesWhatTheEnginePublishedWithKafkaPositionsAsIdsAndReplaysItFromTheStart() throws Exception {
         // Given the app's output topics were empty when its stream source started, every change since is in the
         // replay buffer: a Last-Event-ID at offset 0 of every partition (3 of payback-status, 3 of payback-alerts)
-        try (io.carbonllm.payback.streams.api.SseClient stream = io.carbonllm.payback.streams.api.SseClient.connect(
+        try (SseClient stream = SseClient.connect(
                 app.api().baseUrl() + "/api/stream?comparisonId=cmp-dash", "Last-Event-ID", "0.0.0_0.0.0")) {
             assertThat(stream.status()).isEqualTo(200);
             // Then: the changes of cmp-dash/ft are replayed in order (no hello: it is a reconnect), each with the
             // position after it as its id, and they end with the status the API gives now
-            io.carbonllm.payback.streams.api.SseClient.Event first = stream.next(Duration.ofSeconds(10));
+            SseClient.Event first = stream.next(Duration.ofSeconds(10));
             assertThat(first).isNotNull();
-            JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(first.data());
+            JsonNode status = JSON.readTree(first.data());
             assertThat(first.event()).isEqualTo("status");
             assertThat(status.get("comparisonId").asText()).isEqualTo("cmp-dash");
             assertThat(status.get("candidateId").asText()).isEqualTo("ft");
             assertThat(first.id()).matches("\\d+\\.\\d+\\.\\d+_\\d+\\.\\d+\\.\\d+");
             String now = api.get("/api/comparisons/cmp-dash").json().at("/candidates/0/ledger/status").asText();
             String last = status.get("status").asText();
-            io.carbonllm.payback.streams.api.SseClient.Event next;
+            SseClient.Event next;
             while ((next = stream.next(Duration.ofSeconds(2))) != null) {
-                last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(next.data()).get("status").asText();
+                last = JSON.readTree(next.data()).get("status").asText();
             }
             assertThat(last).isEqualTo(now);
         }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbonllm.payback.streams.api.ApiClient;
+import io.carbonllm.payback.streams.api.SseClient;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,7 @@ class ScaleOutIT {
 
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
     private static final int[] FINE_TUNE_REQUESTS = {10, 8, 6};
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -121,6 +124,25 @@ class ScaleOutIT {
                 }
                 assertThat(apiB.get("/api/comparisons").json()).isEqualTo(listA);
                 assertThat(apiB.get("/api/alerts").json()).isEqualTo(apiA.get("/api/alerts").json());
+
+                // The live stream of either instance carries every comparison's changes, its own and the other's:
+                // replayed from the start (the topics were empty when each instance's stream source began)
+                for (PaybackStreamsRunner instance : List.of(a, b)) {
+                    Map<String, Double> lastSaved = new HashMap<>();
+                    try (SseClient stream = SseClient.connect(instance.api().baseUrl() + "/api/stream",
+                            "Last-Event-ID", "0.0.0_0.0.0")) {
+                        SseClient.Event event;
+                        while ((event = stream.next(Duration.ofSeconds(2))) != null) {
+                            if (event.event().equals("status")) {
+                                JsonNode status = JSON.readTree(event.data());
+                                lastSaved.put(status.get("comparisonId").asText(), status.get("saved").asDouble());
+                            }
+                        }
+                    }
+                    assertThat(lastSaved.keySet()).as("from " + instance.api().advertised())
+                            .containsExactlyInAnyOrderElementsOf(expectedSaved.keySet());
+                    expectedSaved.forEach((id, saved) -> assertThat(lastSaved.get(id)).isCloseTo(saved, within(1e-9)));
+                }
 
                 // When B stops while A is being asked for what B owned
                 String ownedByB = key(owners, b.api().advertised());

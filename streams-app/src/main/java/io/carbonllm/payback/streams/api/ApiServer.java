@@ -20,8 +20,12 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -87,6 +91,12 @@ public final class ApiServer implements AutoCloseable {
     static final String DASHBOARD_RESOURCES = "/io/carbonllm/payback/streams/dashboard";
     /** Where Javalin serves the webjars on the class path (uPlot, for the dashboard's charts). */
     static final String WEBJARS = "/webjars";
+
+    /** The stream's meters (see {@link #bindStreamMetrics}). */
+    public static final String STREAM_CLIENTS = "payback.api.stream.clients";
+    public static final String STREAM_DROPPED = "payback.api.stream.dropped";
+    public static final String STREAM_REFUSED = "payback.api.stream.refused";
+    public static final String STREAM_EVENTS = "payback.api.stream.events";
 
     /** A route: method and path (Javalin's {id} syntax, which is also OpenAPI's). */
     public record Route(HandlerType method, String path) {
@@ -272,23 +282,18 @@ public final class ApiServer implements AutoCloseable {
      * Registers the stream's meters: {@value #STREAM_CLIENTS} (connected now), {@value #STREAM_DROPPED} (slow clients
      * dropped), {@value #STREAM_REFUSED} (refused, over the bound) and {@value #STREAM_EVENTS} (changes published).
      */
-    public ApiServer bindStreamMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-        io.micrometer.core.instrument.Gauge.builder(STREAM_CLIENTS, live, LiveFeed::clients)
+    public ApiServer bindStreamMetrics(MeterRegistry registry) {
+        Gauge.builder(STREAM_CLIENTS, live, LiveFeed::clients)
                 .description("Clients of GET /api/stream connected to this instance").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_DROPPED, live, LiveFeed::dropped)
+        FunctionCounter.builder(STREAM_DROPPED, live, LiveFeed::dropped)
                 .description("GET /api/stream clients dropped for falling behind").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_REFUSED, live, LiveFeed::refused)
+        FunctionCounter.builder(STREAM_REFUSED, live, LiveFeed::refused)
                 .description("GET /api/stream connections refused: too many clients").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(STREAM_EVENTS, live, LiveFeed::published)
+        FunctionCounter.builder(STREAM_EVENTS, live, LiveFeed::published)
                 .description("Changes of payback-status and payback-alerts read back and sent to the stream's clients")
                 .register(registry);
         return this;
     }
-
-    public static final String STREAM_CLIENTS = "payback.api.stream.clients";
-    public static final String STREAM_DROPPED = "payback.api.stream.dropped";
-    public static final String STREAM_REFUSED = "payback.api.stream.refused";
-    public static final String STREAM_EVENTS = "payback.api.stream.events";
 
     /** The hub behind {@code GET /api/stream}. */
     LiveFeed live() {
@@ -323,7 +328,7 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + OPENAPI -> ctx -> ctx.contentType("application/json").result(openApi);
             case "GET " + INTERNAL_LOCAL_STATE -> ctx -> reads().localState(ctx);
             case "GET " + STREAM -> ctx -> stream().handle(ctx);
-            case "GET " + ROOT -> ctx -> ctx.redirect(UI + "/", io.javalin.http.HttpStatus.FOUND);
+            case "GET " + ROOT -> ctx -> ctx.redirect(UI + "/", HttpStatus.FOUND);
             case "GET " + METRICS -> ctx -> {
                 if (prometheus == null) {
                     throw new ApiException(404, "not_found", "this server has no metrics registry", null, List.of(), null);

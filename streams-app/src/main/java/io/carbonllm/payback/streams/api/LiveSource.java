@@ -1,12 +1,16 @@
 package io.carbonllm.payback.streams.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
 import io.carbonllm.payback.schemas.registry.SchemaRegistryException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -227,8 +231,8 @@ final class LiveSource implements AutoCloseable {
         }
     }
 
-    private LiveFeed.Change status(ConsumerRecord<byte[], byte[]> record) throws RuntimeException {
-        String key = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    private LiveFeed.Change status(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
             // A retired ledger (its comparison or candidate was deleted)
             int slash = key.lastIndexOf('/');
@@ -243,7 +247,7 @@ final class LiveSource implements AutoCloseable {
         PaybackStatus status = statuses.deserialize(record.topic(), record.headers(), record.value());
         ObjectNode data = Summaries.of(status);
         data.put("useCase", status.getUseCase());
-        data.put("publishedAt", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
+        data.put("publishedAt", Instant.ofEpochMilli(record.timestamp()).toString());
         return change(record, LiveFeed.EVENT_STATUS, status.getComparisonId(), data);
     }
 
@@ -253,7 +257,7 @@ final class LiveSource implements AutoCloseable {
         }
         PaybackAlert alert = alerts.deserialize(record.topic(), record.headers(), record.value());
         if (record.partition() >= historyNext.length) {
-            historyNext = java.util.Arrays.copyOf(historyNext, record.partition() + 1);
+            historyNext = Arrays.copyOf(historyNext, record.partition() + 1);
         }
         if (record.offset() >= historyNext[record.partition()]) {
             history.add(alert);
@@ -267,7 +271,7 @@ final class LiveSource implements AutoCloseable {
         try {
             return new LiveFeed.Change(topics.indexOf(record.topic()), record.partition(), record.offset(), event,
                     comparisonId, json.writeValueAsString(data));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render " + event + " as JSON", e);
         }
     }

@@ -259,13 +259,14 @@ final class ReadApi {
     // GET /api/comparisons/{id}/windows
 
     void windows(Context ctx) throws IOException {
-        QueryParams q = new QueryParams(ctx.queryParamMap(), Set.of("from", "to", "variant", "limit"));
+        QueryParams q = new QueryParams(ctx.queryParamMap(), Set.of("from", "to", "variant", "limit", "newest"));
         Instant from = q.instant("from", Instant.EPOCH);
         Instant to = q.instant("to", UNBOUNDED);
         if (!from.isBefore(to)) {
             throw ApiException.badParameter("from", "must be before to (" + from + " >= " + to + ")");
         }
         int limit = q.integer("limit", 1_000, 1, 10_000);
+        boolean newest = q.oneOf("newest", List.of("true", "false"), "false").equals("true");
         String variant = q.string("variant");
         ComparisonDefinition def = definition(ctx.pathParam("id"));
         List<String> variants = new ArrayList<>();
@@ -280,8 +281,14 @@ final class ReadApi {
             relay(ctx, owner);
             return;
         }
-        List<ComparisonWindow> windows = local.windows(owner.partition(), def.getComparisonId(), from, to, limit);
+        // newest=true: the latest windows of the range (a chart's), still oldest first; truncated says older ones exist
+        List<ComparisonWindow> windows = newest
+                ? local.latestWindows(owner.partition(), def.getComparisonId(), from, to, limit + 1)
+                : local.windows(owner.partition(), def.getComparisonId(), from, to, limit);
         boolean truncated = windows.size() > limit;
+        if (newest && truncated) {
+            windows = windows.subList(1, windows.size());
+        }
         ObjectNode body = NODES.objectNode();
         body.put("comparisonId", def.getComparisonId());
         body.put("from", from.toString());
@@ -302,7 +309,8 @@ final class ReadApi {
             array.add(w);
         }
         body.put("truncated", truncated);
-        body.set("nextFrom", truncated ? NODES.textNode(windows.get(limit).getWindowStart().toString()) : NODES.nullNode());
+        body.set("nextFrom", truncated && !newest ? NODES.textNode(windows.get(limit).getWindowStart().toString())
+                : NODES.nullNode());
         served(ctx);
         write(ctx, body);
     }

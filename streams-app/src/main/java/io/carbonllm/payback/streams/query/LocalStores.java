@@ -8,6 +8,7 @@ import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -129,12 +130,16 @@ public final class LocalStores {
 
     /** A comparison's latest {@code n} windows (by start), oldest first. */
     public List<ComparisonWindow> latestWindows(int partition, String comparisonId, int n) {
+        return latestWindows(partition, comparisonId, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE), n);
+    }
+
+    /** A comparison's latest {@code n} windows starting in [from, to), oldest first. */
+    public List<ComparisonWindow> latestWindows(int partition, String comparisonId, Instant from, Instant to, int n) {
         ReadOnlyWindowStore<String, ComparisonWindow> store = store(StoreNames.COMPARISON_WINDOWS,
                 QueryableStoreTypes.windowStore(), partition);
         return read(() -> {
             List<ComparisonWindow> windows = new ArrayList<>();
-            try (WindowStoreIterator<ComparisonWindow> it = store.backwardFetch(comparisonId, Instant.EPOCH,
-                    Instant.ofEpochMilli(Long.MAX_VALUE))) {
+            try (WindowStoreIterator<ComparisonWindow> it = store.backwardFetch(comparisonId, from, to.minusMillis(1))) {
                 while (it.hasNext() && windows.size() < n) {
                     KeyValue<Long, ComparisonWindow> next = it.next();
                     if (next.value != null) {
@@ -142,7 +147,7 @@ public final class LocalStores {
                     }
                 }
             }
-            java.util.Collections.reverse(windows);
+            Collections.reverse(windows);
             return windows;
         });
     }

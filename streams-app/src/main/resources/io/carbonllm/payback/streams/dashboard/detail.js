@@ -25,18 +25,20 @@
   document.title = id + " \u00B7 carbon-llm payback tracker";
   $("title").textContent = "Comparison " + id;
 
+  /**
+   * Reads the comparison, and its windows: the newest MAX_WINDOWS at first, then only from a few windows before the
+   * last one held (windows still open are revised; closed ones never change).
+   */
   async function load() {
     const detail = await P.get("/api/comparisons/" + encodeURIComponent(id));
-    let windows = [];
-    let from = null;
-    for (let page = 0; page < 4; page++) {
-      const body = await P.get("/api/comparisons/" + encodeURIComponent(id) + "/windows?limit=10000"
-        + (from ? "&from=" + encodeURIComponent(from) : ""));
-      windows = windows.concat(body.windows);
-      if (!body.truncated) {
-        break;
-      }
-      from = body.nextFrom;
+    const base = "/api/comparisons/" + encodeURIComponent(id) + "/windows";
+    let windows;
+    if (state.windows.length < 3) {
+      windows = (await P.get(base + "?newest=true&limit=" + MAX_WINDOWS)).windows;
+    } else {
+      const from = state.windows[state.windows.length - 3].windowStart;
+      const recent = await P.get(base + "?newest=true&limit=" + MAX_WINDOWS + "&from=" + encodeURIComponent(from));
+      windows = state.windows.filter((w) => w.windowStart < from).concat(recent.windows);
     }
     state.detail = detail;
     state.windows = windows.slice(-MAX_WINDOWS);
@@ -67,6 +69,9 @@
   function onEvent(name) {
     if (name === "hello") {
       return;
+    }
+    if (name === "reset") {
+      state.windows = []; // changes were missed: read every window again
     }
     if (state.reloadTimer) {
       return;

@@ -79,6 +79,7 @@ class ApiServerTest {
         ApiClient.Response root = anonymous.get("/");
         assertThat(root.status()).isEqualTo(302);
         assertThat(root.header("Location")).isEqualTo("/ui/");
+        assertThat(anonymous.get("/ui").status()).as("without the slash").isIn(200, 301, 302);
         ApiClient.Response overview = anonymous.get("/ui/");
         assertThat(overview.status()).isEqualTo(200);
         assertThat(overview.header("Content-Type")).startsWith("text/html");
