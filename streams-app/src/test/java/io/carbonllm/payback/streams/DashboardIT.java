@@ -242,6 +242,27 @@ class DashboardIT {
         assertThat(read(() -> browser.findElement(By.cssSelector(".card[data-candidate='ft']")).getText()))
                 .contains("NOT_SAVING firing");
         screenshot("detail-alert.png");
+        // cmp-bad's ft NOT_SAVING is still firing, so its lane (0: 0 down, 1 up) ends up
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        @SuppressWarnings("unchecked")
+        List<List<Number>> lanes = (List<List<Number>>) js.executeScript(
+                "return window.paybackCharts.alerts.data.slice(1).map(s => Array.from(s));");
+        assertThat(lanes).isNotEmpty();
+        assertThat(lanes.get(0).get(lanes.get(0).size() - 1).intValue()).isEqualTo(1);
+
+        // And the page's pairing, run in this browser: FIRING at 10:02 and the RESOLVED naming firedAt 10:02 are one
+        // spell, 10:02 to 10:05 (down after it); FIRING again at 10:07, also still open, is a second spell, open
+        Object spells = js.executeScript("return JSON.stringify(Payback.alertSpells(["
+                + "{candidateId:'ft',rule:'NOT_SAVING',state:'FIRING',firedAt:'2026-01-01T10:02:00Z',resolvedAt:null},"
+                + "{candidateId:'ft',rule:'NOT_SAVING',state:'RESOLVED',firedAt:'2026-01-01T10:02:00Z',"
+                + "resolvedAt:'2026-01-01T10:05:00Z'},"
+                + "{candidateId:'ft',rule:'NOT_SAVING',state:'FIRING',firedAt:'2026-01-01T10:07:00Z',resolvedAt:null}],"
+                + "[{candidateId:'ft',rule:'NOT_SAVING',state:'FIRING',firedAt:'2026-01-01T10:07:00Z',resolvedAt:null}]));");
+        assertThat(JSON.readTree((String) spells)).isEqualTo(JSON.readTree("["
+                + "{\"candidateId\":\"ft\",\"rule\":\"NOT_SAVING\",\"firedAt\":\"2026-01-01T10:02:00Z\","
+                + "\"resolvedAt\":\"2026-01-01T10:05:00Z\"},"
+                + "{\"candidateId\":\"ft\",\"rule\":\"NOT_SAVING\",\"firedAt\":\"2026-01-01T10:07:00Z\","
+                + "\"resolvedAt\":null}]"));
     }
 
     /** Waits, and on a timeout fails with what the API says and what the page shows (and a screenshot). */

@@ -41,7 +41,10 @@ public record VariantVerdict(String candidateId, String modelId, CandidateKind k
         return total != null && !Boolean.FALSE.equals(meetsQualityBar);
     }
 
-    /** How the dashboard names it: "the baseline (llama-3.1-70b)", "rag (RAG)", "ft (fine-tune)". */
+    /**
+     * How the dashboard names it: "the baseline (llama-3.1-70b)", "ft (fine-tune)", and the kind alone when the id only
+     * repeats it: "RAG" for a RAG candidate called "rag", not "rag (RAG)".
+     */
     public String label() {
         if (isBaseline()) {
             return "the baseline (" + modelId + ")";
@@ -49,12 +52,13 @@ public record VariantVerdict(String candidateId, String modelId, CandidateKind k
         if (kind == null) {
             return candidateId;
         }
-        return candidateId + " (" + switch (kind) {
+        String kindWord = switch (kind) {
             case FINE_TUNE -> "fine-tune";
             case RAG -> "RAG";
             case PROMPT -> "prompt";
             case OTHER -> "other";
-        } + ")";
+        };
+        return candidateId.equalsIgnoreCase(kindWord) ? kindWord : candidateId + " (" + kindWord + ")";
     }
 
     /** Where a variant's figure per successful task comes from. */

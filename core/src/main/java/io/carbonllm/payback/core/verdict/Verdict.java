@@ -95,7 +95,7 @@ public record Verdict(String comparisonId, Basis basis, Projection.Horizon horiz
     }
 
     /**
-     * The one sentence the dashboard shows, naming the unit and the basis, for example "rag (RAG) wins: 41% less
+     * The one sentence the dashboard shows, naming the unit and the basis, for example "RAG wins: 41% less
      * energy than ft (fine-tune) over the horizon (8.8 kWh against 15 kWh; estimated, 4 windows)". A provisional
      * verdict says why after "provisional:"; one without a winner says why there is none.
      */

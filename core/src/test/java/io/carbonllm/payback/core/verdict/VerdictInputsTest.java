@@ -131,7 +131,7 @@ class VerdictInputsTest {
         assertThat(verdict.winner().total()).isCloseTo(8_800.0, within(1e-6));
         assertThat(verdict.margin().runnerUp().total()).isCloseTo(15_000.0, within(1e-6));
         assertThat(verdict.provisional()).isFalse();
-        assertThat(verdict.summary()).isEqualTo("rag (RAG) wins: 41% less energy than ft (fine-tune) over the horizon"
+        assertThat(verdict.summary()).isEqualTo("RAG wins: 41% less energy than ft (fine-tune) over the horizon"
                 + " (8.8 kWh against 15 kWh; metered, 4 windows)");
     }
 
@@ -153,7 +153,7 @@ class VerdictInputsTest {
         assertThat(noRagStatus.candidates().get(1).footprintComplete()).isFalse();
         assertThat(verdict.winner().total()).isCloseTo(8_000.0, within(1e-6));
         assertThat(verdict.provisionalReasons()).containsExactly(
-                "rag (RAG)'s footprint is a lower bound: runs charged to it are missing or invalid");
+                "RAG's footprint is a lower bound: runs charged to it are missing or invalid");
     }
 
     @Test
@@ -178,9 +178,9 @@ class VerdictInputsTest {
         assertThat(verdict.winner().candidateId()).isEqualTo("ft");
         assertThat(verdict.margin().absolute()).isCloseTo(500.0, within(1e-6));
         assertThat(verdict.provisionalReasons()).containsExactly(
-                "rag (RAG) has no energy figure per successful task in the recent closed windows");
+                "RAG has no energy figure per successful task in the recent closed windows");
         assertThat(verdict.summary()).isEqualTo("ft (fine-tune) wins: 3.6% less energy than the baseline"
-                + " (llama-3.1-70b) over the horizon (13.5 kWh against 14 kWh; metered, 4 windows; provisional: rag (RAG)"
+                + " (llama-3.1-70b) over the horizon (13.5 kWh against 14 kWh; metered, 4 windows; provisional: RAG"
                 + " has no energy figure per successful task in the recent closed windows)");
     }
 }

@@ -137,7 +137,7 @@ class VerdictsTest {
         // rag wins; ft is runner-up: 15,000 - 8,800 = 6,200 Wh, 6,200 / 15,000 = 41.3 % less
         assertThat(verdict.winner()).isSameAs(rag);
         assertThat(verdict.ranking()).extracting(VariantVerdict::label)
-                .containsExactly("rag (RAG)", "ft (fine-tune)", "the baseline (llama-3.1-70b)");
+                .containsExactly("RAG", "ft (fine-tune)", "the baseline (llama-3.1-70b)");
         assertThat(verdict.margin().runnerUp()).isSameAs(ft);
         assertThat(verdict.margin().absolute()).isCloseTo(6_200.0, within(1e-6));
         assertThat(verdict.margin().relative()).isCloseTo(6_200.0 / 15_000.0, within(1e-12));
@@ -147,7 +147,7 @@ class VerdictsTest {
         assertThat(verdict.provisional()).isFalse();
         assertThat(verdict.provisionalReasons()).isEmpty();
         assertThat(verdict.noWinner()).isNull();
-        assertThat(verdict.summary()).isEqualTo("rag (RAG) wins: 41% less energy than ft (fine-tune) over the horizon"
+        assertThat(verdict.summary()).isEqualTo("RAG wins: 41% less energy than ft (fine-tune) over the horizon"
                 + " (8.8 kWh against 15 kWh; estimated, 4 windows)");
     }
 
@@ -168,7 +168,7 @@ class VerdictsTest {
         // ft wins by 3,120 - 1,710 = 1,410 g: 1,410 / 3,120 = 45.2 % less
         assertThat(verdict.winner().candidateId()).isEqualTo("ft");
         assertThat(verdict.margin().absolute()).isCloseTo(1_410.0, within(1e-6));
-        assertThat(verdict.summary()).isEqualTo("ft (fine-tune) wins: 45% less location-based CO2e than rag (RAG)"
+        assertThat(verdict.summary()).isEqualTo("ft (fine-tune) wins: 45% less location-based CO2e than RAG"
                 + " over the horizon (1.71 kgCO2e against 3.12 kgCO2e; estimated, 4 windows)");
     }
 
@@ -199,7 +199,7 @@ class VerdictsTest {
         // energy over 4,000 tasks: ft 2,000 + 0.5 x 4,000 = 4,000 Wh; rag 800 + 0.8 x 4,000 = 4,000 Wh; baseline 8,000
         assertThat(level.noWinner().reason()).isEqualTo(Reason.TIE);
         assertThat(level.tied()).extracting(VariantVerdict::candidateId).containsExactly("ft", "rag");
-        assertThat(level.summary()).isEqualTo("No winner: ft (fine-tune) and rag (RAG) tie at 4 kWh of energy over the"
+        assertThat(level.summary()).isEqualTo("No winner: ft (fine-tune) and RAG tie at 4 kWh of energy over the"
                 + " horizon (estimated, 4 windows)");
     }
 
@@ -220,7 +220,7 @@ class VerdictsTest {
         assertThat(verdict.winner().candidateId()).isEqualTo("rag");
         assertThat(verdict.margin().runnerUp().isBaseline()).isTrue();
         assertThat(verdict.margin().relative()).isCloseTo(0.5, within(1e-12));
-        assertThat(verdict.summary()).isEqualTo("rag (RAG) wins: 50% less energy than the baseline (llama-3.1-70b)"
+        assertThat(verdict.summary()).isEqualTo("RAG wins: 50% less energy than the baseline (llama-3.1-70b)"
                 + " over the horizon (4 kWh against 8 kWh; estimated, 4 windows)");
     }
 
@@ -341,7 +341,7 @@ class VerdictsTest {
         assertThat(verdict.noWinner().reason()).isEqualTo(Reason.NONE_MEETS_QUALITY_BAR);
         assertThat(verdict.variants()).allSatisfy(v -> assertThat(v.meetsQualityBar()).isFalse());
         String detail = "no variant meets the quality bar (the baseline (llama-3.1-70b): success rate 0.8 is below the"
-                + " minimum 0.95; ft (fine-tune): success rate 0.938 is below the minimum 0.95; rag (RAG): success rate"
+                + " minimum 0.95; ft (fine-tune): success rate 0.938 is below the minimum 0.95; RAG: success rate"
                 + " 0.938 is below the minimum 0.95)";
         assertThat(verdict.noWinner().detail()).isEqualTo(detail);
         assertThat(verdict.provisionalReasons()).containsExactly("no winner: " + detail);
@@ -401,8 +401,8 @@ class VerdictsTest {
         assertThat(thin.provisionalReasons()).containsExactly(
                 "the baseline (llama-3.1-70b) has a figure in 2 closed windows, fewer than the 3 needed",
                 "ft (fine-tune) has a figure in 2 closed windows, fewer than the 3 needed",
-                "rag (RAG) has a figure in 2 closed windows, fewer than the 3 needed");
-        assertThat(thin.summary()).isEqualTo("rag (RAG) wins: 41% less energy than ft (fine-tune) over the horizon"
+                "RAG has a figure in 2 closed windows, fewer than the 3 needed");
+        assertThat(thin.summary()).isEqualTo("RAG wins: 41% less energy than ft (fine-tune) over the horizon"
                 + " (8.8 kWh against 15 kWh; estimated, 2 windows; provisional: the baseline (llama-3.1-70b) has a"
                 + " figure in 2 closed windows, fewer than the 3 needed (and 2 more))");
         // A look-back of 2 needs min(3, 2) = 2 windows: windows 2 and 3 suffice
@@ -428,7 +428,7 @@ class VerdictsTest {
                 "the baseline (llama-3.1-70b) has 160 successful tasks with an energy figure, fewer than"
                         + " minBaselineTasks (200)",
                 "ft (fine-tune) has 120 successful tasks with an energy figure, fewer than minBaselineTasks (200)",
-                "rag (RAG) has 120 successful tasks with an energy figure, fewer than minBaselineTasks (200)");
+                "RAG has 120 successful tasks with an energy figure, fewer than minBaselineTasks (200)");
     }
 
     @Test
@@ -449,7 +449,7 @@ class VerdictsTest {
         // can only raise ft's 15,000 Wh, so ft cannot overtake: not provisional
         assertThat(unsure.winner().candidateId()).isEqualTo("rag");
         assertThat(unsure.provisionalReasons()).containsExactly(
-                "rag (RAG)'s footprint is a lower bound: runs charged to it are missing or invalid");
+                "RAG's footprint is a lower bound: runs charged to it are missing or invalid");
         assertThat(sure.winner().candidateId()).isEqualTo("rag");
         assertThat(sure.provisional()).isFalse();
     }
@@ -491,7 +491,7 @@ class VerdictsTest {
         assertThat(verdict.margin().absolute()).isCloseTo(6_400.0, within(1e-6));
         // A reference is not thin: each of its windows had minBaselineTasks tasks
         assertThat(verdict.provisional()).isFalse();
-        assertThat(verdict.summary()).isEqualTo("rag (RAG) wins: 53% less energy than the baseline (llama-3.1-70b)"
+        assertThat(verdict.summary()).isEqualTo("RAG wins: 53% less energy than the baseline (llama-3.1-70b)"
                 + " over the horizon (5.6 kWh against 12 kWh; estimated, 4 windows)");
         // A pinned figure is a stated input: ESTIMATED
         VariantVerdict pinnedBaseline = variant(pinned.decide(), null);
@@ -584,6 +584,21 @@ class VerdictsTest {
         assertThat(verdict.provisionalReasons()).containsExactly(
                 "the baseline (llama-3.1-70b) has no energy figure per successful task in the recent closed windows",
                 "ft (fine-tune): maxSuccessRateDrop not evaluated: no baseline success rate",
-                "rag (RAG): maxSuccessRateDrop not evaluated: no baseline success rate");
+                "RAG: maxSuccessRateDrop not evaluated: no baseline success rate");
+    }
+
+    @Test
+    void aCandidateWhoseIdOnlyRepeatsItsKindIsNamedByTheKindAlone() {
+        assertThat(label("rag", CandidateKind.RAG)).isEqualTo("RAG");
+        assertThat(label("fine-tune", CandidateKind.FINE_TUNE)).isEqualTo("fine-tune");
+        assertThat(label("Prompt", CandidateKind.PROMPT)).isEqualTo("prompt");
+        assertThat(label("rag-v2", CandidateKind.RAG)).isEqualTo("rag-v2 (RAG)");
+        assertThat(label("ft", CandidateKind.FINE_TUNE)).isEqualTo("ft (fine-tune)");
+        assertThat(label("x", null)).isEqualTo("x");
+    }
+
+    private static String label(String candidateId, CandidateKind kind) {
+        return new VariantVerdict(candidateId, "m", kind, 0, true, null, null, 0, 0, null, null, null, null, null, null,
+                null).label();
     }
 }

@@ -291,6 +291,24 @@ const Payback = (() => {
     node.textContent = state === "live" ? "Live: updates as they happen" : "Reconnecting" + (detail ? " (" + detail + ")" : "");
   }
 
+  /**
+   * An alert's spells of firing, from its transitions: a FIRING record and the RESOLVED one that names the same
+   * firedAt are one spell, closed at the latter's resolvedAt; a firing alert not yet in the history is a spell still
+   * open. One entry per (candidate, rule, firedAt), ordered by firedAt: {candidateId, rule, firedAt, resolvedAt|null}.
+   */
+  function alertSpells(transitions, openAlerts) {
+    const spells = new Map();
+    for (const t of transitions.concat(openAlerts || [])) {
+      const key = t.candidateId + "\u0000" + t.rule + "\u0000" + t.firedAt;
+      const spell = spells.get(key) || { candidateId: t.candidateId, rule: t.rule, firedAt: t.firedAt, resolvedAt: null };
+      if (t.state === "RESOLVED" && t.resolvedAt) {
+        spell.resolvedAt = t.resolvedAt;
+      }
+      spells.set(key, spell);
+    }
+    return [...spells.values()].sort((a, b) => a.firedAt.localeCompare(b.firedAt));
+  }
+
   return { BASES, STATUS, Unauthorized, get, askForToken, follow, num, amount, percent, tierWord, coverage, date, el,
-    badge, paybackBar, breakEven, urgency, selectedBasis, setLive };
+    badge, paybackBar, breakEven, urgency, selectedBasis, setLive, alertSpells };
 })();

@@ -307,17 +307,19 @@
   }
 
   function alertChart(d, xs) {
-    // Transitions read back from payback-alerts, and the firing ones (which the history may predate)
+    // Transitions read back from payback-alerts, paired into spells of firing; the firing ones (which the history may
+    // predate) are spells still open
     const transitions = d.alertHistory.slice();
+    const spells = P.alertSpells(transitions, d.openAlerts);
     for (const a of d.openAlerts) {
       if (!transitions.some((t) => t.candidateId === a.candidateId && t.rule === a.rule && t.firedAt === a.firedAt)) {
         transitions.push(a);
       }
     }
-    const keys = [...new Set(transitions.map((t) => t.candidateId + " " + t.rule))].sort();
+    const keys = [...new Set(spells.map((t) => t.candidateId + " " + t.rule))].sort();
     const end = xs.length ? xs[xs.length - 1] + 60 : Math.round(Date.now() / 1000);
     const times = new Set(xs);
-    transitions.forEach((t) => {
+    spells.forEach((t) => {
       times.add(seconds(t.firedAt));
       if (t.resolvedAt) {
         times.add(seconds(t.resolvedAt));
@@ -326,7 +328,7 @@
     times.add(end);
     const ts = [...times].sort((a, b) => a - b);
     const data = keys.map((key, lane) => {
-      const mine = transitions.filter((t) => t.candidateId + " " + t.rule === key);
+      const mine = spells.filter((t) => t.candidateId + " " + t.rule === key);
       return ts.map((x) => {
         const firing = mine.some((t) => seconds(t.firedAt) <= x && (!t.resolvedAt || x < seconds(t.resolvedAt)));
         return lane * 2 + (firing ? 1 : 0);
