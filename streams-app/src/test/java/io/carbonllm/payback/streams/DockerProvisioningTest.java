@@ -14,6 +14,7 @@ import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
 import io.carbonllm.payback.streams.alerts.AlertPayloads;
 import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
 import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
+import io.carbonllm.payback.streams.config.EnvironmentConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.LedgerSource;
@@ -160,6 +161,23 @@ class DockerProvisioningTest {
                 "./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
                 "./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
         assertThat(services.get("streams").get("environment").get("PAYBACK_API_HOST").asText()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void theStreamsServiceEnvironmentIsAConfigurationTheAppAccepts() throws IOException {
+        // Given the streams service's environment, as the container gets it (the image sets PAYBACK_DATA_DIR)
+        JsonNode environment = YAML.readTree(DOCKER.resolve("compose.yaml").toFile())
+                .get("services").get("streams").get("environment");
+        Map<String, String> env = new HashMap<>();
+        environment.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        env.put("PAYBACK_DATA_DIR", "/var/lib/payback");
+
+        // When PaybackStreamsMain reads it, then it starts: no ConfigException (the wildcard host needs
+        // application.server), and the API listens on every interface of the container at the address Prometheus scrapes
+        PaybackStreamsConfig config = new PaybackStreamsConfig(EnvironmentConfig.fromEnvironment(env));
+        assertThat(config.api().host()).isEqualTo("0.0.0.0");
+        assertThat(config.api().applicationServer()).isEqualTo("streams:8080");
+        assertThat(config.api().port()).isEqualTo(8080);
     }
 
     @Test
