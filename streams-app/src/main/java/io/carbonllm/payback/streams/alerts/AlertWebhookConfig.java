@@ -81,7 +81,7 @@ public record AlertWebhookConfig(URI url, Format format, Duration initialBackoff
     /** Declares the webhook's keys on {@code def}, the app's config. */
     public static ConfigDef define(ConfigDef def) {
         return def
-                .define(URL_CONFIG, Type.STRING, "", new HttpUrl(), Importance.MEDIUM, URL_DOC)
+                .define(URL_CONFIG, Type.PASSWORD, "", new HttpUrl(), Importance.MEDIUM, URL_DOC)
                 .define(FORMAT_CONFIG, Type.STRING, Format.GENERIC.configValue(),
                         ValidString.in(Format.GENERIC.configValue(), Format.ALERTMANAGER.configValue()),
                         Importance.MEDIUM, FORMAT_DOC)
@@ -100,7 +100,10 @@ public record AlertWebhookConfig(URI url, Format format, Duration initialBackoff
 
     /** The webhook's settings from the app's parsed config; a bad combination fails here, naming the key. */
     public static AlertWebhookConfig from(AbstractConfig parsed, String applicationId) {
-        String url = parsed.getString(URL_CONFIG);
+        // A PASSWORD, as webhook URLs often carry their secret in the path (Slack's, for one): Kafka's config dump
+        // prints [hidden]
+        Password secretUrl = parsed.getPassword(URL_CONFIG);
+        String url = secretUrl == null ? null : secretUrl.value();
         long initial = parsed.getLong(BACKOFF_INITIAL_MS_CONFIG);
         long max = parsed.getLong(BACKOFF_MAX_MS_CONFIG);
         if (max < initial) {
@@ -157,21 +160,25 @@ public record AlertWebhookConfig(URI url, Format format, Duration initialBackoff
     private static final class HttpUrl implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
-            String text = value == null ? "" : value.toString().trim();
+            String text = value instanceof Password secret ? secret.value() : value == null ? "" : value.toString();
+            text = text == null ? "" : text.trim();
             if (text.isEmpty()) {
                 return;
             }
+            String scheme = "";
             try {
                 URI uri = new URI(text);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
                 if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
                     return;
                 }
             } catch (URISyntaxException e) {
                 // reported below
             }
-            throw new ConfigException(name, value, "must be an absolute http or https URL, or empty to turn the "
-                    + "webhook off");
+            // Not the value itself: it may hold the webhook's secret
+            throw new ConfigException(name, Password.HIDDEN, "must be an absolute http or https URL, or empty to turn "
+                    + "the webhook off (got " + (scheme.isEmpty() ? "no scheme" : "scheme " + scheme) + "; the value "
+                    + "is not shown, it may hold a secret)");
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.carbonllm.payback.streams.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -187,11 +189,14 @@ final class WriteApi implements AutoCloseable {
                     List.of(new ApiException.Problem("body", "is empty")));
         }
         try {
-            return json.readTree(bytes);
+            // A key given twice is refused, not silently the last one
+            return json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(bytes);
         } catch (JsonProcessingException e) {
+            // No location when a limit of the parser is what failed (nesting deeper than it allows)
+            JsonLocation at = e.getLocation();
             throw ApiException.invalidBody("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage(),
-                    List.of(new ApiException.Problem("body", "is not valid JSON at line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr())));
+                    List.of(new ApiException.Problem("body", at == null ? "is not valid JSON: " + e.getOriginalMessage()
+                            : "is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr())));
         }
     }
 

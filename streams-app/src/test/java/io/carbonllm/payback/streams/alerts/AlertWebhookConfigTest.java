@@ -55,8 +55,20 @@ class AlertWebhookConfigTest {
             assertThatThrownBy(() -> webhook(AlertWebhookConfig.URL_CONFIG, bad))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("payback.alerts.webhook.url")
-                    .hasMessageContaining("absolute http or https URL");
+                    .hasMessageContaining("absolute http or https URL")
+                    .hasMessageNotContaining("hooks.example");
         }
+    }
+
+    @Test
+    void theUrlIsASecretTheConfigDumpDoesNotPrint() {
+        // Slack-style: the path is the credential
+        String url = "https://hooks.slack.example/services/T000/B000/SECRETPATHTOKEN";
+        PaybackStreamsConfig config = new PaybackStreamsConfig(props(AlertWebhookConfig.URL_CONFIG, url));
+        assertThat(config.alertWebhook().url()).hasToString(url);
+        // What AbstractConfig logs at start-up: each value's toString
+        assertThat(config.values().get(AlertWebhookConfig.URL_CONFIG)).hasToString("[hidden]");
+        assertThat(config.values().toString()).doesNotContain("SECRETPATHTOKEN");
     }
 
     @Test

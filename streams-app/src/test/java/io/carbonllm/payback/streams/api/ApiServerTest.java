@@ -97,7 +97,9 @@ class ApiServerTest {
         assertThat(uplot.body()).contains("uPlot");
         // The data are not open: the stream is a read
         assertThat(anonymous.get("/api/stream").status()).isEqualTo(401);
-        assertThat(anonymous.get("/ui/../api/alerts").status()).isNotEqualTo(200);
+        // ... and a path that climbs out of /ui/ (open) to the metrics (not open, and served even with Streams down)
+        assertThat(anonymous.get("/ui/../metrics").status()).isIn(400, 401, 404);
+        assertThat(anonymous.get("/ui/%2e%2e/metrics").status()).isIn(400, 401, 404);
     }
 
     @Test
@@ -183,6 +185,18 @@ class ApiServerTest {
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.errorCode()).isEqualTo("malformed_json");
         assertThat(malformed.json().at("/error/field").asText()).isEqualTo("body");
+
+        // Nested deeper than the parser allows (1,000 levels, under the body limit): a 400 naming the limit, not a 500
+        ApiClient.Response deep = writer.post("/api/training-runs", "[".repeat(1_500));
+        assertThat(deep.status()).as(deep.body()).isEqualTo(400);
+        assertThat(deep.errorCode()).isEqualTo("malformed_json");
+        assertThat(deep.json().at("/error/message").asText()).contains("nesting depth");
+
+        // A key given twice: which one was meant is not known
+        ApiClient.Response twice = writer.post("/api/training-runs", "{\"runId\": \"a\", \"runId\": \"b\"}");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.errorCode()).isEqualTo("malformed_json");
+        assertThat(twice.json().at("/error/message").asText()).contains("Duplicate field 'runId'");
 
         ApiClient.Response typed = writer.post("/api/training-runs", "{\"runId\": \"r\", \"gpuCount\": \"eight\", "
                 + "\"startedAt\": \"2026-11-20T08:00:00Z\", \"colour\": 1}");
