@@ -235,6 +235,18 @@ class DashboardIT {
                 .getText().endsWith("kWh saved of 0.01 kWh one-off (163.5%)"));
         assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;")).isEqualTo("detail");
 
+        // And with only the latest 2 windows held (?windows=2), the cumulative saving still ends at the ledger's:
+        // window 1's 5.45 Wh is the start, then 5.45 + 5.45 = 10.9 Wh after window 2 and 16.35 Wh after window 3
+        browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-dash&windows=2");
+        until(wait, "two windows on the page", d -> "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+        @SuppressWarnings("unchecked")
+        List<List<Object>> latest = (List<List<Object>>) ((JavascriptExecutor) browser)
+                .executeScript("return window.paybackCharts.saving.data.map(s => Array.from(s));");
+        assertThat(numbers(latest.get(1))).satisfiesExactly(v -> assertThat(v).isCloseTo(0.0109, within(1e-12)),
+                v -> assertThat(v).isCloseTo(0.01635, within(1e-12)));
+        assertThat(read(() -> browser.findElement(By.cssSelector("#chart-saving figcaption")).getText()))
+                .contains("ft starts at 0.00545 kWh, saved in the windows before those shown");
+
         // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");
         wait.until(d -> d.findElement(By.cssSelector("table.data[data-chart='alerts']")).getAttribute("textContent")

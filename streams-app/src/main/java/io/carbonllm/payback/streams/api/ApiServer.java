@@ -238,7 +238,9 @@ public final class ApiServer implements AutoCloseable {
                 : new HostInfo(api.host(), app.port());
         self = Forwarder.describe(host);
         Forwarder forwarder = new Forwarder(api.tls(), api.tls() ? clientTls() : null, self, api.forwardTimeout());
-        reads = new ReadApi(local, new Routing(local, host), forwarder, json, alertHistory);
+        int openWindows = (int) ((config.windowGrace().toMillis() + config.windowSize().toMillis() - 1)
+                / config.windowSize().toMillis()) + 1;
+        reads = new ReadApi(local, new Routing(local, host), forwarder, json, alertHistory, openWindows);
         stream = new StreamEndpoint(live, api.streamHeartbeat(), api.retryAfterSeconds(), self);
         log.info("HTTP API listening on {} (auth {}, TLS {}, CORS {}); advertised to the other instances as {}",
                 baseUrl(), api.authMode().name().toLowerCase(Locale.ROOT), api.tls() ? "on" : "off",

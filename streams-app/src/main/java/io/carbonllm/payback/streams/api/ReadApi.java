@@ -52,9 +52,16 @@ final class ReadApi {
     private final Forwarder forwarder;
     private final ObjectMapper json;
     private final AlertHistory alertHistory;
+    private final int openWindows;
 
-    ReadApi(LocalStores local, Routing routing, Forwarder forwarder, ObjectMapper json, AlertHistory alertHistory) {
+    /**
+     * @param openWindows how many of a comparison's latest windows can still be open (not yet folded into the
+     *                    ledgers): {@code ceil(grace / size) + 1}
+     */
+    ReadApi(LocalStores local, Routing routing, Forwarder forwarder, ObjectMapper json, AlertHistory alertHistory,
+            int openWindows) {
         this.alertHistory = alertHistory;
+        this.openWindows = openWindows;
         this.local = local;
         this.routing = routing;
         this.forwarder = forwarder;
@@ -246,15 +253,20 @@ final class ReadApi {
         ArrayNode history = body.putArray("alertHistory");
         alertHistory.of(def.getComparisonId()).forEach(a -> history.add(AvroJson.toJson(a)));
         // The seed's decision rule: the lowest total over the horizon among the variants meeting the quality bar
-        List<ComparisonWindow> windows = local.windows(owner.partition(), def.getComparisonId(), Instant.EPOCH,
-                UNBOUNDED, VERDICT_WINDOWS);
-        body.set("verdict", VerdictJson.toJson(Verdicts.decide(VerdictInputs.from(def, statuses, windows))));
+        body.set("verdict", VerdictJson.toJson(Verdicts.decide(VerdictInputs.from(def, statuses,
+                verdictWindows(owner.partition(), def)))));
         served(ctx);
         write(ctx, body);
     }
 
-    /** Comparison windows read for the verdict: far more than any look-back, fewer than a store's retention holds. */
-    private static final int VERDICT_WINDOWS = 5_000;
+    /**
+     * The windows a verdict rests on, the same for the detail and the list: the latest ones, enough to hold the
+     * look-back's closed windows behind those still open, and a few the ledger has not folded in yet.
+     */
+    private List<ComparisonWindow> verdictWindows(int partition, ComparisonDefinition def) {
+        return local.latestWindows(partition, def.getComparisonId(),
+                def.getSavingRateLookbackWindows() + openWindows + UNFOLDED_WINDOWS_READ);
+    }
 
     // GET /api/comparisons/{id}/windows
 
@@ -387,17 +399,16 @@ final class ReadApi {
                     statuses.add(ledger.getLastStatus());
                 }
             }
-            List<ComparisonWindow> windows = local.latestWindows(partition, def.getComparisonId(),
-                    def.getSavingRateLookbackWindows() + OPEN_WINDOWS_READ);
             ObjectNode v = verdicts.addObject();
             v.put("comparisonId", def.getComparisonId());
-            v.set("verdict", VerdictJson.brief(Verdicts.decide(VerdictInputs.from(def, statuses, windows))));
+            v.set("verdict", VerdictJson.brief(Verdicts.decide(VerdictInputs.from(def, statuses,
+                    verdictWindows(partition, def)))));
         }
         return verdicts;
     }
 
-    /** Read beyond the look-back for the list's verdicts: the windows still open after the last closed one. */
-    private static final int OPEN_WINDOWS_READ = 10;
+    /** Read beyond the look-back and the open windows: closed in stream time, not yet in the ledger (its refresh). */
+    private static final int UNFOLDED_WINDOWS_READ = 5;
     static final String INCLUDE_VERDICT = "VERDICT";
 
     /** What every instance's active tasks hold, each partition from exactly one instance. */

@@ -6,7 +6,8 @@
   const P = Payback;
   const id = new URLSearchParams(location.search).get("id");
   const $ = (x) => document.getElementById(x);
-  const MAX_WINDOWS = 3000;
+  /** How many of the latest windows the charts hold: 3,000 (50 h of 1-minute windows), or ?windows=N (1 to 10,000). */
+  const MAX_WINDOWS = Math.min(10000, Math.max(1, parseInt(new URLSearchParams(location.search).get("windows"), 10) || 3000));
   /** Line styles: a dash pattern per series as well as a colour, so series differ without colour. */
   const STYLES = [
     { stroke: "#1a1a1a", dash: [] },
@@ -15,7 +16,7 @@
     { stroke: "#1e7a3c", dash: [12, 4, 2, 4] },
     { stroke: "#6b3fa0", dash: [4, 4] },
   ];
-  const state = { detail: null, windows: [], charts: {}, reloadTimer: null };
+  const state = { detail: null, windows: [], truncated: false, charts: {}, reloadTimer: null };
   window.paybackCharts = state.charts; // for the browser test, and for a curious reader in the console
 
   if (!id) {
@@ -34,13 +35,17 @@
     const base = "/api/comparisons/" + encodeURIComponent(id) + "/windows";
     let windows;
     if (state.windows.length < 3) {
-      windows = (await P.get(base + "?newest=true&limit=" + MAX_WINDOWS)).windows;
+      const first = await P.get(base + "?newest=true&limit=" + MAX_WINDOWS);
+      windows = first.windows;
+      state.truncated = first.truncated;
     } else {
       const from = state.windows[state.windows.length - 3].windowStart;
       const recent = await P.get(base + "?newest=true&limit=" + MAX_WINDOWS + "&from=" + encodeURIComponent(from));
       windows = state.windows.filter((w) => w.windowStart < from).concat(recent.windows);
     }
     state.detail = detail;
+    // Older windows than those held exist: the cumulative saving starts from the ledger's, not from zero
+    state.truncated = state.truncated || windows.length > MAX_WINDOWS;
     state.windows = windows.slice(-MAX_WINDOWS);
     render();
   }
@@ -281,12 +286,27 @@
     const notes = [];
     for (const c of d.candidates) {
       const epoch = c.ledger && c.ledger.epochStart ? new Date(c.ledger.epochStart).getTime() : 0;
+      const counts = (w, cw) => cw && cw.priced && typeof cw[field] === "number"
+        && new Date(w.windowStart).getTime() >= epoch;
+      const ledgerSaved = c.ledger && c.ledger[ledgerField] ? c.ledger[ledgerField].saved : null;
+      // Windows older than those shown: start from what they saved, the ledger's total less the closed windows shown
       let sum = 0;
+      if (state.truncated && ledgerSaved !== null && c.ledger.closedThrough) {
+        const closedThrough = new Date(c.ledger.closedThrough).getTime();
+        sum = ledgerSaved;
+        for (const w of state.windows) {
+          const cw = w.candidates.find((x) => x.candidateId === c.candidateId);
+          if (counts(w, cw) && new Date(w.windowEnd).getTime() <= closedThrough) {
+            sum -= cw[field];
+          }
+        }
+        notes.push(c.candidateId + " starts at " + P.amount(sum, basis) + ", saved in the windows before those shown");
+      }
       let any = false;
       const tiers = [];
       data.push(state.windows.map((w) => {
         const cw = w.candidates.find((x) => x.candidateId === c.candidateId);
-        if (cw && cw.priced && typeof cw[field] === "number" && new Date(w.windowStart).getTime() >= epoch) {
+        if (counts(w, cw)) {
           sum += cw[field];
           any = true;
           tiers.push(cw.savingTier);
@@ -338,7 +358,7 @@
       .map((t) => [P.date(t.resolvedAt || t.firedAt), t.candidateId, t.rule, t.state === "FIRING" ? "\u26A0 firing" : "\u2714 resolved", t.message]);
     chart("alerts", "", ts, keys.map((k) => k + " (high: firing)"), data, (v) => (v % 2 === 1 ? "firing" : "not firing"),
       keys.length ? "Each line is one alert: up while it fires, down once resolved (event time)."
-        : "No alert transition read back yet.", false, { stepped: true, rows });
+        : "No alert transition read back yet.", false, { stepped: true, rows, lanes: Math.max(1, keys.length) });
   }
 
   /** One uPlot chart in figure#chart-{name}, with its caption and its data as a table. */
@@ -349,7 +369,11 @@
       width, height: 220,
       scales: { x: { time: true } },
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), // the axis in UTC, as labelled
-      axes: [{ label: "window start (UTC)" }, { label: unit, size: 60 }],
+      axes: [{ label: "window start (UTC)" }, extra && extra.lanes
+        // One lane per alert, two levels each: say what a level means, not a number
+        ? { label: "", size: 60, splits: () => [...Array(extra.lanes * 2).keys()],
+          values: (u, splits) => splits.map((v) => (v % 2 === 1 ? "firing" : "off")) }
+        : { label: unit, size: 60 }],
       legend: { live: true },
       series: [{ label: "time", value: (u, v) => (v === null ? "\u2013" : P.date(new Date(v * 1000).toISOString())) }]
         .concat(labels.map((label, i) => {
