@@ -14,6 +14,7 @@ import io.carbonllm.payback.schemas.serde.AvroSerializer;
 import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
 import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
 import io.carbonllm.payback.streams.alerts.WebhookReceiver;
+import io.carbonllm.payback.streams.api.ApiClient;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.metrics.PrometheusText;
 import io.carbonllm.payback.streams.topics.Topics;
@@ -95,13 +96,18 @@ class MetricsAndAlertsIT {
                 assertThat(runner.awaitRunning(Duration.ofMinutes(1))).isTrue();
                 sendTraffic();
 
-                // Then the scrape, served by the runner, shows the ledger as the engine last published it
+                // Then GET /metrics, over HTTP from the runner's API as Prometheus scrapes it, shows the ledger as the
+                // engine last published it
+                ApiClient http = new ApiClient(runner.api().baseUrl());
                 String[] ledger = {"comparison", "cmp-m", "candidate", "costly"};
                 await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        PrometheusText.parse(runner.prometheus().scrape())
+                        PrometheusText.parse(http.get("/metrics").body())
                                 .find("payback_alert_firing", "candidate", "costly", "rule", "NOT_SAVING").stream()
                                 .anyMatch(s -> s.value() == 1.0));
-                String scraped = runner.prometheus().scrape();
+                ApiClient.Response response = http.get("/metrics");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+                String scraped = response.body();
                 Files.createDirectories(Path.of("target", "scrapes"));
                 Files.writeString(Path.of("target", "scrapes", "metrics-it.txt"), scraped);
                 PrometheusText text = PrometheusText.parse(scraped);

@@ -95,6 +95,16 @@ public final class LedgerGauges {
                 .toList(), false));
     }
 
+    /**
+     * Exports no per-ledger series until the next {@link #refresh} succeeds: the last figures may be of ledgers that
+     * moved to another instance since, which exports them now.
+     */
+    public synchronized void clear() {
+        values = Map.of();
+        ledgers = 0;
+        gauges.values().forEach(gauge -> gauge.register(List.of(), true));
+    }
+
     private double value(String name, Tags tags) {
         Double value = values.getOrDefault(name, Map.of()).get(tags);
         return value == null ? Double.NaN : value;

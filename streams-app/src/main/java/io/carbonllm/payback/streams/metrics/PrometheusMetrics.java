@@ -1,5 +1,6 @@
 package io.carbonllm.payback.streams.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -28,12 +29,15 @@ public final class PrometheusMetrics implements AutoCloseable {
     public static final String DEAD_LETTERS = "payback.dead.letters";
     /** Records of the global definition topics skipped as unreadable or invalid, by topic. */
     public static final String DEFINITIONS_SKIPPED = "payback.definitions.skipped";
+    /** Scrapes whose read of the local ledgers failed (they export no per-ledger series). */
+    public static final String LEDGER_READ_FAILURES = "payback.ledger.read.failures";
 
     private static final Logger log = LoggerFactory.getLogger(PrometheusMetrics.class);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final PrometheusEndpoint endpoint = new PrometheusEndpoint(registry, this::refreshLedgers);
+    private final Counter ledgerReadFailures;
     private volatile LedgerGauges ledgers;
     private KafkaStreamsMetrics streams;
 
@@ -61,6 +65,9 @@ public final class PrometheusMetrics implements AutoCloseable {
                     .description("Records of the global definition topics skipped as unreadable or invalid")
                     .tag("topic", topic).register(registry);
         }
+        ledgerReadFailures = Counter.builder(LEDGER_READ_FAILURES)
+                .description("Scrapes that could not read the local ledgers, so exported no per-ledger series")
+                .register(registry);
     }
 
     /** The registry, for other components' meters (they appear in the same scrape). */
@@ -96,8 +103,11 @@ public final class PrometheusMetrics implements AutoCloseable {
         try {
             gauges.refresh();
         } catch (RuntimeException e) {
-            // The scrape still answers, with the last figures: the JVM and Kafka meters matter most when this breaks
-            log.warn("Cannot read the local ledgers for the per-ledger gauges; keeping the last figures", e);
+            // The scrape still answers: the JVM and Kafka meters matter most when this breaks. Without the ledgers:
+            // the last figures may be of ledgers another instance owns and exports now
+            ledgerReadFailures.increment();
+            gauges.clear();
+            log.warn("Cannot read the local ledgers for the per-ledger gauges; exporting none until they can be read", e);
         }
     }
 
