@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carbonllm.payback.localstack.Ports;
 import io.carbonllm.payback.streams.api.ApiClient;
 import io.carbonllm.payback.streams.api.SseClient;
+import io.carbonllm.payback.streams.config.ApiConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +21,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances of one deployment (one application.id, separate state directories, application.server each, one
- * standby replica) on one broker: any instance answers any query, and the survivor of a failover answers 503 until it
- * owns and has restored the partitions, then the same values, never an empty or wrong one.
+ * standby replica) on one broker: any instance answers any query, and when one is killed (B, a child JVM, SIGKILL: no
+ * close, no leave-group) the survivor answers 503 until it owns and has restored the partitions, then the same values,
+ * never an empty or wrong one. Until the group's session timeout (10 s here) notices the death, Kafka Streams' metadata
+ * still names B as the owner: forwards to it fail, and A says so with a 503.
  *
  * <p>Three comparisons, one per partition, so each instance owns at least one. Comparison i's fine-tune has n_i
  * requests per window at 0.5 Wh against a baseline of 10 at 1.0 Wh (factors in {@link ApiTraffic}); the saving per
@@ -46,6 +51,8 @@ class ScaleOutIT {
                 "scale-out", PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L,
                 StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)));
         config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve(name).toString());
+        // A killed member is noticed after this long (the default is 45 s)
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         return config;
     }
 
@@ -56,12 +63,19 @@ class ScaleOutIT {
             Map<String, Object> configA = instance(stack, "a");
             stack.createTopics(configA);
             PaybackStreamsRunner a = new PaybackStreamsRunner(configA).start();
-            PaybackStreamsRunner b = new PaybackStreamsRunner(instance(stack, "b")).start();
+            Map<String, Object> configB = instance(stack, "b");
+            int portB = Ports.findFree();
+            configB.put(ApiConfig.PORT_CONFIG, portB);
+            StreamsChild b = StreamsChild.start(configB, dir.resolve("b-child"), Ports.findFree());
             try {
                 assertThat(a.awaitRunning(Duration.ofSeconds(90))).isTrue();
-                assertThat(b.awaitRunning(Duration.ofSeconds(90))).isTrue();
                 ApiClient apiA = new ApiClient(a.api().baseUrl());
-                ApiClient apiB = new ApiClient(b.api().baseUrl());
+                String baseB = "http://127.0.0.1:" + portB;
+                ApiClient apiB = new ApiClient(baseB);
+                await().atMost(90, TimeUnit.SECONDS).ignoreExceptions().pollInterval(Duration.ofMillis(500))
+                        .until(() -> apiB.get("/api/ready").status() == 200);
+                String advertisedA = a.api().advertised();
+                String advertisedB = apiB.get("/api/health").json().get("instance").asText();
 
                 // and three comparisons, one on each partition, defined through A, with their traffic
                 Map<String, Double> expectedSaved = new LinkedHashMap<>();
@@ -106,10 +120,10 @@ class ScaleOutIT {
                             .isEqualTo(apiB.get("/api/comparisons/" + id + "/windows").json());
                 }
                 assertThat(owners.values()).as("each instance owns a comparison, so each forwarded one")
-                        .contains(a.api().advertised(), b.api().advertised());
+                        .contains(advertisedA, advertisedB);
 
                 // A forwarded query reaching an instance that does not own the key is not forwarded again
-                String ownedByA = key(owners, a.api().advertised());
+                String ownedByA = key(owners, advertisedA);
                 ApiClient.Response looped = apiB.get("/api/comparisons/" + ownedByA, "X-Payback-Forwarded", "test");
                 assertThat(looped.status()).isEqualTo(503);
                 assertThat(looped.errorCode()).isEqualTo("not_owner");
@@ -127,9 +141,9 @@ class ScaleOutIT {
 
                 // The live stream of either instance carries every comparison's changes, its own and the other's:
                 // replayed from the start (the topics were empty when each instance's stream source began)
-                for (PaybackStreamsRunner instance : List.of(a, b)) {
+                for (String base : List.of(a.api().baseUrl(), baseB)) {
                     Map<String, Double> lastSaved = new HashMap<>();
-                    try (SseClient stream = SseClient.connect(instance.api().baseUrl() + "/api/stream",
+                    try (SseClient stream = SseClient.connect(base + "/api/stream",
                             "Last-Event-ID", "0.0.0_0.0.0")) {
                         SseClient.Event event;
                         while ((event = stream.next(Duration.ofSeconds(2))) != null) {
@@ -139,13 +153,13 @@ class ScaleOutIT {
                             }
                         }
                     }
-                    assertThat(lastSaved.keySet()).as("from " + instance.api().advertised())
+                    assertThat(lastSaved.keySet()).as("from " + base)
                             .containsExactlyInAnyOrderElementsOf(expectedSaved.keySet());
                     expectedSaved.forEach((id, saved) -> assertThat(lastSaved.get(id)).isCloseTo(saved, within(1e-9)));
                 }
 
-                // When B stops while A is being asked for what B owned
-                String ownedByB = key(owners, b.api().advertised());
+                // When B is killed while A is being asked for what B owned
+                String ownedByB = key(owners, advertisedB);
                 JsonNode before = apiA.get("/api/comparisons/" + ownedByB).json();
                 List<ApiClient.Response> seen = new ArrayList<>();
                 Thread poller = new Thread(() -> {
@@ -156,7 +170,7 @@ class ScaleOutIT {
                         synchronized (seen) {
                             seen.add(r);
                         }
-                        stableOk = r.status() == 200 && a.api().advertised().equals(r.header("X-Payback-Served-By"))
+                        stableOk = r.status() == 200 && advertisedA.equals(r.header("X-Payback-Served-By"))
                                 ? stableOk + 1 : 0;
                         try {
                             Thread.sleep(20);
@@ -166,7 +180,7 @@ class ScaleOutIT {
                     }
                 }, "failover-poller");
                 poller.start();
-                b.close();
+                b.kill();
                 poller.join();
 
                 // Then A answered 503 with Retry-After while it took over, and otherwise only the right values
@@ -185,7 +199,7 @@ class ScaleOutIT {
                 }
                 ApiClient.Response last = seen.get(seen.size() - 1);
                 assertThat(last.status()).as(last.toString()).isEqualTo(200);
-                assertThat(last.header("X-Payback-Served-By")).isEqualTo(a.api().advertised());
+                assertThat(last.header("X-Payback-Served-By")).isEqualTo(advertisedA);
                 assertThat(saved(last)).isCloseTo(expectedSaved.get(ownedByB), within(1e-9));
                 System.out.printf("failover: %d answers, %d of them 503 (%s)%n", seen.size(), unavailable.size(),
                         unavailable.stream().map(ApiClient.Response::errorCode).distinct().toList());
@@ -193,6 +207,8 @@ class ScaleOutIT {
                 // and the list, from A alone, is whole again
                 await().atMost(30, TimeUnit.SECONDS).until(() -> apiA.get("/api/comparisons").status() == 200);
                 assertThat(apiA.get("/api/comparisons").json()).isEqualTo(listA);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\nB's log:\n" + b.tail(40), e);
             } finally {
                 b.close();
                 a.close();
