@@ -163,6 +163,7 @@ class DashboardIT {
         // The winner: ft, 10 Wh + 0.545 Wh x N against the baseline's 1.09 Wh x N, for N (some 864,000 successful
         // tasks to the horizon at 20 a minute) far above the 18.3 where they cross
         assertThat(row.findElement(By.cssSelector(".winner")).getAttribute("data-winner")).isEqualTo("ft");
+        assertThat(row.findElement(By.cssSelector(".winner")).getText()).contains("metered, 1 window, energy coverage 100%");
         // The basis toggle, by keyboard (arrow keys move a radio group): location-based CO2e, in kg, the same ratio
         // (the run and the traffic are both priced on eu-north-1's grid, so 0.11445 g of 0.21 g: 0.545)
         browser.findElement(By.cssSelector("input[name='basis'][value='ENERGY']")).sendKeys(Keys.ARROW_RIGHT);

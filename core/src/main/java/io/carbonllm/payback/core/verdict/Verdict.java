@@ -8,6 +8,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -50,6 +51,16 @@ public record Verdict(String comparisonId, Basis basis, Projection.Horizon horiz
         ranking = List.copyOf(ranking);
         tied = List.copyOf(tied);
         provisionalReasons = List.copyOf(provisionalReasons);
+    }
+
+    /**
+     * The lowest energy coverage among the ranked variants (the share of their requests with an energy figure, in the
+     * windows the verdict rests on): beside {@link #weakestTier}, how much of the evidence there is. Null when no
+     * ranked variant has one.
+     */
+    public Double lowestEnergyCoverage() {
+        return ranking.stream().map(VariantVerdict::energyCoverage).filter(Objects::nonNull).min(Double::compare)
+                .orElse(null);
     }
 
     /**

@@ -601,4 +601,23 @@ class VerdictsTest {
         return new VariantVerdict(candidateId, "m", kind, 0, true, null, null, 0, 0, null, null, null, null, null, null,
                 null).label();
     }
+
+    @Test
+    void theLowestEnergyCoverageIsTheRankedVariantsLowest() {
+        VariantVerdict covered = coverage("a", 1.0);
+        VariantVerdict partly = coverage("b", 0.62);
+        VariantVerdict unknown = coverage("c", null);
+        assertThat(verdictOf(List.of(covered, partly, unknown)).lowestEnergyCoverage()).isEqualTo(0.62);
+        assertThat(verdictOf(List.of(unknown)).lowestEnergyCoverage()).isNull();
+    }
+
+    private static VariantVerdict coverage(String id, Double coverage) {
+        return new VariantVerdict(id, "m", CandidateKind.OTHER, 0, true, null, null, 0, 0, null, null, null, null, null,
+                null, coverage);
+    }
+
+    private static Verdict verdictOf(List<VariantVerdict> ranking) {
+        return new Verdict("c", Basis.ENERGY, null, null, Verdict.WindowSpan.NONE, null, null, ranking, ranking, null,
+                null, List.of(), null, null, false, List.of());
+    }
 }

@@ -51,6 +51,7 @@ final class VerdictJson {
         ArrayNode reasons = body.putArray("provisionalReasons");
         v.provisionalReasons().forEach(reasons::add);
         body.set("weakestTier", v.weakestTier() == null ? NODES.nullNode() : NODES.textNode(v.weakestTier().name()));
+        putNumber(body, "lowestEnergyCoverage", v.lowestEnergyCoverage());
         ObjectNode windows = body.putObject("windows");
         windows.put("count", v.windows().count());
         putInstant(windows, "from", v.windows().from());
@@ -112,6 +113,7 @@ final class VerdictJson {
         body.set("noWinner", v.noWinner() == null ? NODES.nullNode() : NODES.textNode(v.noWinner().reason().name()));
         body.put("provisional", v.provisional());
         body.set("weakestTier", v.weakestTier() == null ? NODES.nullNode() : NODES.textNode(v.weakestTier().name()));
+        putNumber(body, "lowestEnergyCoverage", v.lowestEnergyCoverage());
         body.put("windows", v.windows().count());
         return body;
     }

@@ -123,6 +123,7 @@
     const basis = v.basis;
     const parts = ["in " + (P.BASES[basis] || P.BASES.ENERGY).words + " (" + (P.BASES[basis] || P.BASES.ENERGY).unit + ")",
       "weakest evidence: " + P.tierWord(v.weakestTier),
+      "lowest energy " + P.coverage(v.lowestEnergyCoverage),
       v.windows.count + " closed windows" + (v.windows.from ? " from " + P.date(v.windows.from) + " to " + P.date(v.windows.to) : "")];
     if (v.provisional && v.provisionalReasons.length) {
       parts.push("provisional: " + v.provisionalReasons.join("; "));
@@ -318,7 +319,8 @@
       data.push(xs.map(() => (footprint === null ? null : footprint * b.scale)));
       labels.push(c.candidateId + " one-off footprint");
       notes.push(c.candidateId + ": saving " + P.tierWord(weakest(tiers)) + ", footprint "
-        + P.tierWord(c.ledger ? c.ledger.footprintTier : null) + ", ledger total " + (c.ledger && c.ledger[ledgerField]
+        + P.tierWord(c.ledger ? c.ledger.footprintTier : null) + ", energy "
+        + P.coverage(c.ledger ? c.ledger.energyCoverage : null) + ", ledger total " + (c.ledger && c.ledger[ledgerField]
           ? P.amount(c.ledger[ledgerField].saved, basis) : "\u2013"));
     }
     chart("saving", b.unit, xs, labels, data, (v) => P.num(v) + " " + b.unit,

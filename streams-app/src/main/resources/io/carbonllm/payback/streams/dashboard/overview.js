@@ -157,7 +157,7 @@
       node.append(" by " + P.percent(v.marginRelative) + " less " + (P.BASES[v.basis] || P.BASES.ENERGY).words);
     }
     node.append(P.el("div", { class: "small" }, P.tierWord(v.weakestTier) + ", " + v.windows + (v.windows === 1 ? " window" : " windows")
-      + (v.provisional ? ", provisional" : "")));
+      + ", energy " + P.coverage(v.lowestEnergyCoverage) + (v.provisional ? ", provisional" : "")));
     node.title = v.summary;
     return node;
   }
