@@ -257,7 +257,7 @@ class ApiIT {
     @Test
     void unknownIdsAre404AndUnknownRoutesToo() {
         for (ApiClient.Response r : List.of(api.get("/api/comparisons/nope"), api.get("/api/comparisons/nope/windows"),
-                api.delete("/api/comparisons/nope"), api.get("/api/nope"))) {
+                api.delete("/api/comparisons/nope"), api.get("/api/alerts?comparisonId=nope"), api.get("/api/nope"))) {
             assertThat(r.status()).as(r.toString()).isEqualTo(404);
             assertThat(r.errorCode()).isEqualTo("not_found");
             assertThat(r.json().at("/error/message").asText()).isNotBlank();

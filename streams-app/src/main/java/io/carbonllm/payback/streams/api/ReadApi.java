@@ -338,6 +338,9 @@ final class ReadApi {
                     + "topic; got " + state);
         }
         String comparisonId = q.string("comparisonId");
+        if (comparisonId != null) {
+            definition(comparisonId); // an unknown id is a 404, not an empty list
+        }
         List<JsonNode> alerts = new ArrayList<>(gather(ctx, false, true, false).alerts());
         alerts.removeIf(a -> comparisonId != null && !a.path("comparisonId").asText().equals(comparisonId));
         alerts.sort(Comparator.comparing((JsonNode a) -> a.path("comparisonId").asText())

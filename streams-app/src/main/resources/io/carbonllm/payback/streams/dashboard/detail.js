@@ -73,7 +73,11 @@
 
   function onEvent(name) {
     if (name === "hello") {
-      return;
+      if (state.connected) {
+        return; // a reconnect: the stream replays from the last id, or says reset
+      }
+      // The page was read before the stream opened: read it once more, for a change in between
+      state.connected = true;
     }
     if (name === "reset") {
       state.windows = []; // changes were missed: read every window again

@@ -48,6 +48,13 @@
   }
 
   function onEvent(name, data) {
+    if (name === "hello" && !state.connected) {
+      // The list was read before the stream opened: read it once more, for a change in between (a reconnect replays
+      // from the last id instead, or says reset)
+      state.connected = true;
+      scheduleRefresh(0);
+      return;
+    }
     if (name === "status") {
       const item = state.items.get(data.comparisonId);
       if (!item) {
