@@ -149,7 +149,7 @@ class DashboardIT {
         WebDriverWait wait = new WebDriverWait(browser, UPDATE);
         wait.ignoring(StaleElementReferenceException.class);
         wait.until(d -> !d.findElements(By.cssSelector("tbody[data-comparison='cmp-dash'] .bar")).isEmpty()
-                && "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+                && "live".equals(d.findElement(By.id("live")).getAttribute("data-state")) && synced(d));
         WebElement row = browser.findElement(By.cssSelector("tbody[data-comparison='cmp-dash']"));
         WebElement bar = row.findElement(By.cssSelector(".bar"));
         // Then: 5.45 Wh of 10 Wh in kWh, 54.5%, with the evidence and the status in words
@@ -194,7 +194,7 @@ class DashboardIT {
         // The detail page: the verdict sentence at the top, the ledger and the charts
         browser.findElement(By.linkText("cmp-dash")).click();
         wait.until(d -> !d.findElements(By.cssSelector("#chart-wh canvas")).isEmpty()
-                && "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+                && "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points")) && synced(d));
         // The verdict: 20 successful tasks a minute (10 per variant) to the horizon, t0 + 30 d, from the end of window
         // 1 (t0 + 120 s): N = 20 / 60 s x (2,592,000 - 120) s = 863,960. Baseline 1.09 Wh x N = 941.7 kWh; ft 10 Wh +
         // 0.545 Wh x N = 470.9 kWh: 1 - 470.9 / 941.7 = 50% less. Two closed windows, fewer than the 3 a firm verdict
@@ -244,7 +244,8 @@ class DashboardIT {
         // And with only the latest 2 windows held (?windows=2), the cumulative saving still ends at the ledger's:
         // window 1's 5.45 Wh is the start, then 5.45 + 5.45 = 10.9 Wh after window 2 and 16.35 Wh after window 3
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-dash&windows=2");
-        until(wait, "two windows on the page", d -> "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points")));
+        until(wait, "two windows on the page", d -> "2".equals(d.findElement(By.id("chart-wh")).getAttribute("data-points"))
+                && synced(d));
         @SuppressWarnings("unchecked")
         List<List<Object>> latest = (List<List<Object>>) ((JavascriptExecutor) browser)
                 .executeScript("return window.paybackCharts.saving.data.map(s => Array.from(s));");
@@ -255,6 +256,7 @@ class DashboardIT {
 
         // And the cmp-bad detail page shows its alert on the timeline, read back from payback-alerts
         browser.get(app.api().baseUrl() + "/ui/comparison.html?id=cmp-bad");
+        wait.until(DashboardIT::synced);
         wait.until(d -> d.findElement(By.cssSelector("table.data[data-chart='alerts']")).getAttribute("textContent")
                 .contains("NOT_SAVING"));
         assertThat(read(() -> browser.findElement(By.cssSelector(".card[data-candidate='ft']")).getText()))
@@ -281,6 +283,11 @@ class DashboardIT {
                 + "\"resolvedAt\":\"2026-01-01T10:05:00Z\"},"
                 + "{\"candidateId\":\"ft\",\"rule\":\"NOT_SAVING\",\"firedAt\":\"2026-01-01T10:07:00Z\","
                 + "\"resolvedAt\":null}]"));
+    }
+
+    /** The page read its data again once its live stream opened, so it misses no change and re-renders no more. */
+    private static boolean synced(WebDriver d) {
+        return "true".equals(d.findElement(By.tagName("body")).getAttribute("data-synced"));
     }
 
     /** Waits, and on a timeout fails with what the API says and what the page shows (and a screenshot). */
@@ -338,7 +345,7 @@ class DashboardIT {
         WebDriverWait wait = new WebDriverWait(browser, UPDATE);
         wait.ignoring(StaleElementReferenceException.class);
         until(wait, "502 comparisons on the overview", d -> d.findElement(By.id("count")).getText()
-                .equals("502 of 502 comparisons"));
+                .equals("502 of 502 comparisons") && synced(d));
         long loadedMs = (System.nanoTime() - start) / 1_000_000;
         // Then: pages of 50, the most urgent first (cmp-bad NOT_SAVING or cmp-dash; comparisons with no ledger last)
         assertThat(browser.findElement(By.id("page")).getText()).isEqualTo("page 1 of 11");

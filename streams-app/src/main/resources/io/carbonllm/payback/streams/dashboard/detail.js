@@ -73,11 +73,14 @@
 
   function onEvent(name) {
     if (name === "hello") {
-      if (state.connected) {
-        return; // a reconnect: the stream replays from the last id, or says reset
+      if (!state.connected) {
+        // The page was read before the stream opened: read it once more, for a change in between. Then
+        // body[data-synced] says the page follows the stream. (A reconnect replays from the last id, or says reset.)
+        state.connected = true;
+        load().then(() => { document.body.dataset.synced = "true"; },
+          (e) => { $("error").textContent = "Cannot refresh: " + e.message; });
       }
-      // The page was read before the stream opened: read it once more, for a change in between
-      state.connected = true;
+      return;
     }
     if (name === "reset") {
       state.windows = []; // changes were missed: read every window again

@@ -50,9 +50,10 @@
   function onEvent(name, data) {
     if (name === "hello" && !state.connected) {
       // The list was read before the stream opened: read it once more, for a change in between (a reconnect replays
-      // from the last id instead, or says reset)
+      // from the last id instead, or says reset). Then body[data-synced] says the page follows the stream.
       state.connected = true;
-      scheduleRefresh(0);
+      loadAll().then(() => { document.body.dataset.synced = "true"; },
+        (e) => { $("error").textContent = "Cannot refresh: " + e.message; });
       return;
     }
     if (name === "status") {
