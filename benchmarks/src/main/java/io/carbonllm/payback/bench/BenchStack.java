@@ -80,7 +80,7 @@ public final class BenchStack {
      * The producer settings {@code PaybackTracker.Builder} sets by default, written out for the raw producer so that
      * both send the same batches the same way: idempotent, {@code acks=all}, 20 ms linger, lz4.
      */
-    static Map<String, Object> trackerProducerDefaults(String bootstrap) {
+    public static Map<String, Object> trackerProducerDefaults(String bootstrap) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.bench;
 
+import io.carbonllm.payback.bench.streams.StreamsBench;
 import io.carbonllm.payback.localstack.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       shipped, then with TCP_NODELAY on the server's sockets, then without the tracker.</li>
  * </ol>
  * Usage: {@code java -jar payback-benchmarks.jar [all|jmh|broker-down|otlp] [JMH options]}; JMH options (for example
- * {@code -f 1 -i 3}) go to the JMH run.
+ * {@code -f 1 -i 3}) go to the JMH run. {@code java -jar payback-benchmarks.jar streams [--help]} measures the streams
+ * app against raw consumers instead ({@link StreamsBench}; {@code ./payback bench}).
  */
 public final class RunBenchmarks {
 
@@ -57,6 +59,11 @@ public final class RunBenchmarks {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        if (args.length > 0 && "streams".equals(args[0])) {
+            // The streams app against raw consumers: its own stack, options and report (not part of "all")
+            StreamsBench.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         String section = args.length > 0 && SECTIONS.contains(args[0]) ? args[0] : "all";
         String[] jmhArgs = args.length > 0 && SECTIONS.contains(args[0]) ? Arrays.copyOfRange(args, 1, args.length) : args;
         System.out.printf("payback benchmarks (%s): %s, %d processors, Java %s (%s), %s%n", section,

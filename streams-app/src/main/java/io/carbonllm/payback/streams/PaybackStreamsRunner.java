@@ -28,11 +28,15 @@ import java.util.function.Consumer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,7 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Consumer<KafkaStreams.State> stateObserver = state -> { };
+    private volatile StateRestoreListener restoreListener;
     private volatile Throwable fatalError;
     private volatile KafkaStreams streams;
     private AlertWebhookSink alertWebhook;
@@ -74,6 +79,12 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     public PaybackStreamsRunner(Map<?, ?> props) {
         this(new PaybackStreamsConfig(props));
+    }
+
+    /** Told of every state store restoration (active tasks'); set before {@link #start()}. For the benchmarks. */
+    public PaybackStreamsRunner onRestore(StateRestoreListener listener) {
+        this.restoreListener = listener;
+        return this;
     }
 
     /** Called on every state change, after this runner's own logging. */
@@ -145,14 +156,19 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             boolean global = Thread.currentThread().getName().contains("GlobalStreamThread");
             StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = responseTo(exception, global, blips);
             if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
-                log.warn("The schema registry is unreachable or throttling; replacing the stream thread, which resumes "
-                        + "from the last commit once the registry answers", exception);
+                log.warn("{}; replacing the stream thread, which resumes from the last commit once it answers",
+                        isRegistryBlip(exception) ? "The schema registry is unreachable or throttling"
+                                : "The Kafka cluster did not acknowledge the thread's writes in time (an outage?)",
+                        exception);
             } else {
                 fatalError = exception;
                 log.error("Unrecoverable error in Kafka Streams; shutting down this instance", exception);
             }
             return response;
         });
+        if (restoreListener != null) {
+            streams.setGlobalStateRestoreListener(restoreListener);
+        }
         streams.start();
         if (api != null) {
             api.startLiveSource(); // GET /api/stream: the app's own output topics, read back (docs/architecture.md)
@@ -271,13 +287,13 @@ public final class PaybackStreamsRunner implements AutoCloseable {
      */
     static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse responseTo(Throwable exception, boolean global,
                                                                              RegistryBlips blips) {
-        if (global || !isRegistryBlip(exception)) {
+        if (global || !isRegistryBlip(exception) && !isBrokerTimeout(exception)) {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         Duration pause = blips.nextReplacement();
         if (pause == null) {
-            log.error("The schema registry has been unavailable through {} thread replacements in {}; stopping",
-                    RegistryBlips.MAX_REPLACEMENTS, RegistryBlips.WINDOW);
+            log.error("The schema registry or the Kafka cluster has been out of reach through {} thread replacements "
+                    + "in {}; stopping", RegistryBlips.MAX_REPLACEMENTS, RegistryBlips.WINDOW);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         try {
@@ -286,6 +302,24 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * A write the cluster did not acknowledge in time: a send past {@code delivery.timeout.ms} (a retriable error such
+     * as a {@code TimeoutException}), which under exactly-once leaves the thread's transaction abortable; the next
+     * send or commit then fails with a {@code TransactionAbortableException}, or a plain {@code KafkaException} whose
+     * text says the transaction can be aborted, and Kafka Streams fails the thread. Its tasks resume from their last
+     * commit on a new thread, with a new producer: nothing is counted twice.
+     */
+    static boolean isBrokerTimeout(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof TransactionAbortableException || t instanceof RetriableException
+                    || t instanceof KafkaException && t.getMessage() != null
+                    && t.getMessage().contains("safe to abort the transaction")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRegistryBlip(Throwable exception) {

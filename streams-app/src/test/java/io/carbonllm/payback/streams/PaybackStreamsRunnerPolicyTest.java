@@ -11,6 +11,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,29 @@ class PaybackStreamsRunnerPolicyTest {
         assertThat(PaybackStreamsRunner.responseTo(failedReading(
                 new SchemaRegistryException.Unavailable("unreachable", URL, -1, null)), false, blips()))
                 .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+
+    @Test
+    void aWriteTheClusterDidNotAcknowledgeInTimeReplacesTheThread() {
+        // As Kafka Streams reports a send past delivery.timeout.ms under exactly-once (BrokerOutageIT)
+        StreamsException expired = new StreamsException("Error encountered trying to send record to topic "
+                + "app-payback-ledger-store-changelog", new KafkaException("Cannot execute transactional method because "
+                + "we are in an error state", new TransactionAbortableException("Transaction Request was aborted "
+                + "after exhausting retries.", new TimeoutException("Expiring 7 record(s) for "
+                + "app-task-close-index-store-changelog-0:30001 ms has passed since batch creation"))));
+        assertThat(PaybackStreamsRunner.responseTo(expired, false, blips()))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        // ... or as it reports the next send on that producer, in its error state
+        StreamsException abortable = new StreamsException("Error encountered trying to send record to topic "
+                + "app-payback-ledger-store-changelog", new KafkaException("Cannot execute transactional method because "
+                + "we are in an error state", new KafkaException("The client hasn't received acknowledgment for some "
+                + "previously sent messages and can no longer retry them. It is safe to abort the transaction and "
+                + "continue.")));
+        assertThat(PaybackStreamsRunner.responseTo(abortable, false, blips()))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        // The global thread cannot be replaced
+        assertThat(PaybackStreamsRunner.responseTo(expired, true, blips()))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.carbonllm.payback.methodology.energy;
 import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.Numbers;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Inference energy per request, by precedence: a metered figure on the event (METERED), else the catalog's
@@ -25,8 +28,26 @@ public final class EnergyModel {
      */
     public static final double BENCHMARKED_MIN_MEASURED_SHARE = 0.5;
 
+    /** At most this many formatted sources are kept per kind; past it they are formatted per request. */
+    static final int MAX_CACHED_SOURCES = 256;
+
     private final ModelCatalog catalog;
     private final TokenWeights weights;
+    /**
+     * A figure's source names its factor, which is the same for every request of a model: formatted once, not per
+     * request (the streams app accounts every event). By active parameters, by catalog profile, by model source and
+     * retrieval energy.
+     */
+    private final Map<Double, String> parametricSources = new ConcurrentHashMap<>();
+    private final Map<ModelProfile, PerToken> benchmarkedFigures = new ConcurrentHashMap<>();
+    private final Map<RetrievalKey, String> retrievalSources = new ConcurrentHashMap<>();
+
+    /** A catalog profile's figure per output-token equivalent, with its tier and source. */
+    private record PerToken(double whPerToken, EvidenceTier tier, String source) {
+    }
+
+    private record RetrievalKey(String modelSource, double retrievalWh) {
+    }
 
     public EnergyModel(ModelCatalog catalog, TokenWeights weights) {
         this.catalog = catalog;
@@ -45,7 +66,8 @@ public final class EnergyModel {
         }
         // The retrieval add-on is a configured estimate: the sum is no stronger than its weakest part.
         return new RequestEnergy(model.itWh() + retrieval, model.tier().weakest(EvidenceTier.ESTIMATED),
-                model.source() + " + retrieval " + Numbers.format(retrieval) + " Wh/request (configured)");
+                cached(retrievalSources, new RetrievalKey(model.source(), retrieval), k -> k.modelSource()
+                        + " + retrieval " + Numbers.format(k.retrievalWh()) + " Wh/request (configured)"));
     }
 
     private RequestEnergy modelEnergy(RequestUsage usage) {
@@ -62,12 +84,13 @@ public final class EnergyModel {
         }
         double equivalents = weights.equivalents(usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
         if (profile.isPresent() && profile.get().joulesPerOutputToken() != null) {
-            return benchmarked(profile.get(), equivalents);
+            PerToken figure = cached(benchmarkedFigures, profile.get(), EnergyModel::benchmarked);
+            return new RequestEnergy(figure.whPerToken() * equivalents, figure.tier(), figure.source());
         }
         if (active != null) {
             double whPerToken = EcoLogitsModel.itWhPerOutputToken(active, Math.max(total, active));
-            return new RequestEnergy(whPerToken * equivalents, EvidenceTier.ESTIMATED,
-                    "EcoLogits v0.9 parametric model, " + Numbers.format(active) + "B active parameters");
+            return new RequestEnergy(whPerToken * equivalents, EvidenceTier.ESTIMATED, cached(parametricSources, active,
+                    a -> "EcoLogits v0.9 parametric model, " + Numbers.format(a) + "B active parameters"));
         }
         return RequestEnergy.unavailable("model '" + usage.modelId() + "' has no size in the event or the catalog");
     }
@@ -76,7 +99,7 @@ public final class EnergyModel {
      * A catalog figure: the measured joules per output token, plus the non-GPU server share when the benchmark
      * measured GPUs only. It is BENCHMARKED only when the measured part is most of the figure.
      */
-    private static RequestEnergy benchmarked(ModelProfile p, double equivalents) {
+    private static PerToken benchmarked(ModelProfile p) {
         double measuredWhPerToken = p.joulesPerOutputToken() / 3600.0;
         double whPerToken = measuredWhPerToken;
         String source = Numbers.format(p.joulesPerOutputToken()) + " J/output token (" + p.source() + ")";
@@ -93,7 +116,20 @@ public final class EnergyModel {
             source += "; measured part " + String.format(Locale.ROOT, "%.1f", measuredShare * 100)
                     + "% of the figure: labelled ESTIMATED";
         }
-        return new RequestEnergy(whPerToken * equivalents, tier, source);
+        return new PerToken(whPerToken, tier, source);
+    }
+
+    /** {@code map}'s value for {@code key}, computed once while the map is under its bound, else each time. */
+    private static <K, V> V cached(Map<K, V> map, K key, Function<K, V> compute) {
+        V value = map.get(key);
+        if (value != null) {
+            return value;
+        }
+        value = compute.apply(key);
+        if (map.size() < MAX_CACHED_SOURCES) {
+            map.putIfAbsent(key, value);
+        }
+        return value;
     }
 
 }
