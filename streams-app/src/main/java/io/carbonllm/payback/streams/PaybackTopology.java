@@ -201,12 +201,15 @@ public final class PaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
                 config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde())
                 .withCachingEnabled());
+        // Cached: a window marked and applied within one commit interval never reaches RocksDB
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ENGINE_PENDING),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
         KStream<String, SpecificRecord> outputs = results.process(() -> new ComparisonEngine(SINK_COMPARISON_WINDOWS,
                         SINK_PAYBACK_STATUS, SINK_PAYBACK_ALERTS, config.windowGrace(), config.ledgerRefresh(),
-                        energy.factors(), definitions), Named.as(COMPARE_AMORTIZE_ALERT),
+                        config.engineApply(), energy.factors(), definitions), Named.as(COMPARE_AMORTIZE_ALERT),
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER, StoreNames.BASELINE_REFERENCES,
-                StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS);
+                StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS, StoreNames.ENGINE_PENDING);
         outputs.to(topics.comparisonWindows().name(),
                 topics.comparisonWindows().producedFrom(ComparisonWindow.class, SINK_COMPARISON_WINDOWS));
         outputs.to(topics.paybackStatus().name(),

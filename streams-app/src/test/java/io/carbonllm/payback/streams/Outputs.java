@@ -25,6 +25,12 @@ final class Outputs {
      * TopologyTestDriver with the same config; then the wall clock moves past a ledger refresh.
      */
     static OutputSnapshot reference(Path stateDir, Map<String, Object> config, List<CrashTraffic.Send> sends) {
+        return reference(stateDir, config, sends, Integer.MAX_VALUE, Duration.ZERO);
+    }
+
+    /** As above, with the wall clock moved on by {@code tick} after every {@code every} records, as time passes. */
+    static OutputSnapshot reference(Path stateDir, Map<String, Object> config, List<CrashTraffic.Send> sends, int every,
+                                    Duration tick) {
         Map<String, Object> driverConfig = new HashMap<>(config);
         // TopologyTestDriver 4.4 drops the deserialization handler's dead letters under exactly_once_v2; in one
         // single-threaded task at_least_once processes the same records the same way
@@ -32,9 +38,13 @@ final class Outputs {
         try (TopologyFixture fx = new TopologyFixture(stateDir, driverConfig)) {
             CrashTraffic.comparisons().forEach(c -> fx.comparisons.pipeInput(c.getComparisonId(), c));
             CrashTraffic.runs().forEach(r -> fx.trainingRuns.pipeInput(r.getRunId(), r));
+            int piped = 0;
             for (CrashTraffic.Send send : sends) {
                 fx.rawEvents.pipeInput(send.key() == null ? null : send.key().getBytes(StandardCharsets.UTF_8),
                         send.bytes(fx.registry, fx.topics.inferenceEvents().valueSerde().serializer()));
+                if (++piped % every == 0) {
+                    fx.driver.advanceWallClockTime(tick);
+                }
             }
             fx.driver.advanceWallClockTime(Duration.ofMillis(fx.config.ledgerRefresh().toMillis() + 1));
             return fromDriver(fx);

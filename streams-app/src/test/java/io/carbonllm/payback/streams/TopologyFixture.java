@@ -64,6 +64,10 @@ final class TopologyFixture implements AutoCloseable {
         props.put(PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081");
         props.put(PaybackStreamsConfig.DATA_DIR_CONFIG, stateDir.toString());
+        // Every revision applied as it comes, so a scenario reads the engine's output right after its input; the
+        // production interval (marks applied every payback.engine.apply.ms) is checked against this mode by
+        // EngineApplyIntervalTest, and end to end by CrashIT
+        props.put(PaybackStreamsConfig.ENGINE_APPLY_MS_CONFIG, 0L);
         props.putAll(overrides);
         config = new PaybackStreamsConfig(props);
         topics = Topics.from(config, registry);

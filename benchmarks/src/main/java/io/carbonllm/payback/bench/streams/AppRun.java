@@ -40,6 +40,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 public final class AppRun {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration PROGRESS = Duration.ofSeconds(10);
 
     private AppRun() {
     }
@@ -101,10 +102,18 @@ public final class AppRun {
         Map<TopicPartition, Long> inputEnds = ends(admin, List.of(input), IsolationLevel.READ_UNCOMMITTED);
         long events = inputEnds.values().stream().mapToLong(Long::longValue).sum();
         int stable = 0;
+        long lastReport = System.nanoTime();
         while (stable < 2) {
             Thread.sleep(POLL.toMillis());
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            if (System.nanoTime() - lastReport > PROGRESS.toNanos()) {
+                lastReport = System.nanoTime();
+                long done = inputEnds.keySet().stream().filter(committed::containsKey)
+                        .mapToLong(tp -> committed.get(tp).offset()).sum();
+                System.out.printf("PROGRESS %,d of %,d input records committed%n", done, events);
+                System.out.flush();
+            }
             boolean done = inputEnds.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
                     && committed.get(e.getKey()).offset() >= e.getValue());
             if (done) {

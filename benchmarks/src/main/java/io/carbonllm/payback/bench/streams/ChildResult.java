@@ -31,11 +31,12 @@ final class ChildResult {
 
     /** The line's JSON, or null when {@code line} is not a result. */
     static JsonNode parse(String line) {
-        if (!line.startsWith(PREFIX)) {
+        int at = line.indexOf(PREFIX);
+        if (at < 0) {
             return null;
         }
         try {
-            return JSON.readTree(line.substring(PREFIX.length()));
+            return JSON.readTree(line.substring(at + PREFIX.length()));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable result line: " + line, e);
         }

@@ -60,7 +60,7 @@ public final class StreamsBench {
 
     private static final String USAGE = """
             Usage: java -jar payback-benchmarks.jar streams [options]   (or ./payback bench [options])
-              --events N          input events (default 300000)
+              --events N          input events (default 50000)
               --use-cases N       use cases the events spread over (default 20; three models each)
               --task-share X      share of events with a task id, 0 to 1 (default 0.3)
               --comparisons N     comparisons defined over the use cases (default 20)
@@ -71,11 +71,12 @@ public final class StreamsBench {
               --heap SIZE         -Xmx of every measured JVM (default 1g)
               --set KEY=VALUE     an app config key for the app's runs (repeatable), e.g. --set commit.interval.ms=1000
               --no-restore        skip the restore measurement
+              --jfr DIR           record each app run with Java Flight Recorder (profile=settings) into DIR
               --json FILE         where the JSON report goes (default target/streams-bench.json)
               --help              this text
             """;
 
-    private int events = 300_000;
+    private int events = 50_000;
     private int useCases = 20;
     private double taskShare = 0.3;
     private int comparisons = 20;
@@ -86,6 +87,7 @@ public final class StreamsBench {
     private String heap = "1g";
     private final Map<String, String> appOverrides = new LinkedHashMap<>();
     private boolean restore = true;
+    private Path jfr;
     private Path json = Path.of("target", "streams-bench.json");
 
     private StreamsBench() {
@@ -149,6 +151,7 @@ public final class StreamsBench {
                     appOverrides.put(value.substring(0, eq), value.substring(eq + 1));
                 }
                 case "--json" -> json = Path.of(value);
+                case "--jfr" -> jfr = Path.of(value).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -296,14 +299,21 @@ public final class StreamsBench {
     /** Runs {@code main} in a fresh JVM with the measured heap, echoing its progress lines; returns its result. */
     private JsonNode child(Class<?> main, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Dlogback.configurationFile=payback-benchmarks-logback.xml",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Xmx" + heap, "-Dlogback.configurationFile=payback-benchmarks-logback.xml"));
+        if (jfr != null && main == AppRun.class) {
+            Files.createDirectories(jfr);
+            command.add("-XX:FlightRecorderOptions:stackdepth=512");
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.resolve("app-" + args.get(0) + "-"
+                    + System.currentTimeMillis() + ".jfr"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         String what = main == AppRun.class ? "app (" + args.get(0) + ")" : "raw consumer (" + args.get(3) + ")";
         System.out.printf("  %-22s ", what);
         System.out.flush();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         JsonNode result = null;
+        boolean progressed = false;
         List<String> tail = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -312,6 +322,10 @@ public final class StreamsBench {
                 JsonNode parsed = ChildResult.parse(line);
                 if (parsed != null) {
                     result = parsed;
+                } else if (line.startsWith("PROGRESS ")) {
+                    System.out.printf("%n    %s", line.substring("PROGRESS ".length()));
+                    System.out.flush();
+                    progressed = true;
                 } else {
                     tail.add(line);
                     if (tail.size() > 40) {
@@ -324,7 +338,7 @@ public final class StreamsBench {
             throw new IllegalStateException(main.getSimpleName() + " failed (exit " + process.exitValue()
                     + "); its last lines:\n" + String.join("\n", tail));
         }
-        System.out.println(describe(result));
+        System.out.println((progressed ? String.format("%n    ") : "") + describe(result));
         return result;
     }
 

@@ -72,6 +72,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public static final String FACTORS_TOPIC_CONFIG = "payback.topic.factors";
     private static final String FACTORS_TOPIC_DOC = "Input, compacted: grid intensities and PUEs (FactorUpdate) with "
             + "effective-from dates, on top of the shipped and file factors; read as a global table.";
+    public static final String ENGINE_APPLY_MS_CONFIG = "payback.engine.apply.ms";
+    private static final String ENGINE_APPLY_MS_DOC = "How often (wall clock) the engine applies the windows revised "
+            + "since it last did: each comparison window is compared and its ledgers revised once per interval, "
+            + "however many events revised it, so the ledgers, comparison windows and statuses published trail the "
+            + "events by up to this long. 0 applies every revision as it comes (one engine step and one status per "
+            + "event: for tests and for very low traffic).";
     public static final String LEDGER_REFRESH_MS_CONFIG = "payback.ledger.refresh.ms";
     private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger charges runs that arrived "
             + "after its traffic and closes the windows whose grace has passed in stream time; a ledger is written only "
@@ -155,6 +161,8 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, FACTORS_TOPIC_DOC)
             .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     LEDGER_REFRESH_MS_DOC)
+            .define(ENGINE_APPLY_MS_CONFIG, Type.LONG, 200L, Range.between(0, 60_000), Importance.LOW,
+                    ENGINE_APPLY_MS_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
                     TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Range.between(-1, 32), Importance.MEDIUM,
@@ -265,6 +273,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public String factorsTopic() {
         return getString(FACTORS_TOPIC_CONFIG);
+    }
+
+    public Duration engineApply() {
+        return Duration.ofMillis(getLong(ENGINE_APPLY_MS_CONFIG));
     }
 
     public Duration ledgerRefresh() {

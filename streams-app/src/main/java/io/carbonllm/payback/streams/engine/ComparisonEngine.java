@@ -24,6 +24,7 @@ import io.carbonllm.payback.streams.state.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +42,18 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Applies the payback core to state: its stores are the {@link EngineState} and its named sinks the
- * {@link EngineOutput} of a {@link PaybackEngine}, which makes every decision. On every revision of a variant's window
- * it runs the step for the use case's comparisons; a wall-clock punctuation refreshes every ledger, which closes
- * windows as stream time moves on, charges runs that arrived after the traffic, and retires the ledgers of deleted or
- * moved comparisons.
+ * {@link EngineOutput} of a {@link PaybackEngine}, which makes every decision. A revision of a variant's window marks
+ * that window of the use case's comparisons as revised; every {@code payback.engine.apply.ms} (wall clock) the engine
+ * runs its step once per marked comparison window, in the order of their latest revisions' stream times, however many
+ * events revised them (the step reads the windows from the store, so the latest revision is the one that counts). A
+ * wall-clock punctuation also refreshes every ledger, which closes windows as stream time moves on, charges runs that
+ * arrived after the traffic, and retires the ledgers of deleted or moved comparisons; it applies the marks first.
+ *
+ * <p>Why the order is safe: a window's revisions all come before stream time reaches its close (FoldAndWindow), so
+ * a mark whose latest revision is at stream time {@code s} is for a window still open at {@code s}; applied in order,
+ * no mark is applied after a step at a later stream time closed its window. The marks are also in a store (cached,
+ * changelogged), so marks committed but not yet applied when the instance stops are applied when it starts again.
+ * With {@code payback.engine.apply.ms = 0} every revision is applied as it comes.
  *
  * <p>The comparisons of a use case come from an index rebuilt when the global definitions change. Everything about a
  * use case is on one partition (see {@code UseCasePartitioner}).
@@ -56,6 +65,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private final String statusChild;
     private final String alertsChild;
     private final Duration refreshInterval;
+    private final Duration applyInterval;
     private final FactorTable baseFactors;
     private final Definitions definitions;
     private final PaybackEngine engine;
@@ -69,6 +79,9 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private KeyValueStore<String, BaselineReference> references;
     private KeyValueStore<String, PaybackAlert> openAlerts;
     private WindowStore<String, ComparisonWindow> comparisonWindows;
+    private KeyValueStore<String, String> pendingStore;
+    /** The marked comparison windows, as in {@link #pendingStore}: "comparisonId window-start-ms" to the mark. */
+    private final Map<String, Mark> pending = new HashMap<>();
 
     private long seenVersion = -1;
     private Map<String, List<ComparisonDefinition>> byUseCase = Map.of();
@@ -77,13 +90,32 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private boolean definitionsComplete = true;
     private long timestamp;
 
+    /** At most this many marked comparison windows wait for the interval; one more applies them all at once. */
+    static final int MAX_PENDING = 10_000;
+
+    /** A comparison window revised since the engine last applied it, with its latest revision's stream time. */
+    private record Mark(String comparisonId, long start, long end, long streamTime) {
+
+        String encode() {
+            return start + "," + end + "," + streamTime;
+        }
+
+        static Mark decode(String key, String value) {
+            String[] parts = value.split(",");
+            return new Mark(key.substring(0, key.lastIndexOf(' ')), Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+                    Long.parseLong(parts[2]));
+        }
+    }
+
     /** The three children are the names of the sink nodes this processor forwards to. */
     public ComparisonEngine(String comparisonWindowsChild, String statusChild, String alertsChild, Duration grace,
-                            Duration refreshInterval, FactorTable baseFactors, Definitions definitions) {
+                            Duration refreshInterval, Duration applyInterval, FactorTable baseFactors,
+                            Definitions definitions) {
         this.comparisonWindowsChild = comparisonWindowsChild;
         this.statusChild = statusChild;
         this.alertsChild = alertsChild;
         this.refreshInterval = refreshInterval;
+        this.applyInterval = applyInterval;
         this.baseFactors = baseFactors;
         this.definitions = definitions;
         this.engine = new PaybackEngine(grace, this, this);
@@ -100,7 +132,16 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         references = context.getStateStore(StoreNames.BASELINE_REFERENCES);
         openAlerts = context.getStateStore(StoreNames.OPEN_ALERTS);
         comparisonWindows = context.getStateStore(StoreNames.COMPARISON_WINDOWS);
+        pendingStore = context.getStateStore(StoreNames.ENGINE_PENDING);
+        // Marks committed before a stop (or a migration): applied at the first interval
+        pending.clear();
+        try (KeyValueIterator<String, String> all = pendingStore.all()) {
+            all.forEachRemaining(kv -> pending.put(kv.key, Mark.decode(kv.key, kv.value)));
+        }
         context.schedule(refreshInterval, PunctuationType.WALL_CLOCK_TIME, this::refreshAll);
+        if (!applyInterval.isZero()) {
+            context.schedule(applyInterval, PunctuationType.WALL_CLOCK_TIME, wallClock -> applyPending());
+        }
     }
 
     @Override
@@ -110,14 +151,51 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             return;
         }
         refreshDefinitionsIfChanged();
-        timestamp = record.timestamp();
         for (ComparisonDefinition def : byUseCase.getOrDefault(updated.getUseCase(), List.of())) {
-            if (involves(def, updated.getModelId())) {
-                // The revision's stamp is the stream time it was made at (FoldAndWindow), which may trail the task's
-                // while folded tasks close in order: closing windows by it keeps every revision ahead of its close
-                engine.windowRevised(def, updated.getWindowStart(), updated.getWindowEnd(), record.timestamp(), pricing);
+            if (!involves(def, updated.getModelId())) {
+                continue;
+            }
+            // The revision's stamp is the stream time it was made at (FoldAndWindow), which may trail the task's
+            // while folded tasks close in order: closing windows by it keeps every revision ahead of its close
+            Mark mark = new Mark(def.getComparisonId(), updated.getWindowStart().toEpochMilli(),
+                    updated.getWindowEnd().toEpochMilli(), record.timestamp());
+            if (applyInterval.isZero()) {
+                apply(def, mark);
+            } else {
+                String key = mark.comparisonId() + " " + mark.start();
+                pending.put(key, mark);
+                pendingStore.put(key, mark.encode());
             }
         }
+        if (pending.size() > MAX_PENDING) {
+            applyPending();
+        }
+    }
+
+    /** The engine's step for every marked comparison window, in the order of their latest revisions. */
+    private void applyPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        refreshDefinitionsIfChanged();
+        List<Map.Entry<String, Mark>> marks = new ArrayList<>(pending.entrySet());
+        marks.sort(Comparator.comparingLong((Map.Entry<String, Mark> e) -> e.getValue().streamTime())
+                .thenComparingLong(e -> e.getValue().start()).thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, Mark> entry : marks) {
+            ComparisonDefinition def = byId.get(entry.getValue().comparisonId());
+            // A comparison deleted since: its ledgers are retired by the refresh, not revised
+            if (def != null) {
+                apply(def, entry.getValue());
+            }
+            pendingStore.delete(entry.getKey());
+        }
+        pending.clear();
+    }
+
+    private void apply(ComparisonDefinition def, Mark mark) {
+        timestamp = mark.streamTime();
+        engine.windowRevised(def, Instant.ofEpochMilli(mark.start()), Instant.ofEpochMilli(mark.end()),
+                mark.streamTime(), pricing);
     }
 
     /** The use-case index and the pricing snapshot, rebuilt when a definition changed. */
@@ -147,6 +225,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
 
     /** Every ledger of this task: windows close as stream time has moved on, runs are charged, the gone are retired. */
     private void refreshAll(long wallClock) {
+        applyPending();
         refreshDefinitionsIfChanged();
         List<KeyValue<String, LedgerState>> entries = new ArrayList<>();
         try (KeyValueIterator<String, LedgerState> all = ledgers.all()) {

@@ -36,6 +36,12 @@ public final class StoreNames {
     /** Windowed: {@code comparisonId -> ComparisonWindow}, for the ops view. */
     public static final String COMPARISON_WINDOWS = "comparison-window-store";
 
+    /**
+     * Comparison windows revised since the engine last applied them (comparison and window, with the stream time of
+     * the latest revision): kept so that a revision committed but not yet applied is applied after a crash.
+     */
+    public static final String ENGINE_PENDING = "engine-pending-store";
+
     private StoreNames() {
     }
 }

@@ -49,6 +49,12 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
     private TimestampedWindowStore<VariantKey, VariantStats> windows;
     /** No index entry is due before this (a lower bound: every put lowers it, a scan raises it). */
     private long nextDue;
+    /**
+     * No index entry sorts before this due time, so a scan seeks here instead of reading from the first key: the
+     * entries a scan deleted stay in RocksDB as tombstones until compaction, and an iterator from the start would step
+     * over every one of them on every scan. Unknown (the start) after a restart.
+     */
+    private long lowestIndexed;
 
     public FoldAndWindow(Duration taskGap, Duration taskGrace, Duration windowSize, Duration windowGrace) {
         this.sessions = new TaskSessions(taskGap, taskGrace);
@@ -63,6 +69,7 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         this.closeIndex = context.getStateStore(StoreNames.TASK_CLOSE_INDEX);
         this.windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
         this.nextDue = Long.MIN_VALUE;   // unknown until the first scan
+        this.lowestIndexed = Long.MIN_VALUE;
     }
 
     @Override
@@ -114,7 +121,8 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         }
         List<KeyValue<String, TaskKey>> due = new ArrayList<>();
         long next = Long.MAX_VALUE;
-        try (KeyValueIterator<String, TaskKey> it = closeIndex.all()) {
+        try (KeyValueIterator<String, TaskKey> it = lowestIndexed == Long.MIN_VALUE ? closeIndex.all()
+                : closeIndex.range(String.format("%019d", Math.max(0, lowestIndexed)), null)) {
             while (it.hasNext()) {
                 KeyValue<String, TaskKey> entry = it.next();
                 if (timeOf(entry.key) > streamTime) {
@@ -125,6 +133,7 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
             }
         }
         nextDue = next;
+        lowestIndexed = next; // every entry read is removed below; one put back lowers it again (index)
         for (KeyValue<String, TaskKey> entry : due) {
             closeIndex.delete(entry.key);
             TaskOutcome task = openTasks.get(entry.value);
@@ -160,6 +169,9 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
     private void index(long dueTime, TaskKey taskKey) {
         closeIndex.put(indexKey(dueTime, taskKey), taskKey);
         nextDue = Math.min(nextDue, dueTime);
+        if (lowestIndexed != Long.MIN_VALUE) {
+            lowestIndexed = Math.min(lowestIndexed, dueTime);
+        }
     }
 
     private void requireWindowOpen(TaskOutcome task, long time, long streamTime) {
