@@ -6,6 +6,7 @@ import io.carbonllm.payback.core.alert.AlertState;
 import io.carbonllm.payback.core.compare.BaselineSource;
 import io.carbonllm.payback.core.compare.Comparisons;
 import io.carbonllm.payback.core.ledger.Charges;
+import io.carbonllm.payback.core.ledger.LedgerChanges;
 import io.carbonllm.payback.core.ledger.Ledgers;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.CandidateDefinition;
@@ -188,7 +189,7 @@ public final class PaybackEngine {
 
     private static LedgerState withCharges(LedgerState ledger, Ledgers.Context ctx) {
         return ctx.footprint().runs().equals(ledger.getChargedRuns()) ? ledger
-                : LedgerState.newBuilder(ledger).setChargedRuns(ctx.footprint().runs()).build();
+                : LedgerChanges.with(ledger, l -> l.setChargedRuns(ctx.footprint().runs()));
     }
 
     private static Optional<CandidateDefinition> candidate(ComparisonDefinition def, String candidateId) {
@@ -235,7 +236,7 @@ public final class PaybackEngine {
         LedgerState stored = current;
         if (!status.equals(current.getLastStatus())) {
             out.status(key, status);
-            stored = LedgerState.newBuilder(current).setLastStatus(status).build();
+            stored = LedgerChanges.with(current, l -> l.setLastStatus(status));
         }
         if (!stored.equals(before)) {
             state.putLedger(key, stored);

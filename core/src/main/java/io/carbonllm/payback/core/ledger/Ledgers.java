@@ -120,12 +120,12 @@ public final class Ledgers {
         LedgerState current = inEpoch(state, ctx, start);
         if (end <= current.getClosedThrough() || start < current.getEpochStart()) {
             // Closed already, or a window of the previous epoch: never counted (again)
-            return LedgerState.newBuilder(current).setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1).build();
+            return LedgerChanges.with(current, l -> l.setLateRevisionsIgnored(current.getLateRevisionsIgnored() + 1));
         }
         WindowContribution next = contribution(ctx, window, candidate);
         Map<String, WindowContribution> open = new HashMap<>(current.getOpenWindows());
         open.put(Long.toString(start), next);
-        return LedgerState.newBuilder(current).setOpenWindows(open).build();
+        return LedgerChanges.with(current, l -> l.setOpenWindows(open));
     }
 
     /** The ledger with every open window whose end + grace is at or before {@code streamTime} folded into the totals. */
@@ -153,36 +153,38 @@ public final class Ledgers {
     private static LedgerState close(LedgerState state, Context ctx, WindowContribution window) {
         Map<String, WindowContribution> open = new HashMap<>(state.getOpenWindows());
         open.remove(Long.toString(window.getWindowStart()));
-        LedgerState.Builder b = LedgerState.newBuilder(state)
-                .setOpenWindows(open)
-                .setClosedThrough(Math.max(state.getClosedThrough(), window.getWindowEnd()))
-                .setClosedWindows(state.getClosedWindows() + 1)
-                .setClosedSavingWh(state.getClosedSavingWh() + window.getSavingWh())
-                .setClosedSavingGCo2eLocation(state.getClosedSavingGCo2eLocation() + window.getSavingGCo2eLocation())
-                .setClosedSavingGCo2eMarket(state.getClosedSavingGCo2eMarket() + window.getSavingGCo2eMarket())
-                .setClosedSavingTier(TaskOutcomes.weakest(state.getClosedSavingTier(), window.getSavingTier()))
-                .setClosedMarketFallback(state.getClosedMarketFallback() || window.getMarketFallback());
-        if (window.getPriced()) {
-            b.setClosedSuccessfulTasks(state.getClosedSuccessfulTasks() + window.getSuccessfulTasks());
-        } else {
-            b.setClosedUnpricedSuccessfulTasks(state.getClosedUnpricedSuccessfulTasks() + window.getSuccessfulTasks());
-        }
-        // The rows behind its final figures join the ledger's set; the closed window keeps no copy
-        if (!state.getFactorRowIds().keySet().containsAll(window.getFactorRowIds())) {
-            Map<String, Long> rows = new HashMap<>(state.getFactorRowIds());
-            window.getFactorRowIds().forEach(id -> rows.put(id, 1L));
-            b.setFactorRowIds(rows);
-        }
         List<WindowContribution> recent = new ArrayList<>(state.getRecentClosed());
         recent.add(WindowContribution.newBuilder(window).setFactorRowIds(List.of()).build());
-        LedgerState withWindow = b.setRecentClosed(retained(recent, ctx.definition())).build();
+        LedgerState withWindow = LedgerChanges.with(state, b -> {
+            b.setOpenWindows(open);
+            b.setClosedThrough(Math.max(state.getClosedThrough(), window.getWindowEnd()));
+            b.setClosedWindows(state.getClosedWindows() + 1);
+            b.setClosedSavingWh(state.getClosedSavingWh() + window.getSavingWh());
+            b.setClosedSavingGCo2eLocation(state.getClosedSavingGCo2eLocation() + window.getSavingGCo2eLocation());
+            b.setClosedSavingGCo2eMarket(state.getClosedSavingGCo2eMarket() + window.getSavingGCo2eMarket());
+            b.setClosedSavingTier(TaskOutcomes.weakest(state.getClosedSavingTier(), window.getSavingTier()));
+            b.setClosedMarketFallback(state.getClosedMarketFallback() || window.getMarketFallback());
+            if (window.getPriced()) {
+                b.setClosedSuccessfulTasks(state.getClosedSuccessfulTasks() + window.getSuccessfulTasks());
+            } else {
+                b.setClosedUnpricedSuccessfulTasks(state.getClosedUnpricedSuccessfulTasks() + window.getSuccessfulTasks());
+            }
+            // The rows behind its final figures join the ledger's set; the closed window keeps no copy
+            if (!state.getFactorRowIds().keySet().containsAll(window.getFactorRowIds())) {
+                Map<String, Long> rows = new HashMap<>(state.getFactorRowIds());
+                window.getFactorRowIds().forEach(id -> rows.put(id, 1L));
+                b.setFactorRowIds(rows);
+            }
+            b.setRecentClosed(retained(recent, ctx.definition()));
+        });
         // The horizon rule's streak is over closed windows, like the others: record where the projection stood.
         Projection projection = projections(withWindow, ctx).get(ctx.basis());
         Boolean beyond = projection.paysBackWithinHorizon() == null ? null : !projection.paysBackWithinHorizon();
         WindowContribution stamped = WindowContribution.newBuilder(recent.get(recent.size() - 1))
                 .setBeyondHorizon(beyond).build();
         recent.set(recent.size() - 1, stamped);
-        return LedgerState.newBuilder(withWindow).setRecentClosed(retained(recent, ctx.definition())).build();
+        List<WindowContribution> stampedRecent = retained(recent, ctx.definition());
+        return LedgerChanges.with(withWindow, l -> l.setRecentClosed(stampedRecent));
     }
 
     /**
