@@ -29,7 +29,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -305,17 +305,21 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     }
 
     /**
-     * A write the cluster did not acknowledge in time: a send past {@code delivery.timeout.ms} (a retriable error such
-     * as a {@code TimeoutException}), which under exactly-once leaves the thread's transaction abortable; the next
-     * send or commit then fails with a {@code TransactionAbortableException}, or a plain {@code KafkaException} whose
-     * text says the transaction can be aborted, and Kafka Streams fails the thread. Its tasks resume from their last
-     * commit on a new thread, with a new producer: nothing is counted twice.
+     * A write the cluster did not acknowledge in time: a send past {@code delivery.timeout.ms} (a
+     * {@code TimeoutException}), which under exactly-once leaves the thread's transaction abortable; the next send or
+     * commit then fails with a {@code TransactionAbortableException}, or a plain {@code KafkaException} whose text says
+     * the transaction can be aborted, and Kafka Streams fails the thread. Its tasks resume from their last commit on a
+     * new thread, with a new producer: nothing is counted twice. A topic or partition missing from the metadata is not
+     * an outage: no replacement brings it back, so it stops the instance.
      */
     static boolean isBrokerTimeout(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof TransactionAbortableException || t instanceof RetriableException
-                    || t instanceof KafkaException && t.getMessage() != null
-                    && t.getMessage().contains("safe to abort the transaction")) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof TimeoutException && message.contains("not present in metadata")) {
+                return false; // a missing topic or partition: no replacement brings it back
+            }
+            if (t instanceof TransactionAbortableException || t instanceof TimeoutException
+                    || t instanceof KafkaException && message.contains("safe to abort the transaction")) {
                 return true;
             }
         }

@@ -201,7 +201,8 @@ public final class PaybackTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.COMPARISON_WINDOWS,
                 config.windowRetention(), config.windowSize(), false), Serdes.String(), topics.comparisonWindows().valueSerde())
                 .withCachingEnabled());
-        // Cached: a window marked and applied within one commit interval never reaches RocksDB
+        // Cached: a window marked by many events is written once per commit; each application deletes its mark (a
+        // RocksDB delete and a changelog tombstone per marked window per interval)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ENGINE_PENDING),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>

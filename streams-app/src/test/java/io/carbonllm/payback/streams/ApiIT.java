@@ -324,8 +324,12 @@ class ApiIT {
 
     @Test
     void anOversizedBodyIs413() {
+        // Just over the 65,536-byte limit: the server answers 413 from the Content-Length and closes; a body far over
+        // it was still being written then, and the connection reset under the client before it read the answer (CI,
+        // 2026-11-28 00:28). (Expect: 100-continue would avoid that race, but JDK 17's HttpClient waits forever when
+        // the answer to it is not 100.)
         String big = comparison("uc-big", null).replace("\"minBaselineTasks\"",
-                "\"basis\": \"" + "E".repeat(70_000) + "\", \"minBaselineTasks\"");
+                "\"basis\": \"" + "E".repeat(65_600) + "\", \"minBaselineTasks\"");
         ApiClient.Response r = api.put("/api/comparisons/cmp-big", big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.errorCode()).isEqualTo("payload_too_large");

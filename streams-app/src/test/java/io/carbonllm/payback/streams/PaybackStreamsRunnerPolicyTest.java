@@ -61,6 +61,11 @@ class PaybackStreamsRunnerPolicyTest {
                 + "continue.")));
         assertThat(PaybackStreamsRunner.responseTo(abortable, false, blips()))
                 .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        // A topic that is gone is not an outage: replacing the thread would loop
+        StreamsException missing = new StreamsException("Error encountered trying to send record to topic payback-status",
+                new TimeoutException("Topic payback-status not present in metadata after 60000 ms."));
+        assertThat(PaybackStreamsRunner.responseTo(missing, false, blips()))
+                .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         // The global thread cannot be replaced
         assertThat(PaybackStreamsRunner.responseTo(expired, true, blips()))
                 .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);

@@ -28,6 +28,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -93,17 +95,36 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     /** At most this many marked comparison windows wait for the interval; one more applies them all at once. */
     static final int MAX_PENDING = 10_000;
 
-    /** A comparison window revised since the engine last applied it, with its latest revision's stream time. */
-    private record Mark(String comparisonId, long start, long end, long streamTime) {
+    /**
+     * A comparison window revised since the engine last applied it: the use case and the models whose revisions marked
+     * it, and the latest revision's stream time. Applied only if the comparison still has that use case and one of
+     * those models, as the step at the revision would have been: an edit in between does not reach the old traffic.
+     */
+    private record Mark(String comparisonId, String useCase, Set<String> models, long start, long end,
+                        long streamTime) {
+
+        private static final String SEPARATOR = "\u001f";
+        private static final String MODEL_SEPARATOR = "\u001e";
+
+        Mark revisedBy(String modelId, long laterStreamTime) {
+            if (models.contains(modelId)) {
+                return new Mark(comparisonId, useCase, models, start, end, laterStreamTime);
+            }
+            Set<String> more = new TreeSet<>(models);
+            more.add(modelId);
+            return new Mark(comparisonId, useCase, more, start, end, laterStreamTime);
+        }
 
         String encode() {
-            return start + "," + end + "," + streamTime;
+            return start + SEPARATOR + end + SEPARATOR + streamTime + SEPARATOR + useCase + SEPARATOR
+                    + String.join(MODEL_SEPARATOR, models);
         }
 
         static Mark decode(String key, String value) {
-            String[] parts = value.split(",");
-            return new Mark(key.substring(0, key.lastIndexOf(' ')), Long.parseLong(parts[0]), Long.parseLong(parts[1]),
-                    Long.parseLong(parts[2]));
+            String[] parts = value.split(SEPARATOR, -1);
+            return new Mark(key.substring(0, key.lastIndexOf(' ')), parts[3],
+                    new TreeSet<>(List.of(parts[4].split(MODEL_SEPARATOR, -1))), Long.parseLong(parts[0]),
+                    Long.parseLong(parts[1]), Long.parseLong(parts[2]));
         }
     }
 
@@ -151,18 +172,25 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             return;
         }
         refreshDefinitionsIfChanged();
+        if (applyInterval.isZero()) {
+            // Marks kept from a run with an interval go first: a later revision must not close their windows
+            applyPending();
+        }
         for (ComparisonDefinition def : byUseCase.getOrDefault(updated.getUseCase(), List.of())) {
             if (!involves(def, updated.getModelId())) {
                 continue;
             }
             // The revision's stamp is the stream time it was made at (FoldAndWindow), which may trail the task's
             // while folded tasks close in order: closing windows by it keeps every revision ahead of its close
-            Mark mark = new Mark(def.getComparisonId(), updated.getWindowStart().toEpochMilli(),
+            long start = updated.getWindowStart().toEpochMilli();
+            String key = def.getComparisonId() + " " + start;
+            Mark earlier = pending.get(key);
+            Mark mark = earlier != null ? earlier.revisedBy(updated.getModelId(), record.timestamp())
+                    : new Mark(def.getComparisonId(), updated.getUseCase(), Set.of(updated.getModelId()), start,
                     updated.getWindowEnd().toEpochMilli(), record.timestamp());
             if (applyInterval.isZero()) {
                 apply(def, mark);
             } else {
-                String key = mark.comparisonId() + " " + mark.start();
                 pending.put(key, mark);
                 pendingStore.put(key, mark.encode());
             }
@@ -182,14 +210,20 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         marks.sort(Comparator.comparingLong((Map.Entry<String, Mark> e) -> e.getValue().streamTime())
                 .thenComparingLong(e -> e.getValue().start()).thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, Mark> entry : marks) {
-            ComparisonDefinition def = byId.get(entry.getValue().comparisonId());
-            // A comparison deleted since: its ledgers are retired by the refresh, not revised
-            if (def != null) {
-                apply(def, entry.getValue());
+            Mark mark = entry.getValue();
+            ComparisonDefinition def = byId.get(mark.comparisonId());
+            if (def == null && !definitionsComplete) {
+                continue; // a definition that could not be read is not a deletion: keep the mark for the next time
             }
+            // Deleted, moved to another use case, or no longer comparing the models that revised the window: not
+            // revised (the refresh retires what is gone or moved, as it would have without the mark)
+            if (def != null && def.getUseCase().equals(mark.useCase())
+                    && mark.models().stream().anyMatch(m -> involves(def, m))) {
+                apply(def, mark);
+            }
+            pending.remove(entry.getKey());
             pendingStore.delete(entry.getKey());
         }
-        pending.clear();
     }
 
     private void apply(ComparisonDefinition def, Mark mark) {
