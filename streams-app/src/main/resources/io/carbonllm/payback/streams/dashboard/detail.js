@@ -297,14 +297,14 @@
       const counts = (w, cw) => cw && cw.priced && typeof cw[field] === "number"
         && new Date(w.windowStart).getTime() >= epoch;
       const ledgerSaved = c.ledger && c.ledger[ledgerField] ? c.ledger[ledgerField].saved : null;
-      // Windows older than those shown: start from what they saved, the ledger's total less the closed windows shown
+      // Windows older than those shown: start from what they saved, the ledger's total (its closed windows and its
+      // open ones as last revised) less the windows shown
       let sum = 0;
-      if (state.truncated && ledgerSaved !== null && c.ledger.closedThrough) {
-        const closedThrough = new Date(c.ledger.closedThrough).getTime();
+      if (state.truncated && ledgerSaved !== null) {
         sum = ledgerSaved;
         for (const w of state.windows) {
           const cw = w.candidates.find((x) => x.candidateId === c.candidateId);
-          if (counts(w, cw) && new Date(w.windowEnd).getTime() <= closedThrough) {
+          if (counts(w, cw)) {
             sum -= cw[field];
           }
         }
