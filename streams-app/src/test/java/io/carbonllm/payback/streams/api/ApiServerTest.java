@@ -35,10 +35,15 @@ class ApiServerTest {
     private static ApiClient anonymous;
 
     static Map<String, Object> config(Map<String, Object> overrides) {
+        return config(dir, overrides);
+    }
+
+    /** An app config whose Kafka and registry are never reached (nothing listens on port 9), the API on a free port. */
+    static Map<String, Object> config(Path dataDir, Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", "127.0.0.1:9");
         props.put("schema.registry.url", "http://127.0.0.1:9");
-        props.put("payback.data.dir", dir.toString());
+        props.put("payback.data.dir", dataDir.toString());
         props.put("payback.api.port", 0);
         props.putAll(overrides);
         return props;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -44,13 +43,7 @@ class ApiServerTlsAndCorsTest {
     }
 
     private static Map<String, Object> config(Map<String, Object> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", "127.0.0.1:9");
-        props.put("schema.registry.url", "http://127.0.0.1:9");
-        props.put("payback.data.dir", dir.toString());
-        props.put("payback.api.port", 0);
-        props.putAll(overrides);
-        return props;
+        return ApiServerTest.config(dir, overrides);
     }
 
     /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool, and a trust store holding it. */
