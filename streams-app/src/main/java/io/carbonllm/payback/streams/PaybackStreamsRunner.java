@@ -150,6 +150,9 @@ public final class PaybackStreamsRunner implements AutoCloseable {
             if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
                 stopped.countDown();
             }
+            if (api != null) {
+                api.observe(newState);
+            }
             stateObserver.accept(newState);
         });
         streams.setUncaughtExceptionHandler(exception -> {

@@ -160,6 +160,11 @@ public final class ApiServer implements AutoCloseable {
         this.openApi = resource("openapi.json");
     }
 
+    /** Called with every state Kafka Streams enters (see {@link LocalStores#observe}). */
+    public void observe(KafkaStreams.State state) {
+        local.observe(state);
+    }
+
     /**
      * Binds the port and serves. Until Kafka Streams is RUNNING, reads answer 503 with Retry-After.
      *

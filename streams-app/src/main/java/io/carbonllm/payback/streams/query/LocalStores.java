@@ -30,14 +30,17 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Reads this instance's stores, for the query layer. Every read requires Kafka Streams to be RUNNING, and reads an
- * active task's store of one partition (never a standby's, never a store still restoring): anything else is
- * {@link Unavailable}. The global comparisons store is complete on every instance.
+ * Reads this instance's stores, for the query layer. A read of a partitioned store requires Kafka Streams to be
+ * RUNNING, and reads an active task's store of one partition (never a standby's, never a store still restoring):
+ * anything else is {@link Unavailable}. The global comparisons store is complete on every instance once it has been
+ * RUNNING, so it stays readable through later rebalances (a second instance joining, a cooperative follow-up): a
+ * comparison can be defined or edited while the partitions move.
  */
 public final class LocalStores {
 
     private final Supplier<KafkaStreams> streams;
     private final String repartitionTopic;
+    private volatile boolean globalBootstrapped;
 
     /**
      * @param repartitionTopic the engine's source topic ({@code <application.id>-by-use-case-repartition}): its partition
@@ -55,7 +58,24 @@ public final class LocalStores {
         if (state != KafkaStreams.State.RUNNING) {
             throw new Unavailable(Unavailable.NOT_RUNNING, "Kafka Streams is " + state + " on this instance, not RUNNING");
         }
+        globalBootstrapped = true;
         return s;
+    }
+
+    /** Called with every state Kafka Streams enters: once RUNNING, the global store has been bootstrapped. */
+    public void observe(KafkaStreams.State state) {
+        if (state == KafkaStreams.State.RUNNING) {
+            globalBootstrapped = true;
+        }
+    }
+
+    /**
+     * Whether the global comparisons store can be read in {@code state}: RUNNING, or a rebalance after the instance has
+     * been RUNNING (Kafka Streams serves global stores while REBALANCING; before the first RUNNING it may still be
+     * bootstrapping them).
+     */
+    static boolean globalReadable(KafkaStreams.State state, boolean bootstrapped) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING && bootstrapped;
     }
 
     /** The state of Kafka Streams here; CREATED before it starts. */
@@ -81,7 +101,14 @@ public final class LocalStores {
     }
 
     private ReadOnlyKeyValueStore<String, ComparisonDefinition> global() {
-        KafkaStreams s = running();
+        KafkaStreams s = streams.get();
+        KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.state();
+        if (!globalReadable(state, globalBootstrapped)) {
+            throw new Unavailable(Unavailable.NOT_RUNNING, "Kafka Streams is " + state + " on this instance, "
+                    + (globalBootstrapped ? "not RUNNING or REBALANCING"
+                    : "not yet RUNNING (the comparisons may still be loading)"));
+        }
+        observe(state);
         return read(() -> s.store(StoreQueryParameters.fromNameAndType(StoreNames.COMPARISONS,
                 QueryableStoreTypes.<String, ComparisonDefinition>keyValueStore())));
     }
