@@ -146,19 +146,25 @@ public final class PaybackTopology {
                 Stores.persistentKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(), topics.taskOutcomeSerde());
         StoreBuilder<KeyValueStore<String, TaskKey>> closeIndex = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.TASK_CLOSE_INDEX), Serdes.String(), topics.taskKeySerde());
+        // Cached: a window revised by many events within a commit interval reaches RocksDB and its changelog once
         StoreBuilder<TimestampedWindowStore<VariantKey, VariantStats>> windows = Stores.timestampedWindowStoreBuilder(
                 Stores.persistentTimestampedWindowStore(StoreNames.VARIANT_WINDOWS, config.windowRetention(),
-                        config.windowSize(), false), topics.variantKeySerde(), topics.variantStatsSerde());
-        // <useCase, VariantWindow>
+                        config.windowSize(), false), topics.variantKeySerde(), topics.variantStatsSerde())
+                .withCachingEnabled();
+        StoreBuilder<KeyValueStore<String, Long>> pending = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.VARIANT_PENDING), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
+        // <useCase, VariantWindow>: every revision to the engine, the latest per window per interval to the sink
         KStream<String, VariantWindow> results = requests.process(new ProcessorSupplier<VariantKey, TaskOutcome, String, VariantWindow>() {
             @Override
             public Processor<VariantKey, TaskOutcome, String, VariantWindow> get() {
-                return new FoldAndWindow(config.taskGap(), config.taskGrace(), config.windowSize(), config.windowGrace());
+                return new FoldAndWindow(config.taskGap(), config.taskGrace(), config.windowSize(), config.windowGrace(),
+                        config.engineApply(), COMPARE_AMORTIZE_ALERT, SINK_VARIANT_WINDOWS);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(openTasks, closeIndex, windows);
+                return Set.of(openTasks, closeIndex, windows, pending);
             }
         }, Named.as(FOLD_AND_WINDOW));
         results.to(topics.variantWindows().name(), topics.variantWindows().produced(SINK_VARIANT_WINDOWS));

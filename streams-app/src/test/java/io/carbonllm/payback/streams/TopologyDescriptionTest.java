@@ -58,7 +58,7 @@ class TopologyDescriptionTest {
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.OPEN_TASKS, StoreNames.TASK_CLOSE_INDEX,
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
                 StoreNames.BASELINE_REFERENCES, StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS,
-                StoreNames.ENGINE_PENDING);
+                StoreNames.ENGINE_PENDING, StoreNames.VARIANT_PENDING);
         assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition",
                 "variant-windows", "comparison-windows", "payback-status", "payback-alerts");
 

@@ -34,7 +34,9 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  *       group has committed the whole input and the repartition topic behind it (exactly-once: within the last
  *       transaction marker), so events/s count what the app has durably done, not what it has read;</li>
  *   <li>{@code restore}: starts the app on a wiped state directory (the caller wiped it) and reports the time until
- *       RUNNING with every restoration begun also ended, and the records restored.</li>
+ *       RUNNING with every restoration begun also ended, and the records restored;</li>
+ *   <li>{@code serve}: starts the app, reports its API's address once it is RUNNING, and runs until its standard
+ *       input closes (the freshness measurement, {@link FreshnessRun}); then reports its peak RSS.</li>
  * </ul>
  */
 public final class AppRun {
@@ -68,7 +70,15 @@ public final class AppRun {
             result.put("mode", mode);
             result.put("guarantee", typed.getString(PaybackStreamsConfig.PROCESSING_GUARANTEE_CONFIG));
             result.put("startToRunningSeconds", (runningNs - startNs) / 1e9);
-            if ("restore".equals(mode)) {
+            if ("serve".equals(mode)) {
+                var serving = ChildResult.object();
+                serving.put("mode", "serving");
+                serving.put("apiBaseUrl", runner.api().baseUrl());
+                ChildResult.print(serving);
+                while (System.in.read() >= 0) {
+                    // until the parent closes the pipe
+                }
+            } else if ("restore".equals(mode)) {
                 while (restores.inProgress() > 0) {
                     Thread.sleep(POLL.toMillis());
                 }

@@ -76,8 +76,9 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     private static final String ENGINE_APPLY_MS_DOC = "How often (wall clock) the engine applies the windows revised "
             + "since it last did: each comparison window is compared and its ledgers revised once per interval, "
             + "however many events revised it, so the ledgers, comparison windows and statuses published trail the "
-            + "events by up to this long. 0 applies every revision as it comes (one engine step and one status per "
-            + "event: for tests and for very low traffic).";
+            + "events by up to this long; the variant-windows topic gets each revised variant window once per interval "
+            + "too. 0 applies and publishes every revision as it comes (one engine step, one status and one variant "
+            + "window per event: for tests and for very low traffic).";
     public static final String LEDGER_REFRESH_MS_CONFIG = "payback.ledger.refresh.ms";
     private static final String LEDGER_REFRESH_MS_DOC = "How often (wall clock) every ledger charges runs that arrived "
             + "after its traffic and closes the windows whose grace has passed in stream time; a ledger is written only "

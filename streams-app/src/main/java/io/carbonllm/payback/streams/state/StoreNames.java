@@ -42,6 +42,13 @@ public final class StoreNames {
      */
     public static final String ENGINE_PENDING = "engine-pending-store";
 
+    /**
+     * Variant windows revised since they were last published to {@code variant-windows} ({@code useCase, model, window
+     * start} to the stream time of the latest revision): kept so that a revision committed but not yet published is
+     * published after a crash.
+     */
+    public static final String VARIANT_PENDING = "variant-pending-store";
+
     private StoreNames() {
     }
 }

@@ -12,8 +12,12 @@ import io.carbonllm.payback.streams.state.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,16 +38,25 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * before it changes any task or window (the tasks already due have closed by then, as they would have anyway), and
  * the processing exception handler sends it to the DLQ (stage {@code late}).
  *
- * <p>Every window revision is forwarded as {@code <useCase, VariantWindow>} stamped with the stream time it was made
- * at, which never goes back: the comparison engine closes windows by that time, and since a folded task is added at
- * its own close time, no revision can reach a window the engine has already closed.
+ * <p>Every window revision is forwarded to the comparison engine as {@code <useCase, VariantWindow>} stamped with the
+ * stream time it was made at, which never goes back: the engine closes windows by that time, and since a folded task
+ * is added at its own close time, no revision can reach a window the engine has already closed. The
+ * {@code variant-windows} topic gets the latest revision of each revised window once per publish interval (wall
+ * clock), in the order of their latest revisions, however many events revised it; the revised windows waiting for it
+ * are in a store, so none is lost to a crash. With a zero interval every revision is published as it is made.
  */
 public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, String, VariantWindow> {
 
     private final TaskSessions sessions;
     private final long windowMs;
     private final long graceMs;
+    private final Duration publishInterval;
+    private final String engineChild;
+    private final String sinkChild;
     private ProcessorContext<String, VariantWindow> context;
+    private KeyValueStore<String, Long> pendingStore;
+    /** The windows revised since they were last published, as in {@link #pendingStore}. */
+    private final Map<String, Pending> pending = new HashMap<>();
     private KeyValueStore<TaskKey, TaskOutcome> openTasks;
     private KeyValueStore<String, TaskKey> closeIndex;
     private TimestampedWindowStore<VariantKey, VariantStats> windows;
@@ -56,10 +69,40 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
      */
     private long lowestIndexed;
 
-    public FoldAndWindow(Duration taskGap, Duration taskGrace, Duration windowSize, Duration windowGrace) {
+    /** At most this many revised windows wait for the interval; one more publishes them all at once. */
+    static final int MAX_PENDING = 10_000;
+
+    /** A revised window waiting to be published, with the stream time of its latest revision. */
+    private record Pending(VariantKey key, long start, long streamTime) {
+
+        /** {@code start/<length>:useCase model}: unambiguous whatever the names hold. */
+        static String id(VariantKey key, long start) {
+            return start + "/" + key.getUseCase().length() + ":" + key.getUseCase() + key.getModelId();
+        }
+
+        static Pending decode(String id, long streamTime) {
+            int slash = id.indexOf('/');
+            int colon = id.indexOf(':', slash);
+            int useCaseEnd = colon + 1 + Integer.parseInt(id.substring(slash + 1, colon));
+            return new Pending(new VariantKey(id.substring(colon + 1, useCaseEnd), id.substring(useCaseEnd)),
+                    Long.parseLong(id.substring(0, slash)), streamTime);
+        }
+    }
+
+    /**
+     * @param publishInterval how often revised windows are published to {@code sinkChild}; zero publishes each
+     *                        revision as it is made
+     * @param engineChild     the comparison engine's node: every revision goes to it as it is made
+     * @param sinkChild       the {@code variant-windows} sink's node
+     */
+    public FoldAndWindow(Duration taskGap, Duration taskGrace, Duration windowSize, Duration windowGrace,
+                         Duration publishInterval, String engineChild, String sinkChild) {
         this.sessions = new TaskSessions(taskGap, taskGrace);
         this.windowMs = windowSize.toMillis();
         this.graceMs = windowGrace.toMillis();
+        this.publishInterval = publishInterval;
+        this.engineChild = engineChild;
+        this.sinkChild = sinkChild;
     }
 
     @Override
@@ -68,8 +111,38 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         this.openTasks = context.getStateStore(StoreNames.OPEN_TASKS);
         this.closeIndex = context.getStateStore(StoreNames.TASK_CLOSE_INDEX);
         this.windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
+        this.pendingStore = context.getStateStore(StoreNames.VARIANT_PENDING);
         this.nextDue = Long.MIN_VALUE;   // unknown until the first scan
         this.lowestIndexed = Long.MIN_VALUE;
+        // Revisions committed before a stop (or a migration) but not yet published: published at the first interval
+        pending.clear();
+        try (KeyValueIterator<String, Long> all = pendingStore.all()) {
+            all.forEachRemaining(kv -> pending.put(kv.key, Pending.decode(kv.key, kv.value)));
+        }
+        if (!publishInterval.isZero()) {
+            context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishPending());
+        }
+    }
+
+    /** The latest revision of every window revised since the last interval, in the order of those revisions. */
+    private void publishPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<String, Pending>> due = new ArrayList<>(pending.entrySet());
+        due.sort(Comparator.comparingLong((Map.Entry<String, Pending> e) -> e.getValue().streamTime())
+                .thenComparingLong(e -> e.getValue().start()).thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, Pending> entry : due) {
+            Pending p = entry.getValue();
+            ValueAndTimestamp<VariantStats> stored = windows.fetch(p.key(), p.start());
+            // (gone only if the window outlived its retention while waiting, which an interval cannot)
+            if (stored != null && stored.value() != null) {
+                context.forward(new Record<>(p.key().getUseCase(), result(p.key(), p.start(), stored.value()),
+                        p.streamTime()), sinkChild);
+            }
+            pending.remove(entry.getKey());
+            pendingStore.delete(entry.getKey());
+        }
     }
 
     @Override
@@ -190,10 +263,23 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         ValueAndTimestamp<VariantStats> stored = windows.fetch(key, start);
         VariantStats stats = VariantCounters.add(stored == null ? VariantCounters.empty() : stored.value(), task);
         windows.put(key, ValueAndTimestamp.make(stats, at), start);
-        VariantWindow revised = VariantCounters.result(key, Instant.ofEpochMilli(start),
-                Instant.ofEpochMilli(start + windowMs), stats);
         // <useCase, VariantWindow>: keyed by use case, like every external topic
-        context.forward(new Record<>(key.getUseCase(), revised, at));
+        Record<String, VariantWindow> revised = new Record<>(key.getUseCase(), result(key, start, stats), at);
+        context.forward(revised, engineChild);
+        if (publishInterval.isZero()) {
+            context.forward(revised, sinkChild);
+            return;
+        }
+        String id = Pending.id(key, start);
+        pending.put(id, new Pending(key, start, at));
+        pendingStore.put(id, at);
+        if (pending.size() > MAX_PENDING) {
+            publishPending();
+        }
+    }
+
+    private VariantWindow result(VariantKey key, long start, VariantStats stats) {
+        return VariantCounters.result(key, Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + windowMs), stats);
     }
 
     private long windowStart(long time) {
