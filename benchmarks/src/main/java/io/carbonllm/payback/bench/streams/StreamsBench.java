@@ -22,6 +22,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -66,12 +68,17 @@ public final class StreamsBench {
               --comparisons N     comparisons defined over the use cases (default 20)
               --partitions N      partitions of every topic (default 6)
               --hours N           event time the input spans (default 3)
-              --rounds N          rounds, each measuring every client once (default 3)
+              --rounds N          rounds, each measuring every client once (default 3; 0 with --freshness --rate)
               --guarantees LIST   exactly_once_v2, at_least_once, or both comma-separated (default exactly_once_v2)
               --heap SIZE         -Xmx of every measured JVM (default 1g)
               --set KEY=VALUE     an app config key for the app's runs (repeatable), e.g. --set commit.interval.ms=1000
               --no-restore        skip the restore measurement
               --jfr DIR           record each app run with Java Flight Recorder (profile=settings) into DIR
+              --freshness         then P3: probes through the SDK under live background traffic, timed to the
+                                  payback-status record and the API answer that reflect them
+              --rate N            the background traffic's events/s for --freshness (default: half the app's
+                                  median events/s measured in this run's rounds)
+              --probes N          probes for --freshness (default 100), one every --probe-every-ms (default 200)
               --json FILE         where the JSON report goes (default target/streams-bench.json)
               --help              this text
             """;
@@ -89,6 +96,13 @@ public final class StreamsBench {
     private boolean restore = true;
     private Path jfr;
     private Path json = Path.of("target", "streams-bench.json");
+    private boolean freshness;
+    private double rate;
+    private int probes = 100;
+    private int probeEveryMs = 200;
+
+    /** The freshness run's input: live traffic only, apart from the loaded backlog. */
+    private static final String LIVE_TOPIC = "inference-events-live";
 
     private StreamsBench() {
     }
@@ -116,6 +130,10 @@ public final class StreamsBench {
                 restore = false;
                 continue;
             }
+            if (arg.equals("--freshness")) {
+                freshness = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(arg + " needs a value");
             }
@@ -132,7 +150,15 @@ public final class StreamsBench {
                 case "--comparisons" -> comparisons = Integer.parseInt(value);
                 case "--partitions" -> partitions = positive(arg, value);
                 case "--hours" -> hours = positive(arg, value);
-                case "--rounds" -> rounds = positive(arg, value);
+                case "--rounds" -> {
+                    rounds = Integer.parseInt(value);
+                    if (rounds < 0) {
+                        throw new IllegalArgumentException("--rounds must be at least 0, got " + value);
+                    }
+                }
+                case "--rate" -> rate = positive(arg, value);
+                case "--probes" -> probes = positive(arg, value);
+                case "--probe-every-ms" -> probeEveryMs = positive(arg, value);
                 case "--guarantees" -> {
                     guarantees = Arrays.stream(value.split(",")).map(String::trim).toList();
                     for (String g : guarantees) {
@@ -154,6 +180,9 @@ public final class StreamsBench {
                 case "--jfr" -> jfr = Path.of(value).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
+        }
+        if (rounds == 0 && !(freshness && rate > 0)) {
+            throw new IllegalArgumentException("--rounds 0 measures nothing unless --freshness is given with --rate");
         }
     }
 
@@ -226,7 +255,12 @@ public final class StreamsBench {
                     delete(work.resolve(appId));
                 }
             }
-            summarize(report);
+            if (rounds > 0) {
+                summarize(report);
+            }
+            if (freshness) {
+                report.set("freshness", freshness(broker, registry, work, report));
+            }
         } finally {
             delete(work);
         }
@@ -298,16 +332,7 @@ public final class StreamsBench {
 
     /** Runs {@code main} in a fresh JVM with the measured heap, echoing its progress lines; returns its result. */
     private JsonNode child(Class<?> main, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Dlogback.configurationFile=payback-benchmarks-logback.xml"));
-        if (jfr != null && main == AppRun.class) {
-            Files.createDirectories(jfr);
-            command.add("-XX:FlightRecorderOptions:stackdepth=512");
-            command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.resolve("app-" + args.get(0) + "-"
-                    + System.currentTimeMillis() + ".jfr"));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(args);
+        List<String> command = command(main, args);
         String what = main == AppRun.class ? "app (" + args.get(0) + ")" : "raw consumer (" + args.get(3) + ")";
         System.out.printf("  %-22s ", what);
         System.out.flush();
@@ -339,6 +364,101 @@ public final class StreamsBench {
                     + "); its last lines:\n" + String.join("\n", tail));
         }
         System.out.println((progressed ? String.format("%n    ") : "") + describe(result));
+        return result;
+    }
+
+    private List<String> command(Class<?> main, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Dlogback.configurationFile=payback-benchmarks-logback.xml"));
+        if (jfr != null && main == AppRun.class) {
+            Files.createDirectories(jfr);
+            command.add("-XX:FlightRecorderOptions:stackdepth=512");
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr.resolve("app-" + args.get(0) + "-"
+                    + System.currentTimeMillis() + ".jfr"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * P3: the app serving in its own JVM on a topic of live traffic of its own (the loaded backlog would be a catch-up,
+     * not freshness), with the probes' comparison defined; see {@link FreshnessRun}.
+     */
+    private JsonNode freshness(EmbeddedKafkaBroker broker, ApicurioRegistry registry, Path work, ObjectNode report)
+            throws Exception {
+        double backgroundRate = rate > 0 ? rate
+                : report.path("summary").path("app exactly_once_v2, events/s").path("median").asDouble() / 2;
+        if (backgroundRate <= 0) {
+            throw new IllegalStateException("no exactly_once_v2 rounds to take the rate from: give --rate");
+        }
+        String appId = "bench-freshness";
+        Map<String, Object> config = appConfig(broker.bootstrapServers(), registry.confluentApiUrl(), work, appId);
+        config.put(PaybackStreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+        config.put(PaybackStreamsConfig.INFERENCE_EVENTS_TOPIC_CONFIG, LIVE_TOPIC);
+        config.putAll(appOverrides);
+        PaybackStreamsConfig typed = new PaybackStreamsConfig(config);
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()))) {
+            TopicProvisioner.createMissing(admin, Set.of(LIVE_TOPIC), Set.of(), partitions, (short) 1);
+        }
+        Properties definitionProps = new Properties();
+        definitionProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<String, ComparisonDefinition> defs = new KafkaProducer<>(definitionProps,
+                new StringSerializer(), new AvroSerializer<>(new HttpSchemaRegistryClient(registry.confluentApiUrl()),
+                false))) {
+            defs.send(new ProducerRecord<>(typed.comparisonsTopic(), FreshnessRun.COMPARISON, FreshnessRun.comparison()))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        System.out.printf("%n== Freshness (P3): %d probes every %d ms under %,.0f events/s of live traffic (load %s)%n",
+                probes, probeEveryMs, backgroundRate, loadAverage());
+        Path properties = write(work.resolve(appId + ".properties"), config);
+        Process app = new ProcessBuilder(command(AppRun.class, List.of("serve", properties.toString())))
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+        JsonNode serving = null;
+        List<String> tail = new ArrayList<>();
+        String line;
+        while (serving == null && (line = out.readLine()) != null) {
+            serving = ChildResult.parse(line);
+            tail.add(line);
+        }
+        if (serving == null) {
+            throw new IllegalStateException("the app did not start serving; its last lines:\n"
+                    + String.join("\n", tail.subList(Math.max(0, tail.size() - 40), tail.size())));
+        }
+        JsonNode[] last = new JsonNode[1];
+        Thread drain = new Thread(() -> {
+            try {
+                String l;
+                while ((l = out.readLine()) != null) {
+                    JsonNode parsed = ChildResult.parse(l);
+                    if (parsed != null) {
+                        last[0] = parsed;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "freshness-app-output");
+        drain.start();
+        ObjectNode result;
+        try {
+            result = new FreshnessRun(broker.bootstrapServers(), registry.confluentApiUrl(), LIVE_TOPIC,
+                    typed.paybackStatusTopic(), partitions, useCases, taskShare)
+                    .measure(serving.get("apiBaseUrl").asText(), backgroundRate, probes, Duration.ofMillis(probeEveryMs));
+        } finally {
+            app.getOutputStream().close();
+            if (!app.waitFor(2, TimeUnit.MINUTES)) {
+                app.destroyForcibly();
+            }
+            drain.join();
+        }
+        result.set("appConfig", ChildResult.JSON.valueToTree(appOverrides));
+        if (last[0] != null) {
+            result.put("peakRssMib", last[0].get("peakRssMib").asDouble());
+        }
+        System.out.println("  " + FreshnessRun.describe(result));
         return result;
     }
 
