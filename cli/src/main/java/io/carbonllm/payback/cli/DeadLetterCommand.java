@@ -71,7 +71,7 @@ final class DeadLetterCommand implements Callable<Integer> {
     String topic = TopicNames.DEAD_LETTERS;
 
     @Option(names = "--stage", paramLabel = "STAGE", converter = EnumOptions.Stages.class,
-            description = "Only this stage: deserialize, validate or late (default: all).")
+            description = "Only this stage: deserialize, validate, late or misrouted (default: all).")
     DeadLetterStage stage;
 
     @Option(names = "--since", paramLabel = "WHEN", converter = Since.class,
@@ -184,7 +184,7 @@ final class DeadLetterCommand implements Callable<Integer> {
         String topic = TopicNames.DEAD_LETTERS;
 
         @Option(names = "--stage", required = true, paramLabel = "STAGE", converter = EnumOptions.Stages.class,
-                description = "Replay this stage: deserialize or validate. Required, so that nothing is replayed by accident.")
+                description = "Replay this stage: deserialize, validate or misrouted (after switching the app to payback.input.partitioning=any). Required, so that nothing is replayed by accident.")
         DeadLetterStage stage;
 
         @Option(names = "--since", paramLabel = "WHEN", converter = Since.class,
@@ -201,8 +201,8 @@ final class DeadLetterCommand implements Callable<Integer> {
         public Integer call() {
             if (!stage.holdsProducerBytes()) {
                 throw new ParameterException(spec.commandLine(), "--stage " + stage.header() + " cannot be replayed: "
-                        + "its dead letters hold tasks read from an internal repartition topic, not what a producer "
-                        + "wrote, and a task sent again would miss its closed window again; replayable stages: "
+                        + "its dead letters are requests as the window stage read them, and one sent again would miss "
+                        + "its closed window again (stream time never goes back); replayable stages: "
                         + replayable());
             }
             if (batchSize < 1 || batchSize > 10_000) {

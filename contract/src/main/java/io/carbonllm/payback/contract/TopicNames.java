@@ -17,7 +17,10 @@ public final class TopicNames {
     public static final String TRAINING_RUNS = "training-runs";
     /** Compacted: {@code FactorUpdate} (grid intensities and PUEs with effective-from dates). */
     public static final String FACTORS = "factors";
-    /** {@code VariantWindow}: each revision of a (use case, model) window, keyed by use case. */
+    /**
+     * {@code VariantWindow}: the latest revision of a (use case, model) window, at most once per the app's apply
+     * interval, keyed by use case.
+     */
     public static final String VARIANT_WINDOWS = "variant-windows";
     /** {@code ComparisonWindow}: each revision of a comparison's window, keyed by comparison id. */
     public static final String COMPARISON_WINDOWS = "comparison-windows";

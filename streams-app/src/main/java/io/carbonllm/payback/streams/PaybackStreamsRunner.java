@@ -8,6 +8,7 @@ import io.carbonllm.payback.streams.alerts.AlertWebhookConfig;
 import io.carbonllm.payback.streams.alerts.AlertWebhookSink;
 import io.carbonllm.payback.streams.api.ApiServer;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.window.InputPartitions;
 import io.carbonllm.payback.streams.dlq.DeadLetterStage;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
@@ -65,13 +66,16 @@ public final class PaybackStreamsRunner implements AutoCloseable {
     private volatile KafkaStreams streams;
     private AlertWebhookSink alertWebhook;
     private ApiServer api;
+    private final InputPartitions inputPartitions;
     private Thread shutdownHook;
 
     public PaybackStreamsRunner(PaybackStreamsConfig config) {
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(RegistryClientConfig.fromProperties(config.originals()));
         this.topics = Topics.from(config, registry);
-        this.topology = new PaybackTopology(config, topics, new Definitions(), metrics).build();
+        PaybackTopology paybackTopology = new PaybackTopology(config, topics, new Definitions(), metrics);
+        this.inputPartitions = paybackTopology.inputPartitions();
+        this.topology = paybackTopology.build();
         this.prometheus = new PrometheusMetrics(config.applicationId(), metrics,
                 Arrays.stream(DeadLetterStage.values()).map(DeadLetterStage::header).toList(),
                 List.of(config.comparisonsTopic(), config.trainingRunsTopic(), config.factorsTopic()));
@@ -121,13 +125,19 @@ public final class PaybackStreamsRunner implements AutoCloseable {
 
     /** Creates missing topics, then starts processing. Returns at once; see {@link #awaitRunning}. */
     public PaybackStreamsRunner start() {
-        if (config.createTopics()) {
+        if (config.createTopics() || config.inputPartitionedByUseCase()) {
             Properties adminProps = new Properties();
             adminProps.putAll(config.originals());
             adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
             try (Admin admin = Admin.create(adminProps)) {
-                TopicProvisioner.createMissing(admin, topics.externalTopicNames(), topics.compactedTopicNames(), config.topicPartitions(),
-                        config.topicReplicationFactor());
+                if (config.createTopics()) {
+                    TopicProvisioner.createMissing(admin, topics.externalTopicNames(), topics.compactedTopicNames(),
+                            config.topicPartitions(), config.topicReplicationFactor());
+                }
+                if (config.inputPartitionedByUseCase()) {
+                    inputPartitions.set(TopicProvisioner.partitionCount(admin, config.inferenceEventsTopic(),
+                            PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG + "=" + PaybackStreamsConfig.PARTITIONING_USE_CASE));
+                }
             }
         }
         registerSchemas();

@@ -30,6 +30,8 @@ import io.carbonllm.payback.streams.topics.Topics;
 import io.carbonllm.payback.streams.validation.EventTimeExtractor;
 import io.carbonllm.payback.streams.validation.ValidateEvents;
 import io.carbonllm.payback.streams.window.FoldAndWindow;
+import io.carbonllm.payback.streams.window.InputPartitions;
+import io.carbonllm.payback.streams.window.RequireUseCasePartition;
 import io.carbonllm.payback.streams.window.UseCasePartitioner;
 import java.time.Clock;
 import java.util.List;
@@ -60,6 +62,7 @@ public final class PaybackTopology {
     public static final String VALIDATE = "validate";
     public static final String ACCOUNT_ENERGY = "account-energy";
     public static final String KEY_BY_VARIANT = "key-by-variant";
+    public static final String REQUIRE_USE_CASE_PARTITION = "require-use-case-partition";
     public static final String BY_USE_CASE = RepartitionNames.BY_USE_CASE;
     public static final String FOLD_AND_WINDOW = "fold-tasks-and-window";
     public static final String SINK_VARIANT_WINDOWS = "write-variant-windows";
@@ -76,6 +79,7 @@ public final class PaybackTopology {
     private final EnergyAccounting energy;
     private final Definitions definitions;
     private final PaybackMetrics metrics;
+    private final InputPartitions inputPartitions = new InputPartitions();
 
     public PaybackTopology(PaybackStreamsConfig config, Topics topics) {
         this(config, topics, new Definitions(), new PaybackMetrics());
@@ -90,16 +94,25 @@ public final class PaybackTopology {
         this.energy = EnergyAccounting.from(config.catalogFile(), config.gridFactorsFile(), config.pueFactorsFile());
     }
 
+    /**
+     * The input topic's partition count, to be set before the topology processes anything when the input is
+     * partitioned by use case (the runner learns it from the broker at start-up).
+     */
+    public InputPartitions inputPartitions() {
+        return inputPartitions;
+    }
+
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
         // <any key, InferenceEvent>: gateways may key by anything; event time comes from the event itself.
         KStream<String, InferenceEvent> events = builder.stream(topics.inferenceEvents().name(),
-                topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(new EventTimeExtractor(config.maxEventTimeAhead(), Clock.systemUTC())));
+                topics.inferenceEvents().consumed(SOURCE).withTimestampExtractor(timestampExtractor()));
 
         readDefinitions(builder);
-        KStream<String, InferenceEvent> valid = validate(events);
+        boolean inPlace = config.inputPartitionedByUseCase();
+        KStream<String, InferenceEvent> valid = validate(inPlace ? requireUseCasePartition(events) : events);
         KStream<String, TaskOutcome> accounted = accountEnergy(valid);
-        KStream<VariantKey, TaskOutcome> byUseCase = partitionByUseCase(accounted);
+        KStream<?, TaskOutcome> byUseCase = inPlace ? accounted : partitionByUseCase(accounted);
         KStream<String, VariantWindow> results = foldAndWindow(byUseCase);
         compareAmortizeAlert(builder, results);
         return builder.build();
@@ -135,13 +148,36 @@ public final class PaybackTopology {
     }
 
     /**
+     * The input is partitioned by use case already ({@code payback.input.partitioning=use-case}): folding, windowing
+     * and comparing run on the input's own task, with no repartition; a record elsewhere goes to the DLQ.
+     */
+    private KStream<String, InferenceEvent> requireUseCasePartition(KStream<String, InferenceEvent> events) {
+        return events.processValues(() -> new RequireUseCasePartition<String>(inputPartitions),
+                Named.as(REQUIRE_USE_CASE_PARTITION));
+    }
+
+    /**
+     * Event time. Without a repartition, the input's task is the windows' task, so the events that will go to the DLQ
+     * (invalid, or misrouted) must not move its stream time: they take the partition's time.
+     */
+    private EventTimeExtractor timestampExtractor() {
+        if (!config.inputPartitionedByUseCase()) {
+            return new EventTimeExtractor(config.maxEventTimeAhead(), Clock.systemUTC());
+        }
+        EventValidator validator = new EventValidator(config.maxTokensPerRequest(), config.maxEventTimeAhead());
+        return new EventTimeExtractor(config.maxEventTimeAhead(), Clock.systemUTC(), (record, event) ->
+                !validator.problems(event).isEmpty() || event.getUseCase() != null
+                        && UseCasePartitioner.partitionOf(event.getUseCase(), inputPartitions.get()) != record.partition());
+    }
+
+    /**
      * Tasks, not requests: requests sharing a task id (retries, agent steps) fold into one task while they come less
      * than the task gap apart; the task succeeded if its last request did, and counts in the tumbling window of its
      * close time (last request + gap + task grace). A request without a task id is a task. Every revision of a window
      * is forwarded uncached, in processing order, so none can reach the ledger after the ledger closed its window.
      * The window store keeps windows for the ops view well past the grace period.
      */
-    private KStream<String, VariantWindow> foldAndWindow(KStream<VariantKey, TaskOutcome> requests) {
+    private <K> KStream<String, VariantWindow> foldAndWindow(KStream<K, TaskOutcome> requests) {
         StoreBuilder<KeyValueStore<TaskKey, TaskOutcome>> openTasks = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(), topics.taskOutcomeSerde());
         StoreBuilder<KeyValueStore<String, TaskKey>> closeIndex = Stores.keyValueStoreBuilder(
@@ -155,10 +191,10 @@ public final class PaybackTopology {
                 Stores.persistentKeyValueStore(StoreNames.VARIANT_PENDING), Serdes.String(), Serdes.Long())
                 .withCachingEnabled();
         // <useCase, VariantWindow>: every revision to the engine, the latest per window per interval to the sink
-        KStream<String, VariantWindow> results = requests.process(new ProcessorSupplier<VariantKey, TaskOutcome, String, VariantWindow>() {
+        KStream<String, VariantWindow> results = requests.process(new ProcessorSupplier<K, TaskOutcome, String, VariantWindow>() {
             @Override
-            public Processor<VariantKey, TaskOutcome, String, VariantWindow> get() {
-                return new FoldAndWindow(config.taskGap(), config.taskGrace(), config.windowSize(), config.windowGrace(),
+            public Processor<K, TaskOutcome, String, VariantWindow> get() {
+                return new FoldAndWindow<>(config.taskGap(), config.taskGrace(), config.windowSize(), config.windowGrace(),
                         config.engineApply(), COMPARE_AMORTIZE_ALERT, SINK_VARIANT_WINDOWS);
             }
 

@@ -11,9 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,26 +31,19 @@ class CatchUpIT {
     private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(35));
 
     @TempDir
-    static Path dir;
-    private static RealStack stack;
+    Path dir;
 
-    @BeforeAll
-    static void startStack() {
-        stack = new RealStack(dir);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
-    @Test
-    void aTenMinuteBacklogAfterACrashIsFoldedAndCountedAsTheReferenceCountsIt() throws Exception {
+    /**
+     * With the repartition ({@code any}) and without it ({@code use-case}: the records are on their use case's
+     * partitions, as {@link RealStack#send} writes them, and fold and window on the input's own tasks).
+     */
+    @ParameterizedTest(name = "payback.input.partitioning={0}")
+    @ValueSource(strings = {"any", "use-case"})
+    void aTenMinuteBacklogAfterACrashIsFoldedAndCountedAsTheReferenceCountsIt(String partitioning) throws Exception {
         // Given 13 minutes of traffic, sent up to 20 s late (within the 30 s window grace), with the defaults
         Map<String, Object> defaults = Map.of(PaybackStreamsConfig.APPLICATION_ID_CONFIG, "catch-up",
-                PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L);
+                PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L,
+                PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, partitioning);
         List<CrashTraffic.Send> sends = CrashTraffic.generate(SEED, T0, 13, 8, 20_000);
         long backlogFrom = T0.plus(Duration.ofMinutes(3)).toEpochMilli();
         List<CrashTraffic.Send> live = sends.stream().filter(s -> s.sendAt() < backlogFrom).toList();
@@ -60,6 +52,14 @@ class CatchUpIT {
         assertThat(reference.deadLetters()).as("nothing is late in the reference, only invalid events (1 in 200)")
                 .isLessThan(sends.size() / 50);
 
+        try (RealStack stack = new RealStack(dir.resolve("stack"))) {
+            run(stack, defaults, sends, live, backlog, reference);
+        }
+    }
+
+    private void run(RealStack stack, Map<String, Object> defaults, List<CrashTraffic.Send> sends,
+                     List<CrashTraffic.Send> live, List<CrashTraffic.Send> backlog, OutputSnapshot reference)
+            throws Exception {
         Map<String, Object> config = stack.appConfig(defaults);
         Topics topics = stack.createTopics(config);
         stack.publishDefinitions();

@@ -38,6 +38,9 @@ final class TopologyFixture implements AutoCloseable {
     static final String BASELINE = "llama-3.1-70b-instruct";
     static final String FINE_TUNE = "llama-3.1-8b-support-ft";
 
+    /** Fixture option (not an app key): the input topic's partition count the app is told; 1 by default. */
+    static final String INPUT_PARTITIONS = "test.input.partitions";
+
     final PaybackStreamsConfig config;
     final Topics topics;
     final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -69,11 +72,17 @@ final class TopologyFixture implements AutoCloseable {
         // EngineApplyIntervalTest, and end to end by CrashIT
         props.put(PaybackStreamsConfig.ENGINE_APPLY_MS_CONFIG, 0L);
         props.putAll(overrides);
+        // The test driver reads every topic as one partition, 0; a larger count makes use cases hashed elsewhere
+        // misrouted under payback.input.partitioning=use-case
+        int inputPartitions = ((Number) props.getOrDefault(INPUT_PARTITIONS, 1)).intValue();
+        props.remove(INPUT_PARTITIONS);
         config = new PaybackStreamsConfig(props);
         topics = Topics.from(config, registry);
         Properties streamsProps = config.streamsProperties();
         streamsProps.put(PaybackMetrics.INSTANCE_CONFIG, metrics);
-        driver = new TopologyTestDriver(new PaybackTopology(config, topics, new Definitions(), metrics).build(),
+        PaybackTopology topology = new PaybackTopology(config, topics, new Definitions(), metrics);
+        topology.inputPartitions().set(inputPartitions);
+        driver = new TopologyTestDriver(topology.build(),
                 streamsProps, Instant.EPOCH);
         events = driver.createInputTopic(config.inferenceEventsTopic(), new StringSerializer(),
                 topics.inferenceEvents().valueSerde().serializer());
@@ -118,9 +127,14 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The window store's value for (model, window start), or null. */
     VariantStats storedWindow(String model, long windowStartMillis) {
+        return storedWindow(USE_CASE, model, windowStartMillis);
+    }
+
+    /** The window store's value for (use case, model, window start), or null. */
+    VariantStats storedWindow(String useCase, String model, long windowStartMillis) {
         WindowStore<VariantKey, ValueAndTimestamp<VariantStats>> store =
                 driver.getTimestampedWindowStore(StoreNames.VARIANT_WINDOWS);
-        ValueAndTimestamp<VariantStats> value = store.fetch(new VariantKey(USE_CASE, model), windowStartMillis);
+        ValueAndTimestamp<VariantStats> value = store.fetch(new VariantKey(useCase, model), windowStartMillis);
         return value == null ? null : value.value();
     }
 

@@ -31,8 +31,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * The streams app, in its own JVM, measured by itself. Usage: {@code AppRun process|restore app.properties}.
  * <ul>
  *   <li>{@code process}: starts the app on the loaded input and reports the time from RUNNING until its consumer
- *       group has committed the whole input and the repartition topic behind it (exactly-once: within the last
- *       transaction marker), so events/s count what the app has durably done, not what it has read;</li>
+ *       group has committed the whole input and the repartition topic behind it, if any (exactly-once: within the
+ *       last transaction marker), so events/s count what the app has durably done, not what it has read;</li>
  *   <li>{@code restore}: starts the app on a wiped state directory (the caller wiped it) and reports the time until
  *       RUNNING with every restoration begun also ended, and the records restored;</li>
  *   <li>{@code serve}: starts the app, reports its API's address once it is RUNNING, and runs until its standard
@@ -87,8 +87,9 @@ public final class AppRun {
                 result.put("restoredRecords", restores.records());
             } else {
                 String input = typed.inferenceEventsTopic();
-                String repartition = RepartitionNames.topic(typed.applicationId(), RepartitionNames.BY_USE_CASE);
-                long events = awaitCommitted(admin, typed.applicationId(), input, List.of(repartition));
+                List<String> internal = typed.inputPartitionedByUseCase() ? List.of()
+                        : List.of(RepartitionNames.topic(typed.applicationId(), RepartitionNames.BY_USE_CASE));
+                long events = awaitCommitted(admin, typed.applicationId(), input, internal);
                 long doneNs = System.nanoTime();
                 double seconds = (doneNs - runningNs) / 1e9;
                 result.put("events", events);

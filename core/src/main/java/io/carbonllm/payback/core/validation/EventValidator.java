@@ -45,7 +45,8 @@ public final class EventValidator {
      */
     public List<String> problems(InferenceEvent event, long recordTimestamp) {
         List<String> problems = problems(event);
-        if (event.getEventTime() != null && event.getEventTime().toEpochMilli() >= 0
+        // (an event with other problems may have been given the partition's time for them: its own time is not judged)
+        if (problems.isEmpty() && event.getEventTime() != null && event.getEventTime().toEpochMilli() >= 0
                 && event.getEventTime().toEpochMilli() != recordTimestamp) {
             problems.add("eventTime " + event.getEventTime() + " was more than " + maxAhead + " ahead of the wall clock "
                     + "when it was read; the limit is payback.validation.max.event.time.ahead.ms");

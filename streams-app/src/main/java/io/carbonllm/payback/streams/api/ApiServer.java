@@ -154,7 +154,8 @@ public final class ApiServer implements AutoCloseable {
         this.registry = registry;
         this.api = config.api();
         this.live = new LiveFeed(api.streamMaxClients(), api.streamClientBufferEvents(), api.streamReplayEvents());
-        this.local = new LocalStores(streams, RepartitionNames.topic(config.applicationId(), RepartitionNames.BY_USE_CASE));
+        this.local = new LocalStores(streams, config.inputPartitionedByUseCase() ? config.inferenceEventsTopic()
+                : RepartitionNames.topic(config.applicationId(), RepartitionNames.BY_USE_CASE));
         this.writes = new WriteApi(producerProps(config), registry, config.comparisonsTopic(), config.trainingRunsTopic(),
                 local, json, api.maxBodyBytes());
         this.openApi = resource("openapi.json");

@@ -84,6 +84,16 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             + "after its traffic and closes the windows whose grace has passed in stream time; a ledger is written only "
             + "when that changed it. Factor and definition changes apply as soon as they arrive.";
 
+    public static final String INPUT_PARTITIONING_CONFIG = "payback.input.partitioning";
+    public static final String PARTITIONING_ANY = "any";
+    public static final String PARTITIONING_USE_CASE = "use-case";
+    private static final String INPUT_PARTITIONING_DOC = "How the inference-events topic is partitioned. 'any': "
+            + "records may be keyed and partitioned anyhow; the app repartitions every request by use case (one more "
+            + "write and read per event). 'use-case': every record is on its use case's partition (keyed by the use "
+            + "case with the default partitioner, as the SDK and OTLP ingest do), so the app folds and windows them "
+            + "where they are, without a repartition; a record on another partition goes to the DLQ (stage "
+            + "misrouted). Changing it on a running deployment moves the stores to another sub-topology: reset the "
+            + "application first (docs/operations.md).";
     public static final String TOPIC_PARTITIONS_CONFIG = "payback.topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing.";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "payback.topic.replication.factor";
@@ -162,8 +172,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, FACTORS_TOPIC_DOC)
             .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
                     LEDGER_REFRESH_MS_DOC)
-            .define(ENGINE_APPLY_MS_CONFIG, Type.LONG, 200L, Range.between(0, 60_000), Importance.LOW,
+            .define(ENGINE_APPLY_MS_CONFIG, Type.LONG, 100L, Range.between(0, 60_000), Importance.LOW,
                     ENGINE_APPLY_MS_DOC)
+            .define(INPUT_PARTITIONING_CONFIG, Type.STRING, PARTITIONING_ANY,
+                    ValidString.in(PARTITIONING_ANY, PARTITIONING_USE_CASE), Importance.MEDIUM, INPUT_PARTITIONING_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
                     TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, Range.between(-1, 32), Importance.MEDIUM,
@@ -278,6 +290,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public Duration engineApply() {
         return Duration.ofMillis(getLong(ENGINE_APPLY_MS_CONFIG));
+    }
+
+    /** Whether the input is partitioned by use case already ({@code payback.input.partitioning=use-case}). */
+    public boolean inputPartitionedByUseCase() {
+        return PARTITIONING_USE_CASE.equals(getString(INPUT_PARTITIONING_CONFIG));
     }
 
     public Duration ledgerRefresh() {

@@ -3,6 +3,7 @@ package io.carbonllm.payback.streams.dlq;
 import io.carbonllm.payback.core.validation.InvalidEventException;
 import io.carbonllm.payback.streams.metrics.PaybackMetrics;
 import io.carbonllm.payback.streams.window.LateRecordException;
+import io.carbonllm.payback.streams.window.MisroutedRecordException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -12,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events that fail validation (stage {@code validate}, the event's original bytes) and tasks that missed their
- * window (stage {@code late}, the task as read from the window stage's repartition topic) to the DLQ, and continues. Any other exception is a
- * bug, not bad input: it fails the task rather than hiding in the DLQ.
+ * Sends events that fail validation (stage {@code validate}, the event's original bytes), events on another partition
+ * than their use case's under {@code payback.input.partitioning=use-case} (stage {@code misrouted}, the original
+ * bytes) and tasks that missed their window (stage {@code late}, the record as the window stage read it) to the DLQ,
+ * and continues. Any other exception is a bug, not bad input: it fails the task rather than hiding in the DLQ.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -35,6 +37,8 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             stage = DeadLetterStage.VALIDATE;
         } else if (exception instanceof LateRecordException) {
             stage = DeadLetterStage.LATE;
+        } else if (exception instanceof MisroutedRecordException) {
+            stage = DeadLetterStage.MISROUTED;
         } else {
             return Response.fail();
         }

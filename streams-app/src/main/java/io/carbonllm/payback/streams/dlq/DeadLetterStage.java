@@ -16,7 +16,12 @@ public enum DeadLetterStage {
     /** The input was read but is not a valid event (the validate stage). */
     VALIDATE(true),
     /** A request later than its window's grace or its task's close; the value is the request as the window stage read it. */
-    LATE(false);
+    LATE(false),
+    /**
+     * A request on another partition than its use case's, read with {@code payback.input.partitioning=use-case}; the
+     * value is the producer's bytes, replayable once the app runs with {@code any} or the producer keys by use case.
+     */
+    MISROUTED(true);
 
     private final boolean holdsProducerBytes;
 
@@ -24,7 +29,7 @@ public enum DeadLetterStage {
         this.holdsProducerBytes = holdsProducerBytes;
     }
 
-    /** The header value: {@code deserialize}, {@code validate}, {@code late}. */
+    /** The header value: {@code deserialize}, {@code validate}, {@code late}, {@code misrouted}. */
     public String header() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -42,7 +47,7 @@ public enum DeadLetterStage {
         return Arrays.stream(values()).filter(stage -> stage.header().equals(value)).findFirst();
     }
 
-    /** "deserialize, validate, late": the allowed values, for error messages. */
+    /** "deserialize, validate, late, misrouted": the allowed values, for error messages. */
     public static String allowed() {
         return Arrays.stream(values()).map(DeadLetterStage::header).collect(Collectors.joining(", "));
     }

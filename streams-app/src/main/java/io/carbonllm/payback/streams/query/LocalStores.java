@@ -43,8 +43,9 @@ public final class LocalStores {
     private volatile boolean globalBootstrapped;
 
     /**
-     * @param repartitionTopic the engine's source topic ({@code <application.id>-by-use-case-repartition}): its partition
-     *                         numbers are the partitions of the ledger, alert and comparison-window stores
+     * @param repartitionTopic the engine's source topic ({@code <application.id>-by-use-case-repartition}, or the input
+     *                         topic with {@code payback.input.partitioning=use-case}): its partition numbers are the
+     *                         partitions of the ledger, alert and comparison-window stores
      */
     public LocalStores(Supplier<KafkaStreams> streams, String repartitionTopic) {
         this.streams = streams;

@@ -20,8 +20,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * Which instance answers what, from Kafka Streams' own metadata: never home-made clustering.
  *
  * <p>The ledgers, open alerts and comparison windows are keyed by comparison (and candidate) but live on the partition
- * of the comparison's <em>use case</em>: the engine reads the {@code by-use-case} repartition topic, which
- * {@link UseCasePartitioner} partitions by the use case alone. So the owner of a comparison is found by asking
+ * of the comparison's <em>use case</em>: the engine reads the {@code by-use-case} repartition topic (or the input, with
+ * {@code payback.input.partitioning=use-case}), which {@link UseCasePartitioner} partitions by the use case alone. So the owner of a comparison is found by asking
  * {@link KafkaStreams#queryMetadataForKey} for the use case with that same partitioner; the key serializer never
  * comes into it.
  */

@@ -61,4 +61,21 @@ public final class TopicProvisioner {
             throw new IllegalStateException("Interrupted while creating topics " + topics, e);
         }
     }
+
+    /**
+     * The partition count of {@code topic}, which must exist; {@code needs} names the setting that needs it, for the
+     * error.
+     */
+    public static int partitionCount(Admin admin, String topic, String needs) {
+        try {
+            return admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot read the partition count of topic " + topic + ", which " + needs
+                    + " needs: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing topic " + topic, e);
+        }
+    }
 }

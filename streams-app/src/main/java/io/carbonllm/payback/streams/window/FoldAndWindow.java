@@ -42,10 +42,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * stream time it was made at, which never goes back: the engine closes windows by that time, and since a folded task
  * is added at its own close time, no revision can reach a window the engine has already closed. The
  * {@code variant-windows} topic gets the latest revision of each revised window once per publish interval (wall
- * clock), in the order of their latest revisions, however many events revised it; the revised windows waiting for it
+ * clock), in the order of the stream times of their latest revisions, however many events revised it; the revised windows waiting for it
  * are in a store, so none is lost to a crash. With a zero interval every revision is published as it is made.
  */
-public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, String, VariantWindow> {
+public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String, VariantWindow> {
 
     private final TaskSessions sessions;
     private final long windowMs;
@@ -124,7 +124,10 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
         }
     }
 
-    /** The latest revision of every window revised since the last interval, in the order of those revisions. */
+    /**
+     * The latest revision of every window revised since the last interval, in the order of the stream times of those
+     * revisions (then by window start).
+     */
     private void publishPending() {
         if (pending.isEmpty()) {
             return;
@@ -146,17 +149,21 @@ public final class FoldAndWindow implements Processor<VariantKey, TaskOutcome, S
     }
 
     @Override
-    public void process(Record<VariantKey, TaskOutcome> record) {
+    public void process(Record<K, TaskOutcome> record) {
         TaskOutcome request = record.value();
         if (request == null || request.getRequests() == 0) {
             return;
+        }
+        if (publishInterval.isZero() && !pending.isEmpty()) {
+            publishPending(); // windows kept from a run with an interval: published before any later revision
         }
         long streamTime = context.currentStreamTimeMs();
         closeTasksDue(streamTime);
         long time = record.timestamp();
         if (request.getTaskId() == null) {
             requireWindowOpen(request, time, streamTime);
-            addToWindow(record.key(), request, time, streamTime);
+            // (the variant from the value: the key is a VariantKey after the repartition, the gateway's without it)
+            addToWindow(new VariantKey(request.getUseCase(), request.getModelId()), request, time, streamTime);
             return;
         }
         TaskKey taskKey = new TaskKey(request.getUseCase(), request.getModelId(), request.getTaskId());
