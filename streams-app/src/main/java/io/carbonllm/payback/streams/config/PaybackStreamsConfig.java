@@ -85,10 +85,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
             + "when that changed it. Factor and definition changes apply as soon as they arrive.";
 
     public static final String ROCKSDB_MEMORY_BYTES_CONFIG = "payback.rocksdb.memory.bytes";
-    public static final long ROCKSDB_MEMORY_BYTES_DEFAULT = 128L * 1024 * 1024;
-    private static final String ROCKSDB_MEMORY_BYTES_DOC = "RocksDB's memory for the whole process: one block cache "
-            + "shared by every store, with the memtables charged to it (a quarter of it for them). Off-heap, on top of "
-            + "the JVM heap; the bound holds unless rocksdb.config.setter is set to another class.";
+    private static final String ROCKSDB_MEMORY_BYTES_DOC = "RocksDB's memory for the whole process, or 0 for Kafka "
+            + "Streams' defaults (each store instance its own block cache and memtables: memory grows with partitions, "
+            + "stores and window segments). When set: one block cache shared by every store, with the memtables charged "
+            + "to it (half of it for them). Off-heap, on top of the JVM heap. A bound much smaller than the hot state "
+            + "costs throughput (docs/benchmarks.md, P4). Ignored if rocksdb.config.setter is set to another class.";
     public static final String INPUT_PARTITIONING_CONFIG = "payback.input.partitioning";
     public static final String PARTITIONING_ANY = "any";
     public static final String PARTITIONING_USE_CASE = "use-case";
@@ -179,8 +180,8 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     LEDGER_REFRESH_MS_DOC)
             .define(ENGINE_APPLY_MS_CONFIG, Type.LONG, 100L, Range.between(0, 60_000), Importance.LOW,
                     ENGINE_APPLY_MS_DOC)
-            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, ROCKSDB_MEMORY_BYTES_DEFAULT, Range.atLeast(16L * 1024 * 1024),
-                    Importance.MEDIUM, ROCKSDB_MEMORY_BYTES_DOC)
+            .define(ROCKSDB_MEMORY_BYTES_CONFIG, Type.LONG, 0L, new RocksDbBound(), Importance.MEDIUM,
+                    ROCKSDB_MEMORY_BYTES_DOC)
             .define(INPUT_PARTITIONING_CONFIG, Type.STRING, PARTITIONING_ANY,
                     ValidString.in(PARTITIONING_ANY, PARTITIONING_USE_CASE), Importance.MEDIUM, INPUT_PARTITIONING_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.between(1, 10_000), Importance.MEDIUM,
@@ -387,9 +388,11 @@ public final class PaybackStreamsConfig extends AbstractConfig {
         props.put(PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE_CONFIG));
         props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, dataDir().resolve("streams").toString());
         props.putIfAbsent(DLQ_TOPIC_CONFIG, dlqTopic());
-        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
-                io.carbonllm.payback.streams.state.BoundedRocksDbMemory.class.getName());
-        props.put(ROCKSDB_MEMORY_BYTES_CONFIG, getLong(ROCKSDB_MEMORY_BYTES_CONFIG));
+        if (getLong(ROCKSDB_MEMORY_BYTES_CONFIG) > 0) {
+            props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                    io.carbonllm.payback.streams.state.BoundedRocksDbMemory.class.getName());
+            props.put(ROCKSDB_MEMORY_BYTES_CONFIG, getLong(ROCKSDB_MEMORY_BYTES_CONFIG));
+        }
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 io.carbonllm.payback.streams.dlq.DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -397,5 +400,24 @@ public final class PaybackStreamsConfig extends AbstractConfig {
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;
+    }
+
+    /** 0 (Kafka Streams' defaults) or at least 16 MiB. */
+    private static final class RocksDbBound implements ConfigDef.Validator {
+        private static final long MIN = 16L * 1024 * 1024;
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            long bytes = (Long) value;
+            if (bytes != 0 && bytes < MIN) {
+                throw new org.apache.kafka.common.config.ConfigException(name, value,
+                        "must be 0 (Kafka Streams' defaults) or at least " + MIN + " (16 MiB)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "0 or [16777216,...]";
+        }
     }
 }

@@ -12,12 +12,12 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * Bounds RocksDB's memory for the whole process to {@code payback.rocksdb.memory.bytes}. Without it every RocksDB
- * instance (each store of each task, and each segment of a window store) gets its own 50 MiB block cache and up to
- * three 16 MiB memtables, so off-heap memory grows with partitions and stores, not with data: at 10,000 comparisons
- * the benchmark's process reached 1.7 GiB of RSS with a 1 GiB heap. Here every instance shares one LRU block cache,
- * and the memtables are charged to that cache through one write buffer manager (a quarter of it), so the total
- * stays under the bound; index and filter blocks live in the cache too, pinned at high priority.
+ * Bounds RocksDB's memory for the whole process to {@code payback.rocksdb.memory.bytes}, when it is set. Without it
+ * every RocksDB instance (each store of each task, and each segment of a window store) gets its own block cache and
+ * memtables, so off-heap memory grows with partitions and stores: at 10,000 comparisons the benchmark's process
+ * reached 1.6 GiB of RSS with a 1 GiB heap. Here every instance shares one LRU block cache, and the memtables are
+ * charged to that cache through one write buffer manager (half of it), so the total stays under the bound; index and
+ * filter blocks live in the cache too, pinned at high priority.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
@@ -36,7 +36,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         long bytes = bytes(configs.get(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG));
         Shared shared = SHARED.computeIfAbsent(bytes, b -> {
             Cache cache = new LRUCache(b, -1, false, 0.1);
-            return new Shared(cache, new WriteBufferManager(b / 4, cache));
+            return new Shared(cache, new WriteBufferManager(b / 2, cache));
         });
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
         table.setBlockCache(shared.cache());
@@ -54,7 +54,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     static long bytes(Object value) {
         if (value == null) {
-            return PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_DEFAULT;
+            throw new IllegalStateException(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG + " is not set: the app "
+                    + "configures this setter only with a bound");
         }
         return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
     }

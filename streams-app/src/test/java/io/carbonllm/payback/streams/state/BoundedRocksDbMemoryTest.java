@@ -23,7 +23,23 @@ class BoundedRocksDbMemoryTest {
                 .isEqualTo(BoundedRocksDbMemory.class.getName());
         assertThat(BoundedRocksDbMemory.bytes(props.get(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG)))
                 .isEqualTo(64_000_000L);
-        assertThat(BoundedRocksDbMemory.bytes(null)).isEqualTo(128L * 1024 * 1024);
+    }
+
+    @Test
+    void withoutABoundKafkaStreamsKeepsItsOwnRocksDbConfiguration() {
+        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
+                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081"));
+        assertThat(config.streamsProperties()).doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+    }
+
+    @Test
+    void aBoundUnder16MiBIsRefusedNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PaybackStreamsConfig(Map.of(
+                        PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                        PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081",
+                        PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "1000000")))
+                .hasMessageContaining(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG).hasMessageContaining("16 MiB");
     }
 
     @Test
