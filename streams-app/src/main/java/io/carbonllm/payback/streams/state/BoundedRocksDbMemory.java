@@ -14,10 +14,9 @@ import org.rocksdb.WriteBufferManager;
 /**
  * Bounds RocksDB's memory for the whole process to {@code payback.rocksdb.memory.bytes}, when it is set. Without it
  * every RocksDB instance (each store of each task, and each segment of a window store) gets its own block cache and
- * memtables, so off-heap memory grows with partitions and stores: at 10,000 comparisons the benchmark's process
- * reached 1.6 GiB of RSS with a 1 GiB heap. Here every instance shares one LRU block cache, and the memtables are
- * charged to that cache through one write buffer manager (half of it), so the total stays under the bound; index and
- * filter blocks live in the cache too, pinned at high priority.
+ * memtables, so off-heap memory grows with partitions, stores and window segments. Here every instance shares one LRU
+ * block cache, and the memtables are charged to that cache through one write buffer manager (half of it), so the
+ * total stays under the bound; index and filter blocks live in the cache too, pinned at high priority.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
