@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +65,22 @@ public final class TopicProvisioner {
 
     /**
      * The partition count of {@code topic}, which must exist; {@code needs} names the setting that needs it, for the
-     * error.
+     * error. A topic just created may be unknown to the broker answering for a few seconds: asked again for up to 30 s.
      */
     public static int partitionCount(Admin admin, String topic, String needs) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            return admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                    .partitions().size();
+            while (true) {
+                try {
+                    return admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                            .partitions().size();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(500);
+                }
+            }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot read the partition count of topic " + topic + ", which " + needs
                     + " needs: " + e.getMessage(), e);
