@@ -58,7 +58,11 @@ public final class AppRun {
         PaybackStreamsConfig typed = new PaybackStreamsConfig(config);
         Restores restores = new Restores();
         long startNs = System.nanoTime();
-        try (PaybackStreamsRunner runner = new PaybackStreamsRunner(typed).onRestore(restores).start();
+        PaybackStreamsRunner app = new PaybackStreamsRunner(typed).onRestore(restores);
+        if ("serve".equals(mode)) {
+            app.installShutdownHook(); // SIGTERM leaves the group, as the app's own main does
+        }
+        try (PaybackStreamsRunner runner = app.start();
              Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      typed.bootstrapServers()))) {
             if (!runner.awaitRunning(Duration.ofMinutes(5))) {
@@ -74,6 +78,7 @@ public final class AppRun {
                 var serving = ChildResult.object();
                 serving.put("mode", "serving");
                 serving.put("apiBaseUrl", runner.api().baseUrl());
+                serving.put("advertised", runner.api().advertised());
                 ChildResult.print(serving);
                 while (System.in.read() >= 0) {
                     // until the parent closes the pipe

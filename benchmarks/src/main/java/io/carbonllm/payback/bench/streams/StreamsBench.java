@@ -79,6 +79,9 @@ public final class StreamsBench {
               --rate N            the background traffic's events/s for --freshness (default: half the app's
                                   median events/s measured in this run's rounds)
               --probes N          probes for --freshness (default 100), one every --probe-every-ms (default 200)
+              --failover          then P4's failover: two instances with a standby replica each; one that owns
+                                  comparisons is stopped (SIGTERM, then in a second pair SIGKILL with a 6 s
+                                  session timeout), timed until the survivor answers them itself, unchanged
               --json FILE         where the JSON report goes (default target/streams-bench.json)
               --help              this text
             """;
@@ -97,6 +100,7 @@ public final class StreamsBench {
     private Path jfr;
     private Path json = Path.of("target", "streams-bench.json");
     private boolean freshness;
+    private boolean failover;
     private double rate;
     private int probes = 100;
     private int probeEveryMs = 200;
@@ -132,6 +136,10 @@ public final class StreamsBench {
             }
             if (arg.equals("--freshness")) {
                 freshness = true;
+                continue;
+            }
+            if (arg.equals("--failover")) {
+                failover = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -181,8 +189,9 @@ public final class StreamsBench {
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (rounds == 0 && !(freshness && rate > 0)) {
-            throw new IllegalArgumentException("--rounds 0 measures nothing unless --freshness is given with --rate");
+        if (rounds == 0 && !(freshness && rate > 0) && !failover) {
+            throw new IllegalArgumentException("--rounds 0 measures nothing unless --freshness is given with --rate, "
+                    + "or --failover");
         }
     }
 
@@ -260,6 +269,12 @@ public final class StreamsBench {
             }
             if (freshness) {
                 report.set("freshness", freshness(broker, registry, work, report));
+            }
+            if (failover) {
+                ArrayNode failovers = report.putArray("failover");
+                for (boolean kill : new boolean[] {false, true}) {
+                    failovers.add(failover(broker, registry, work, kill));
+                }
             }
         } finally {
             delete(work);
@@ -459,6 +474,43 @@ public final class StreamsBench {
             result.put("peakRssMib", last[0].get("peakRssMib").asDouble());
         }
         System.out.println("  " + FreshnessRun.describe(result));
+        return result;
+    }
+
+    /** P4's failover, with two fresh instances of a deployment of its own; see {@link FailoverRun}. */
+    private JsonNode failover(EmbeddedKafkaBroker broker, ApicurioRegistry registry, Path work, boolean kill)
+            throws Exception {
+        String appId = "bench-failover-" + (kill ? "kill" : "stop");
+        System.out.printf("%n== Failover (P4), %s: two instances, num.standby.replicas=1 (load %s)%n",
+                kill ? "SIGKILL, session.timeout.ms 6000" : "SIGTERM", loadAverage());
+        List<String> ids = new SyntheticLoad(events, useCases, taskShare, Duration.ofHours(hours), Instant.now(), 42)
+                .comparisons(comparisons).stream().map(ComparisonDefinition::getComparisonId).toList();
+        ObjectNode result = new FailoverRun().measure(name -> {
+            Map<String, Object> config = appConfig(broker.bootstrapServers(), registry.confluentApiUrl(), work, appId);
+            config.put(PaybackStreamsConfig.DATA_DIR_CONFIG, work.resolve(appId + "-" + name).toString());
+            config.put(PaybackStreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+            config.put("num.standby.replicas", 1);
+            config.put("consumer.session.timeout.ms", 6_000);
+            // b starts with no state; without this it would get warm-up replicas only, and active tasks at the next
+            // probing rebalance (10 minutes)
+            config.put("acceptable.recovery.lag", Long.MAX_VALUE);
+            config.putAll(appOverrides);
+            try {
+                Path properties = write(work.resolve(appId + "-" + name + ".properties"), config);
+                Process process = new ProcessBuilder(command(AppRun.class, List.of("serve", properties.toString())))
+                        .redirectErrorStream(true).start();
+                JsonNode serving = FailoverRun.awaitServing(process);
+                System.out.printf("  instance %s serves at %s%n", name, serving.get("apiBaseUrl").asText());
+                return new FailoverRun.Instance(process, serving.get("apiBaseUrl").asText(),
+                        serving.get("advertised").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, ids, kill);
+        System.out.printf("  %s of the owner of %s: the survivor answered it itself after %.2f s, unchanged after "
+                        + "%.2f s (%d answers 503 before)%n", result.get("stop").asText(),
+                result.get("comparison").asText(), result.get("secondsToFirstOwnAnswer").asDouble(),
+                result.get("secondsToSameAnswer").asDouble(), result.get("unavailableAnswers").asInt());
         return result;
     }
 
