@@ -271,7 +271,7 @@ final class FreshnessRun {
     }
 
     /** The nearest-rank percentile. */
-    private static double rank(double[] sorted, double p) {
+    static double rank(double[] sorted, double p) {
         return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
