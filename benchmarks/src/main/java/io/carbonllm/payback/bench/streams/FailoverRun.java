@@ -43,7 +43,13 @@ final class FailoverRun {
      */
     ObjectNode measure(Function<String, Instance> start, List<String> ids, boolean kill) throws Exception {
         Instance a = start.apply("a");
-        Instance b = start.apply("b");
+        Instance b;
+        try {
+            b = start.apply("b");
+        } catch (RuntimeException e) {
+            a.process().destroyForcibly();
+            throw e;
+        }
         try {
             // Both answer every comparison, and the same: each owns some (else there is nothing to fail over)
             String moved = null;
@@ -62,7 +68,9 @@ final class FailoverRun {
                         break;
                     }
                 }
-                Thread.sleep(500);
+                if (moved == null) {
+                    Thread.sleep(500);
+                }
             }
             // The whole input processed: the answer unchanged for 5 s (and the standby has had that long to catch up)
             int same = 0;
@@ -72,7 +80,15 @@ final class FailoverRun {
                     throw new IllegalStateException("the answer for " + moved + " never settled");
                 }
                 Thread.sleep(500);
-                JsonNode now = ChildResult.JSON.readTree(get(a, moved).body());
+                HttpResponse<String> answer = get(a, moved);
+                if (answer.statusCode() != 200) {
+                    same = 0; // a rebalance: wait for it
+                    continue;
+                }
+                if (!b.advertised().equals(answer.headers().firstValue(SERVED_BY).orElse(""))) {
+                    throw new IllegalStateException(moved + " moved away from b while the answers settled: run again");
+                }
+                JsonNode now = ChildResult.JSON.readTree(answer.body());
                 same = now.equals(before) ? same + 1 : 0;
                 before = now;
             }
@@ -84,6 +100,9 @@ final class FailoverRun {
                 b.process().destroy(); // SIGTERM
             }
             int unavailable = 0;
+            int withoutRetryAfter = 0;
+            int otherValues = 0;
+            int otherStatuses = 0;
             long firstOwn = 0;
             while (System.nanoTime() - stopped < LIMIT.toNanos()) {
                 HttpResponse<String> answer = get(a, moved);
@@ -93,23 +112,34 @@ final class FailoverRun {
                     if (firstOwn == 0) {
                         firstOwn = System.nanoTime();
                     }
-                    if (now.equals(before)) {
+                    if (!now.equals(before)) {
+                        otherValues++;
+                    } else {
                         ObjectNode result = ChildResult.object();
                         result.put("stop", kill ? "SIGKILL" : "SIGTERM");
                         result.put("comparison", moved);
                         result.put("secondsToSameAnswer", (System.nanoTime() - stopped) / 1e9);
                         result.put("secondsToFirstOwnAnswer", (firstOwn - stopped) / 1e9);
                         result.put("unavailableAnswers", unavailable);
+                        result.put("unavailableWithoutRetryAfter", withoutRetryAfter);
+                        result.put("otherValuesServed", otherValues);
+                        result.put("otherStatuses", otherStatuses);
                         return result;
                     }
                 } else if (answer.statusCode() == 503) {
                     unavailable++;
+                    if (answer.headers().firstValue("Retry-After").isEmpty()) {
+                        withoutRetryAfter++;
+                    }
+                } else if (answer.statusCode() != 200) {
+                    otherStatuses++;
                 }
                 Thread.sleep(POLL.toMillis());
             }
             throw new IllegalStateException("a did not answer " + moved + " itself within " + LIMIT);
         } finally {
             b.process().destroyForcibly();
+            b.process().waitFor();
             a.process().destroy();
             a.process().waitFor();
         }

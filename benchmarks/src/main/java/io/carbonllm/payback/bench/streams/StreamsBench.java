@@ -508,9 +508,12 @@ public final class StreamsBench {
             }
         }, ids, kill);
         System.out.printf("  %s of the owner of %s: the survivor answered it itself after %.2f s, unchanged after "
-                        + "%.2f s (%d answers 503 before)%n", result.get("stop").asText(),
+                        + "%.2f s; before that %d answers 503 (%d without Retry-After), %d other values, %d other "
+                        + "statuses%n", result.get("stop").asText(),
                 result.get("comparison").asText(), result.get("secondsToFirstOwnAnswer").asDouble(),
-                result.get("secondsToSameAnswer").asDouble(), result.get("unavailableAnswers").asInt());
+                result.get("secondsToSameAnswer").asDouble(), result.get("unavailableAnswers").asInt(),
+                result.get("unavailableWithoutRetryAfter").asInt(), result.get("otherValuesServed").asInt(),
+                result.get("otherStatuses").asInt());
         return result;
     }
 

@@ -416,6 +416,16 @@ public final class ApiServer implements AutoCloseable {
         if (write) {
             long length = ctx.req().getContentLengthLong();
             if (length > api.maxBodyBytes()) {
+                // A client sends its whole body before it reads the answer: a body not much over the limit is read
+                // and dropped first, so that the 413 reaches it instead of a connection reset under its write
+                if (length <= WriteApi.drainLimit(api.maxBodyBytes())) {
+                    try {
+                        WriteApi.drain(ctx.req().getInputStream(), length);
+                    } catch (IOException e) {
+                        // the client went away mid-body: the 413 below is all there is to say, if it still listens
+                        log.debug("oversized body not read to its end: {}", e.toString());
+                    }
+                }
                 throw new ApiException(413, "payload_too_large", "the body (" + length + " bytes) is larger than "
                         + api.maxBodyBytes() + " bytes (" + ApiConfig.MAX_BODY_BYTES_CONFIG + ")", null, List.of(), null);
             }

@@ -179,6 +179,10 @@ final class WriteApi implements AutoCloseable {
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
             bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                // (a body without Content-Length: the rest is read and dropped too, up to a bound, as in ApiServer)
+                drain(in, drainLimit(maxBodyBytes));
+            }
         }
         if (bytes.length > maxBodyBytes) {
             throw new ApiException(413, "payload_too_large", "the body is larger than " + maxBodyBytes
@@ -197,6 +201,21 @@ final class WriteApi implements AutoCloseable {
             throw ApiException.invalidBody("malformed_json", "the body is not valid JSON: " + e.getOriginalMessage(),
                     List.of(new ApiException.Problem("body", at == null ? "is not valid JSON: " + e.getOriginalMessage()
                             : "is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr())));
+        }
+    }
+
+    /** Bodies up to this long are read to their end before a 413, so that the client gets the answer. */
+    static long drainLimit(int maxBodyBytes) {
+        return 4L * maxBodyBytes;
+    }
+
+    /** Reads and drops up to {@code upTo} bytes of {@code in}, or to its end. */
+    static void drain(InputStream in, long upTo) throws IOException {
+        byte[] buffer = new byte[8192];
+        long left = upTo;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
         }
     }
 

@@ -54,7 +54,6 @@ class BoundedRocksDbMemoryTest {
 
             BlockBasedTableConfig tableA = (BlockBasedTableConfig) a.tableFormatConfig();
             assertThat(tableA.cacheIndexAndFilterBlocks()).isTrue();
-            assertThat(tableA.pinTopLevelIndexAndFilter()).isTrue();
             assertThat(a.writeBufferManager()).isNotNull().isSameAs(b.writeBufferManager());
             setter.close("store-a", a);
             setter.close("store-b", b);
