@@ -3,10 +3,10 @@ package io.carbonllm.payback.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
+import io.carbonllm.payback.streams.config.OfflineConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.topics.Topics;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.TopologyDescription;
@@ -21,9 +21,7 @@ class TopologyDescriptionTest {
     @Test
     void everyProcessorStoreAndInternalTopicHasItsDeliberateName() {
         // Given the production topology
-        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
-                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081"));
+        PaybackStreamsConfig config = OfflineConfig.of();
         var topology = new PaybackTopology(config, Topics.from(config, new InMemorySchemaRegistryClient())).build();
 
         // When it is described

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
+import io.carbonllm.payback.streams.config.OfflineConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import io.carbonllm.payback.streams.dlq.DeadLetters;
 import io.carbonllm.payback.streams.topics.Topics;
@@ -38,10 +39,7 @@ class UseCasePartitioningTest {
 
     @Test
     void theTopologyHasOneSubTopologyAndNoRepartition() {
-        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
-                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081",
-                PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, "use-case"));
+        PaybackStreamsConfig config = OfflineConfig.of(PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, "use-case");
         TopologyDescription description = new PaybackTopology(config,
                 Topics.from(config, new InMemorySchemaRegistryClient())).build().describe();
 
@@ -78,8 +76,7 @@ class UseCasePartitioningTest {
         // hashed to partition 0 is in place, one hashed to partition 1 is not
         String inPlace = useCaseOn(0, 2);
         String elsewhere = useCaseOn(1, 2);
-        try (TopologyFixture fx = new TopologyFixture(dir.resolve("misrouted"), Map.of(
-                PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, "use-case", TopologyFixture.INPUT_PARTITIONS, 2))) {
+        try (TopologyFixture fx = inPlaceOnTwoPartitions("misrouted")) {
             long t = T0.toEpochMilli();
             InferenceEvent good = fx.event(TopologyFixture.BASELINE, t, 100, 10, true);
             good.setUseCase(inPlace);
@@ -110,8 +107,7 @@ class UseCasePartitioningTest {
         // Given the in-place mode on a 2-partition input (read from partition 0), and a valid request 5 minutes ago
         String inPlace = useCaseOn(0, 2);
         String elsewhere = useCaseOn(1, 2);
-        try (TopologyFixture fx = new TopologyFixture(dir.resolve("ahead"), Map.of(
-                PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, "use-case", TopologyFixture.INPUT_PARTITIONS, 2))) {
+        try (TopologyFixture fx = inPlaceOnTwoPartitions("ahead")) {
             long now = System.currentTimeMillis();
             fx.pipe(on(inPlace, fx.event(TopologyFixture.BASELINE, now - 300_000, 100, 10, true)));
             // When two events dated 10 minutes ahead (within the 15 minutes allowed) go to the DLQ: one invalid
@@ -131,6 +127,12 @@ class UseCasePartitioningTest {
             long windowStart = (now - 240_000) - Math.floorMod(now - 240_000, 60_000);
             assertThat(fx.storedWindow(inPlace, TopologyFixture.BASELINE, windowStart)).isNotNull();
         }
+    }
+
+    /** The in-place mode, told the input has 2 partitions (the test driver reads everything from partition 0). */
+    private TopologyFixture inPlaceOnTwoPartitions(String name) {
+        return new TopologyFixture(dir.resolve(name), Map.of(PaybackStreamsConfig.INPUT_PARTITIONING_CONFIG, "use-case",
+                TopologyFixture.INPUT_PARTITIONS, 2));
     }
 
     private static InferenceEvent on(String useCase, InferenceEvent event) {

@@ -2,6 +2,7 @@ package io.carbonllm.payback.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carbonllm.payback.streams.config.OfflineConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,10 +15,7 @@ class BoundedRocksDbMemoryTest {
 
     @Test
     void theAppConfiguresTheSetterWithItsBound() {
-        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
-                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081",
-                PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "64000000"));
+        PaybackStreamsConfig config = OfflineConfig.of(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "64000000");
         var props = config.streamsProperties();
         assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
                 .isEqualTo(BoundedRocksDbMemory.class.getName());
@@ -27,18 +25,14 @@ class BoundedRocksDbMemoryTest {
 
     @Test
     void withoutABoundKafkaStreamsKeepsItsOwnRocksDbConfiguration() {
-        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
-                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081"));
+        PaybackStreamsConfig config = OfflineConfig.of();
         assertThat(config.streamsProperties()).doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
     }
 
     @Test
     void aBoundUnder16MiBIsRefusedNamingTheKey() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PaybackStreamsConfig(Map.of(
-                        PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                        PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081",
-                        PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "1000000")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OfflineConfig.of(
+                        PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG, "1000000"))
                 .hasMessageContaining(PaybackStreamsConfig.ROCKSDB_MEMORY_BYTES_CONFIG).hasMessageContaining("16 MiB");
     }
 

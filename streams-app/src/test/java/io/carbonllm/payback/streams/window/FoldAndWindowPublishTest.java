@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.VariantWindow;
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
-import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.config.OfflineConfig;
 import io.carbonllm.payback.streams.state.StoreNames;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,10 +33,7 @@ class FoldAndWindowPublishTest {
     void windowsKeptFromARunWithAnIntervalArePublishedFirstByARunWithoutOne() {
         // Given the stores of one task, shared by two runs of the processor (as after a restart)
         MockProcessorContext<String, VariantWindow> context = new MockProcessorContext<>();
-        PaybackStreamsConfig config = new PaybackStreamsConfig(Map.of(
-                PaybackStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
-                PaybackStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused:8081"));
-        Topics topics = Topics.from(config, new InMemorySchemaRegistryClient());
+        Topics topics = Topics.from(OfflineConfig.of(), new InMemorySchemaRegistryClient());
         for (StoreBuilder<?> builder : List.<StoreBuilder<?>>of(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(),
                         topics.taskOutcomeSerde()),
