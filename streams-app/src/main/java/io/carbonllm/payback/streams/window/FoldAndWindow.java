@@ -16,7 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -55,38 +55,54 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
     private final String sinkChild;
     private ProcessorContext<String, VariantWindow> context;
     private KeyValueStore<String, Long> pendingStore;
-    /** The windows revised since they were last published, as in {@link #pendingStore}. */
-    private final Map<String, Pending> pending = new HashMap<>();
+    /**
+     * The windows revised since they were last published. {@link #pendingStore} holds each one's id from its first
+     * revision on, with that revision's stream time; this map holds the latest.
+     */
+    private final Map<WindowId, Pending> pending = new HashMap<>();
     private KeyValueStore<TaskKey, TaskOutcome> openTasks;
     private KeyValueStore<String, TaskKey> closeIndex;
+    /**
+     * The close index as in {@link #closeIndex}, which is written through and read only at start: a scan of the store
+     * opens a RocksDB iterator (over the record cache) and steps over the tombstones of the entries it deleted before,
+     * which stay until compaction.
+     */
+    private final TreeMap<String, TaskKey> dueTasks = new TreeMap<>();
     private TimestampedWindowStore<VariantKey, VariantStats> windows;
+    /**
+     * The open windows revised since start, as in {@link #windows}: this processor is the store's only writer, so a
+     * revision reads the window here rather than deserializing it from the store. Windows past their grace leave at
+     * every {@link #FORGET_INTERVAL} (a later revision of one, if any, reads the store).
+     */
+    private final Map<WindowId, VariantStats> openWindows = new HashMap<>();
     /** No index entry is due before this (a lower bound: every put lowers it, a scan raises it). */
     private long nextDue;
-    /**
-     * No index entry sorts before this due time, so a scan seeks here instead of reading from the first key: the
-     * entries a scan deleted stay in RocksDB as tombstones until compaction, and an iterator from the start would step
-     * over every one of them on every scan. Unknown (the start) after a restart.
-     */
-    private long lowestIndexed;
+
+    /** How often (wall clock) the copies of windows past their grace leave {@link #openWindows}. */
+    static final Duration FORGET_INTERVAL = Duration.ofSeconds(1);
 
     /** At most this many revised windows wait for the interval; one more publishes them all at once. */
     static final int MAX_PENDING = 10_000;
 
-    /** A revised window waiting to be published, with the stream time of its latest revision. */
-    private record Pending(VariantKey key, long start, long streamTime) {
+    /** One variant's window: a plain value key (an Avro key hashes by walking its schema). */
+    private record WindowId(String useCase, String modelId, long start) {
 
         /** {@code start/<length>:useCase model}: unambiguous whatever the names hold. */
-        static String id(VariantKey key, long start) {
-            return start + "/" + key.getUseCase().length() + ":" + key.getUseCase() + key.getModelId();
+        String encode() {
+            return start + "/" + useCase.length() + ":" + useCase + modelId;
         }
 
-        static Pending decode(String id, long streamTime) {
+        static WindowId decode(String id) {
             int slash = id.indexOf('/');
             int colon = id.indexOf(':', slash);
             int useCaseEnd = colon + 1 + Integer.parseInt(id.substring(slash + 1, colon));
-            return new Pending(new VariantKey(id.substring(colon + 1, useCaseEnd), id.substring(useCaseEnd)),
-                    Long.parseLong(id.substring(0, slash)), streamTime);
+            return new WindowId(id.substring(colon + 1, useCaseEnd), id.substring(useCaseEnd),
+                    Long.parseLong(id.substring(0, slash)));
         }
+    }
+
+    /** A revised window waiting to be published, with the stream time of its latest revision. */
+    private record Pending(VariantKey key, String storeId, long streamTime) {
     }
 
     /**
@@ -112,16 +128,34 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         this.closeIndex = context.getStateStore(StoreNames.TASK_CLOSE_INDEX);
         this.windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
         this.pendingStore = context.getStateStore(StoreNames.VARIANT_PENDING);
-        this.nextDue = Long.MIN_VALUE;   // unknown until the first scan
-        this.lowestIndexed = Long.MIN_VALUE;
+        // The in-memory views start from the stores as restored (after a crash, as of the last commit)
+        openWindows.clear();
+        dueTasks.clear();
+        try (KeyValueIterator<String, TaskKey> all = closeIndex.all()) {
+            all.forEachRemaining(kv -> dueTasks.put(kv.key, kv.value));
+        }
+        this.nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.firstKey());
         // Revisions committed before a stop (or a migration) but not yet published: published at the first interval
         pending.clear();
         try (KeyValueIterator<String, Long> all = pendingStore.all()) {
-            all.forEachRemaining(kv -> pending.put(kv.key, Pending.decode(kv.key, kv.value)));
+            all.forEachRemaining(kv -> {
+                WindowId id = WindowId.decode(kv.key);
+                VariantKey key = new VariantKey(id.useCase(), id.modelId());
+                // the store keeps the first revision's time; the window keeps its latest
+                ValueAndTimestamp<VariantStats> stored = windows.fetch(key, id.start());
+                pending.put(id, new Pending(key, kv.key, stored == null ? kv.value : stored.timestamp()));
+            });
         }
         if (!publishInterval.isZero()) {
             context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishPending());
         }
+        context.schedule(FORGET_INTERVAL, PunctuationType.WALL_CLOCK_TIME, wallClock -> forgetClosedWindows());
+    }
+
+    /** Windows past their grace get no more revisions from requests: their copies leave {@link #openWindows}. */
+    private void forgetClosedWindows() {
+        long streamTime = context.currentStreamTimeMs();
+        openWindows.keySet().removeIf(id -> id.start() + windowMs + graceMs <= streamTime);
     }
 
     /**
@@ -132,20 +166,31 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         if (pending.isEmpty()) {
             return;
         }
-        List<Map.Entry<String, Pending>> due = new ArrayList<>(pending.entrySet());
-        due.sort(Comparator.comparingLong((Map.Entry<String, Pending> e) -> e.getValue().streamTime())
-                .thenComparingLong(e -> e.getValue().start()).thenComparing(Map.Entry::getKey));
-        for (Map.Entry<String, Pending> entry : due) {
+        List<Map.Entry<WindowId, Pending>> due = new ArrayList<>(pending.entrySet());
+        due.sort(Comparator.comparingLong((Map.Entry<WindowId, Pending> e) -> e.getValue().streamTime())
+                .thenComparingLong(e -> e.getKey().start()).thenComparing(e -> e.getValue().storeId()));
+        for (Map.Entry<WindowId, Pending> entry : due) {
+            WindowId id = entry.getKey();
             Pending p = entry.getValue();
-            ValueAndTimestamp<VariantStats> stored = windows.fetch(p.key(), p.start());
+            VariantStats stats = window(p.key(), id);
             // (gone only if the window outlived its retention while waiting, which an interval cannot)
-            if (stored != null && stored.value() != null) {
-                context.forward(new Record<>(p.key().getUseCase(), result(p.key(), p.start(), stored.value()),
-                        p.streamTime()), sinkChild);
+            if (stats != null) {
+                context.forward(new Record<>(id.useCase(), result(p.key(), id.start(), stats), p.streamTime()),
+                        sinkChild);
             }
-            pending.remove(entry.getKey());
-            pendingStore.delete(entry.getKey());
+            pending.remove(id);
+            pendingStore.delete(p.storeId());
         }
+    }
+
+    /** The window as stored, from {@link #openWindows} when it is there; null if there is none. */
+    private VariantStats window(VariantKey key, WindowId id) {
+        VariantStats open = openWindows.get(id);
+        if (open != null) {
+            return open;
+        }
+        ValueAndTimestamp<VariantStats> stored = windows.fetch(key, id.start());
+        return stored == null ? null : stored.value();
     }
 
     @Override
@@ -170,7 +215,7 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         TaskOutcome open = openTasks.get(taskKey);
         switch (sessions.place(open, time, streamTime)) {
             case JOIN -> {
-                closeIndex.delete(indexKey(sessions.dueTime(open), taskKey));
+                unindex(indexKey(sessions.dueTime(open), taskKey));
                 keepOpen(taskKey, TaskOutcomes.merge(open, request));
             }
             case START -> keepOpen(taskKey, request);
@@ -199,42 +244,38 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         if (streamTime < nextDue) {
             return;
         }
-        List<KeyValue<String, TaskKey>> due = new ArrayList<>();
-        long next = Long.MAX_VALUE;
-        try (KeyValueIterator<String, TaskKey> it = lowestIndexed == Long.MIN_VALUE ? closeIndex.all()
-                : closeIndex.range(String.format("%019d", Math.max(0, lowestIndexed)), null)) {
-            while (it.hasNext()) {
-                KeyValue<String, TaskKey> entry = it.next();
-                if (timeOf(entry.key) > streamTime) {
-                    next = timeOf(entry.key);
-                    break;
-                }
-                due.add(entry);
+        List<Map.Entry<String, TaskKey>> due = new ArrayList<>();
+        for (Map.Entry<String, TaskKey> entry : dueTasks.entrySet()) {
+            if (timeOf(entry.getKey()) > streamTime) {
+                break;
             }
+            due.add(Map.entry(entry.getKey(), entry.getValue())); // (a TreeMap's own entries change as it shrinks)
         }
-        nextDue = next;
-        lowestIndexed = next; // every entry read is removed below; one put back lowers it again (index)
-        for (KeyValue<String, TaskKey> entry : due) {
-            closeIndex.delete(entry.key);
-            TaskOutcome task = openTasks.get(entry.value);
+        for (Map.Entry<String, TaskKey> entry : due) {
+            unindex(entry.getKey());
+        }
+        nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.firstKey()); // a put back lowers it (index)
+        for (Map.Entry<String, TaskKey> entry : due) {
+            TaskKey taskKey = entry.getValue();
+            TaskOutcome task = openTasks.get(taskKey);
             if (task == null) {
                 continue;
             }
             long dueTime = sessions.dueTime(task);
             if (dueTime > streamTime) {
                 // not due after all: keep it indexed where it belongs
-                index(dueTime, entry.value);
+                index(dueTime, taskKey);
             } else if (TaskSessions.isClosedMarker(task)) {
-                openTasks.delete(entry.value);
+                openTasks.delete(taskKey);
             } else {
-                close(entry.value, task, timeOf(entry.key));
+                close(taskKey, task, timeOf(entry.getKey()));
             }
         }
     }
 
     /** Closes an open task at stream time {@code at}: it counts in that window, and a marker remembers it closed. */
     private void close(TaskKey taskKey, TaskOutcome task, long at) {
-        closeIndex.delete(indexKey(sessions.dueTime(task), taskKey));
+        unindex(indexKey(sessions.dueTime(task), taskKey));
         TaskOutcome marker = sessions.closedMarker(task);
         openTasks.put(taskKey, marker);
         index(sessions.dueTime(marker), taskKey);
@@ -247,10 +288,15 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
     }
 
     private void index(long dueTime, TaskKey taskKey) {
-        closeIndex.put(indexKey(dueTime, taskKey), taskKey);
+        String key = indexKey(dueTime, taskKey);
+        closeIndex.put(key, taskKey);
+        dueTasks.put(key, taskKey);
         nextDue = Math.min(nextDue, dueTime);
-        if (lowestIndexed != Long.MIN_VALUE) {
-            lowestIndexed = Math.min(lowestIndexed, dueTime);
+    }
+
+    private void unindex(String indexKey) {
+        if (dueTasks.remove(indexKey) != null) {
+            closeIndex.delete(indexKey);
         }
     }
 
@@ -267,9 +313,11 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
 
     private void addToWindow(VariantKey key, TaskOutcome task, long time, long at) {
         long start = windowStart(time);
-        ValueAndTimestamp<VariantStats> stored = windows.fetch(key, start);
-        VariantStats stats = VariantCounters.add(stored == null ? VariantCounters.empty() : stored.value(), task);
+        WindowId id = new WindowId(key.getUseCase(), key.getModelId(), start);
+        VariantStats before = window(key, id);
+        VariantStats stats = VariantCounters.add(before == null ? VariantCounters.empty() : before, task);
         windows.put(key, ValueAndTimestamp.make(stats, at), start);
+        openWindows.put(id, stats);
         // <useCase, VariantWindow>: keyed by use case, like every external topic
         Record<String, VariantWindow> revised = new Record<>(key.getUseCase(), result(key, start, stats), at);
         context.forward(revised, engineChild);
@@ -277,9 +325,14 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
             context.forward(revised, sinkChild);
             return;
         }
-        String id = Pending.id(key, start);
-        pending.put(id, new Pending(key, start, at));
-        pendingStore.put(id, at);
+        Pending kept = pending.get(id);
+        if (kept == null) {
+            String storeId = id.encode();
+            pendingStore.put(storeId, at); // once per window and interval: the window store keeps the latest time
+            pending.put(id, new Pending(key, storeId, at));
+        } else {
+            pending.put(id, new Pending(key, kept.storeId(), at));
+        }
         if (pending.size() > MAX_PENDING) {
             publishPending();
         }
@@ -298,12 +351,14 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
      * tasks share an entry.
      */
     static String indexKey(long closeTime, TaskKey key) {
-        return String.format("%019d", Math.max(0, closeTime)) + part(key.getUseCase()) + part(key.getModelId())
-                + part(key.getTaskId());
+        String digits = Long.toString(Math.max(0, closeTime));
+        StringBuilder sb = new StringBuilder(64);
+        sb.append("0000000000000000000", 0, 19 - digits.length()).append(digits);
+        return part(part(part(sb, key.getUseCase()), key.getModelId()), key.getTaskId()).toString();
     }
 
-    private static String part(String s) {
-        return "/" + s.length() + ":" + s;
+    private static StringBuilder part(StringBuilder sb, String s) {
+        return sb.append('/').append(s.length()).append(':').append(s);
     }
 
     private static long timeOf(String indexKey) {

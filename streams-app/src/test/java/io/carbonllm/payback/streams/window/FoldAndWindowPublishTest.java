@@ -3,7 +3,10 @@ package io.carbonllm.payback.streams.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carbonllm.payback.events.TaskOutcome;
+import io.carbonllm.payback.events.VariantKey;
+import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.schemas.registry.CompatibilityLevel;
 import io.carbonllm.payback.schemas.registry.InMemorySchemaRegistryClient;
 import io.carbonllm.payback.streams.config.OfflineConfig;
 import io.carbonllm.payback.streams.state.StoreNames;
@@ -16,6 +19,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
@@ -32,22 +36,7 @@ class FoldAndWindowPublishTest {
     @Test
     void windowsKeptFromARunWithAnIntervalArePublishedFirstByARunWithoutOne() {
         // Given the stores of one task, shared by two runs of the processor (as after a restart)
-        MockProcessorContext<String, VariantWindow> context = new MockProcessorContext<>();
-        Topics topics = Topics.from(OfflineConfig.of(), new InMemorySchemaRegistryClient());
-        for (StoreBuilder<?> builder : List.<StoreBuilder<?>>of(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(),
-                        topics.taskOutcomeSerde()),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TASK_CLOSE_INDEX), Serdes.String(),
-                        topics.taskKeySerde()),
-                Stores.timestampedWindowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.VARIANT_WINDOWS,
-                        Duration.ofDays(1), Duration.ofMinutes(1), false), topics.variantKeySerde(),
-                        topics.variantStatsSerde()),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.VARIANT_PENDING), Serdes.String(),
-                        Serdes.Long()))) {
-            var store = builder.withLoggingDisabled().build();
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
-        }
+        MockProcessorContext<String, VariantWindow> context = contextWithStores();
 
         // and a run publishing every 200 ms that revised window [0, 60 s) of uc/base three times (1 + 1 + 1 requests)
         // before it stopped, with no interval passed
@@ -79,6 +68,83 @@ class FoldAndWindowPublishTest {
         }
     }
 
+    @Test
+    void aNewRunContinuesTheStoredWindowsAndClosesTheStoredTasks() {
+        // Given a run (task gap 60 s, grace 10 s: a task closes 70 s after its last request) that put two requests
+        // without a task id in window [0, 60 s) of uc/base and left task t1 open with requests at 3 s and 4 s
+        MockProcessorContext<String, VariantWindow> context = contextWithStores();
+        FoldAndWindow<String> first = processor(Duration.ofMillis(100));
+        first.init(context);
+        process(first, context, 1 * S, "base");
+        process(first, context, 2 * S, "base");
+        process(first, context, 3 * S, "base", "t1");
+        process(first, context, 4 * S, "base", "t1");
+        context.resetForwards();
+
+        // When a new processor starts on those stores and gets a request at 5 s, then one at 80 s
+        FoldAndWindow<String> second = processor(Duration.ofMillis(100));
+        second.init(context);
+        process(second, context, 5 * S, "base");
+        process(second, context, 80 * S, "base");
+
+        // Then the 5 s request is the third in [0, 60 s) (2 stored + 1); at 80 s, t1 is due (4 + 70 = 74 s <= 80 s) and
+        // closes first into [60 s, 120 s) as one task of 2 requests stamped 74 s, then the 80 s request joins it there:
+        // 2 tasks, 3 requests
+        assertThat(engineRevisions(context)).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0L, 3L, 3L, 5L),
+                org.assertj.core.groups.Tuple.tuple(60L, 1L, 2L, 74L),
+                org.assertj.core.groups.Tuple.tuple(60L, 2L, 3L, 80L));
+    }
+
+    @Test
+    void aReinitializedProcessorReadsTheStoresAsRestoredNotWhatItHeldBefore() {
+        // Given a processor that put three requests in window [0, 60 s) of uc/base
+        MockProcessorContext<String, VariantWindow> context = contextWithStores();
+        FoldAndWindow<String> processor = processor(Duration.ofMillis(100));
+        processor.init(context);
+        for (long t : new long[] {1 * S, 2 * S, 3 * S}) {
+            process(processor, context, t, "base");
+        }
+        // and a store restored to before that window existed (as when Kafka Streams revives a corrupted task: the
+        // same processor is initialized again on stores restored from the changelog)
+        TimestampedWindowStore<VariantKey, VariantStats> windows = context.getStateStore(StoreNames.VARIANT_WINDOWS);
+        windows.put(new VariantKey("uc", "base"), null, 0);
+        context.resetForwards();
+
+        // When it is initialized again and gets one more request in that window
+        processor.init(context);
+        process(processor, context, 4 * S, "base");
+
+        // Then the window holds that request alone, as the store says, not 3 + 1
+        assertThat(engineRevisions(context)).containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 1L, 1L, 4L));
+    }
+
+    /** A context holding the stores of one task, as the topology builds them but in memory. */
+    private static MockProcessorContext<String, VariantWindow> contextWithStores() {
+        MockProcessorContext<String, VariantWindow> context = new MockProcessorContext<>();
+        // (a mock context names every store's changelog "changelog": one subject per side for all their schemas)
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        registry.setCompatibility("changelog-key", CompatibilityLevel.NONE);
+        registry.setCompatibility("changelog-value", CompatibilityLevel.NONE);
+        Topics topics = Topics.from(OfflineConfig.of(), registry);
+        for (StoreBuilder<?> builder : List.<StoreBuilder<?>>of(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.OPEN_TASKS), topics.taskKeySerde(),
+                        topics.taskOutcomeSerde()),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TASK_CLOSE_INDEX), Serdes.String(),
+                        topics.taskKeySerde()),
+                Stores.timestampedWindowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.VARIANT_WINDOWS,
+                        Duration.ofDays(1), Duration.ofMinutes(1), false), topics.variantKeySerde(),
+                        topics.variantStatsSerde()),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.VARIANT_PENDING), Serdes.String(),
+                        Serdes.Long()))) {
+            var store = builder.withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+
+        return context;
+    }
+
     private static FoldAndWindow<String> processor(Duration publishInterval) {
         return new FoldAndWindow<>(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofMinutes(1),
                 Duration.ofSeconds(30), publishInterval, ENGINE, SINK);
@@ -86,10 +152,24 @@ class FoldAndWindowPublishTest {
 
     private static void process(FoldAndWindow<String> processor, MockProcessorContext<String, VariantWindow> context,
                                 long time, String model) {
+        process(processor, context, time, model, null);
+    }
+
+    private static void process(FoldAndWindow<String> processor, MockProcessorContext<String, VariantWindow> context,
+                                long time, String model, String taskId) {
         context.setCurrentStreamTimeMs(time);
         TaskOutcome request = TaskOutcome.newBuilder().setUseCase("uc").setModelId(model).setRequests(1)
-                .setSuccess(true).setInputTokens(100).setOutputTokens(10).setFirstEventTime(Instant.ofEpochMilli(time))
-                .setLastEventTime(Instant.ofEpochMilli(time)).build();
+                .setTaskId(taskId).setSuccess(true).setInputTokens(100).setOutputTokens(10)
+                .setFirstEventTime(Instant.ofEpochMilli(time)).setLastEventTime(Instant.ofEpochMilli(time)).build();
         processor.process(new Record<>("uc", request, time));
+    }
+
+    /** The windows forwarded to the engine, as (window start in s, tasks, requests, stamp in s). */
+    private static List<org.assertj.core.groups.Tuple> engineRevisions(MockProcessorContext<String, VariantWindow> context) {
+        return context.forwarded(ENGINE).stream().map(f -> {
+            VariantWindow w = (VariantWindow) f.record().value();
+            return org.assertj.core.groups.Tuple.tuple(w.getWindowStart().toEpochMilli() / S, w.getTasks(),
+                    w.getRequests(), f.record().timestamp() / S);
+        }).toList();
     }
 }
