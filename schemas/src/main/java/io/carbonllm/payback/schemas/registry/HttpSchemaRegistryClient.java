@@ -60,21 +60,25 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions");
+        return idOf(subject, schema, "/versions");
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject));
+        return idOf(subject, schema, "");
     }
 
-    /** Registering and looking up both POST the schema and read back its id; both are cached the same way. */
-    private int idOf(String subject, Schema schema, String path) {
+    /**
+     * Registering and looking up both POST the schema to {@code /subjects/<subject><suffix>} and read back its id; both
+     * are cached the same way, and the cache is asked before anything else is built.
+     */
+    private int idOf(String subject, Schema schema, String suffix) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectSchema.get(key);
         if (cached != null) {
             return cached;
         }
+        String path = "/subjects/" + encode(subject) + suffix;
         JsonNode body = send("POST", path, schemaBody(schema), "subject '" + subject + "'");
         int id = requireInt(body, "id", "subject '" + subject + "'");
         idsBySubjectSchema.put(key, id);

@@ -17,7 +17,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes a SpecificRecord in the Confluent wire format under the TopicNameStrategy subject.
  *
  * <p>By default the record's schema is registered on first use ({@value #AUTO_REGISTER_CONFIG}); with
- * auto-registration off it must already be registered, and is only looked up. Ids are cached per (subject, schema).
+ * auto-registration off it must already be registered, and is only looked up. Ids are cached per (subject, schema),
+ * and the last per topic is found without building the subject.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
@@ -28,6 +29,25 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
     private boolean isKey;
     private boolean autoRegister = true;
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Per topic, the schema last written to it and its id. */
+    private final Map<String, Registered> lastByTopic = new ConcurrentHashMap<>();
+
+    private record Registered(Schema schema, int id) {
+    }
+
+    /**
+     * A thread's output buffer and encoder, reused for every record it serializes: a record is copied out once, and
+     * a buffer that grew for a large record (a ledger) does not grow again from scratch for the next.
+     */
+    private static final class Buffer {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        BinaryEncoder encoder;
+    }
+
+    /** A buffer grown past this is dropped after its record. */
+    private static final int MAX_KEPT_BUFFER = 64 * 1024;
+
+    private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
 
     /** For Kafka's class-name instantiation: {@link #configure} builds the client from {@code schema.registry.url}. */
     public AvroSerializer() {
@@ -65,6 +85,38 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             throw new IllegalStateException("AvroSerializer has no registry client: construct it with one or call configure()");
         }
         Schema schema = data.getSchema();
+        int id = idOf(topic, schema);
+        Buffer buffer = BUFFER.get();
+        buffer.out.reset();
+        buffer.out.write(WireFormat.MAGIC_BYTE);
+        buffer.out.write(id >>> 24);
+        buffer.out.write(id >>> 16);
+        buffer.out.write(id >>> 8);
+        buffer.out.write(id);
+        try {
+            buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, buffer.encoder);
+            buffer.encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new WireFormatException("Cannot encode " + schema.getFullName() + " for topic '" + topic + "': "
+                    + e.getMessage(), e);
+        }
+        byte[] bytes = buffer.out.toByteArray();
+        if (bytes.length > MAX_KEPT_BUFFER) {
+            BUFFER.remove(); // a rare large record does not pin its buffer to the thread
+        }
+        return bytes;
+    }
+
+    /**
+     * The schema id for this topic's subject: the last one this serializer got for the topic when the schema is the
+     * same object (a SpecificRecord class has one), else the client's (which caches per subject and schema).
+     */
+    private int idOf(String topic, Schema schema) {
+        Registered last = lastByTopic.get(topic);
+        if (last != null && last.schema() == schema) {
+            return last.id();
+        }
         String subject = WireFormat.subject(topic, isKey);
         int id;
         try {
@@ -73,21 +125,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             throw new WireFormatException("Cannot " + (autoRegister ? "register" : "look up") + " schema "
                     + schema.getFullName() + " under subject '" + subject + "': " + e.getMessage(), e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write(WireFormat.MAGIC_BYTE);
-        out.write(id >>> 24);
-        out.write(id >>> 16);
-        out.write(id >>> 8);
-        out.write(id);
-        try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
-            encoder.flush();
-        } catch (IOException | RuntimeException e) {
-            throw new WireFormatException("Cannot encode " + schema.getFullName() + " for topic '" + topic + "': "
-                    + e.getMessage(), e);
-        }
-        return out.toByteArray();
+        lastByTopic.put(topic, new Registered(schema, id));
+        return id;
     }
 
     @Override
