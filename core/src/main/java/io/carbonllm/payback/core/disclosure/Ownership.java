@@ -1,0 +1,76 @@
+package io.carbonllm.payback.core.disclosure;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Whose hardware a run or a variant's inference ran on. It decides the scope of its emissions (GHG Protocol Scope 2
+ * Guidance and Scope 3 Standard): electricity bought for owned or colocated hardware is Scope 2 and the hardware's
+ * manufacture Scope 3 Category 2; a cloud instance or a hosted API is a purchased service, Scope 3 Category 1, its
+ * hardware included.
+ */
+public enum Ownership {
+    /** Hardware the organisation owns, in its own facility. */
+    OWNED(GhgScope.SCOPE_2, GhgScope.SCOPE_3_CATEGORY_2),
+    /** Hardware the organisation owns, in a colocation facility whose electricity it pays for. */
+    COLOCATED(GhgScope.SCOPE_2, GhgScope.SCOPE_3_CATEGORY_2),
+    /** Instances rented from a cloud provider. */
+    CLOUD(GhgScope.SCOPE_3_CATEGORY_1, GhgScope.SCOPE_3_CATEGORY_1),
+    /** A hosted model API, billed per call or token. */
+    API(GhgScope.SCOPE_3_CATEGORY_1, GhgScope.SCOPE_3_CATEGORY_1);
+
+    /** Providers that sell model calls rather than machines. */
+    private static final Set<String> API_PROVIDERS = Set.of("openai", "anthropic", "mistral", "mistralai", "cohere",
+            "huggingface_hub", "hugging face", "huggingface");
+
+    private final GhgScope electricity;
+    private final GhgScope embodied;
+
+    Ownership(GhgScope electricity, GhgScope embodied) {
+        this.electricity = electricity;
+        this.embodied = embodied;
+    }
+
+    /** The scope of the electricity's emissions. */
+    public GhgScope electricityScope() {
+        return electricity;
+    }
+
+    /** The scope of the hardware's embodied (manufacturing) emissions. */
+    public GhgScope embodiedScope() {
+        return embodied;
+    }
+
+    /**
+     * The ownership a provider implies when none is given: no provider means the organisation's own hardware
+     * ({@link #OWNED}); a model-API provider (OpenAI, Anthropic, Mistral, Cohere, Hugging Face's hosted inference)
+     * {@link #API}; any other named provider (aws, google, azure...) {@link #CLOUD}, since a named provider is someone
+     * else's hardware. A run or comparison overrides it by naming its ownership.
+     */
+    public static Ownership defaultFor(String provider) {
+        if (provider == null || provider.isBlank()) {
+            return OWNED;
+        }
+        return API_PROVIDERS.contains(provider.trim().toLowerCase(Locale.ROOT)) ? API : CLOUD;
+    }
+
+    /** The ownership given, else the provider's default ({@link #defaultFor}). */
+    public static Ownership resolve(String given, String provider) {
+        return given == null || given.isBlank() ? defaultFor(provider) : parse(given);
+    }
+
+    /** The ownership named {@code name} (case-insensitive); an error naming the allowed values otherwise. */
+    public static Ownership parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("ownership must be one of " + allowed() + ", got " + name, e);
+        }
+    }
+
+    public static String allowed() {
+        return Arrays.stream(values()).map(o -> o.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+}
