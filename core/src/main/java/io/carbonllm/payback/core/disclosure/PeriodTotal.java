@@ -1,0 +1,173 @@
+package io.carbonllm.payback.core.disclosure;
+
+import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.facility.FactorRow;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one subject of one comparison used on one UTC day: a variant's inference (the subject is its model), or a
+ * one-off run charged to a candidate (the subject is the run id). Once a day is closed its total is written once and
+ * never changed in place; a correction is a {@link Restatement} that names the version it replaces.
+ *
+ * <p>The energy is kept as parts ({@link EnergyPart}: tier, PUE row, grid row) with the Wh before PUE of each, so
+ * that facility energy, both CO2e figures, the tier mix and the market fallback all derive from one set of numbers
+ * and can be derived again with a corrected factor.
+ *
+ * @param parts          Wh before PUE (IT Wh, or facility Wh where no PUE applies) by part
+ * @param gCo2eEmbodied  the embodied (manufacturing) gCO2e charged to the day: one-off runs only
+ * @param requests       requests counted (inference); 0 for a run
+ * @param coveredRequests requests with an energy figure (inference); 0 for a run
+ * @param version        1 for the total as first written; a restatement's total has the next
+ */
+public record PeriodTotal(String comparisonId, SubjectKind kind, String subject, LocalDate day, Ownership ownership,
+                          Map<EnergyPart, Double> parts, double gCo2eEmbodied, long requests, long coveredRequests,
+                          int version) {
+
+    /** What a total is of. */
+    public enum SubjectKind {
+        /** A variant's inference; the subject is its model id. */
+        INFERENCE,
+        /** A one-off run (a fine-tune, a RAG index build); the subject is its run id. */
+        ONE_OFF_RUN
+    }
+
+    public PeriodTotal {
+        Objects.requireNonNull(comparisonId, "comparisonId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(day, "day");
+        Objects.requireNonNull(ownership, "ownership");
+        parts = Map.copyOf(parts);
+        parts.forEach((part, wh) -> {
+            if (!Double.isFinite(wh) || wh < 0) {
+                throw new IllegalArgumentException("Wh of " + part + " must be a finite number >= 0, got " + wh);
+            }
+        });
+        if (!Double.isFinite(gCo2eEmbodied) || gCo2eEmbodied < 0) {
+            throw new IllegalArgumentException("gCo2eEmbodied must be a finite number >= 0, got " + gCo2eEmbodied);
+        }
+        if (requests < 0 || coveredRequests < 0 || coveredRequests > requests) {
+            throw new IllegalArgumentException("requests and coveredRequests must satisfy 0 <= covered <= requests, got "
+                    + coveredRequests + " of " + requests);
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version starts at 1, got " + version);
+        }
+    }
+
+    /** An empty first version, to add to. */
+    public static PeriodTotal empty(String comparisonId, SubjectKind kind, String subject, LocalDate day,
+                                    Ownership ownership) {
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, Map.of(), 0, 0, 0, 1);
+    }
+
+    /** The compacted topic's key: {@code comparisonId/kind/subject/day}. */
+    public String key() {
+        return comparisonId + "/" + kind + "/" + subject + "/" + day;
+    }
+
+    /** This total with {@code baseWh} more of {@code part}. */
+    public PeriodTotal plus(EnergyPart part, double baseWh) {
+        Map<EnergyPart, Double> sum = new LinkedHashMap<>(parts);
+        sum.merge(part, baseWh, Double::sum);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, sum, gCo2eEmbodied, requests,
+                coveredRequests, version);
+    }
+
+    /** This total with more requests counted, {@code covered} of them with an energy figure. */
+    public PeriodTotal plusRequests(long more, long covered) {
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied, requests + more,
+                coveredRequests + covered, version);
+    }
+
+    /** This total with {@code grams} more embodied gCO2e. */
+    public PeriodTotal plusEmbodied(double grams) {
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied + grams, requests,
+                coveredRequests, version);
+    }
+
+    public double facilityWh() {
+        return parts.entrySet().stream().mapToDouble(e -> e.getKey().facilityWh(e.getValue())).sum();
+    }
+
+    public double gCo2eLocation() {
+        return parts.entrySet().stream().mapToDouble(e -> e.getKey().gCo2eLocation(e.getValue())).sum();
+    }
+
+    /** Market-based; where a grid row has no market-based figure its location-based one stands in ({@link #marketFallbackWh}). */
+    public double gCo2eMarket() {
+        return parts.entrySet().stream().mapToDouble(e -> e.getKey().gCo2eMarket(e.getValue())).sum();
+    }
+
+    /** The facility Wh whose market-based CO2e is the location-based figure standing in. */
+    public double marketFallbackWh() {
+        return parts.entrySet().stream().filter(e -> e.getKey().grid().marketIsFallback())
+                .mapToDouble(e -> e.getKey().facilityWh(e.getValue())).sum();
+    }
+
+    /** Facility Wh by evidence tier. */
+    public TierMix tierMix() {
+        TierMix mix = TierMix.NONE;
+        for (Map.Entry<EnergyPart, Double> e : parts.entrySet()) {
+            mix = mix.plus(TierMix.of(e.getKey().tier(), e.getKey().facilityWh(e.getValue())));
+        }
+        return mix;
+    }
+
+    /** The weakest tier of the day's energy. */
+    public EvidenceTier tier() {
+        return tierMix().weakest();
+    }
+
+    /** Covered requests / requests (inference); null with no requests, as for a run. */
+    public Double coverage() {
+        return requests == 0 ? null : (double) coveredRequests / requests;
+    }
+
+    /** The distinct factor rows the figures used: each part's PUE row (if any), then its grid row. */
+    public List<FactorRow> factorRows() {
+        Set<FactorRow> rows = new LinkedHashSet<>();
+        parts.keySet().stream().sorted(java.util.Comparator.comparing(p -> p.grid().id())).forEach(p -> {
+            if (p.pue() != null) {
+                rows.add(p.pue());
+            }
+            rows.add(p.grid());
+        });
+        return List.copyOf(rows);
+    }
+
+    /** Whether any figure used {@code row}. */
+    public boolean uses(FactorRow row) {
+        return parts.keySet().stream().anyMatch(p -> row.equals(p.grid()) || row.equals(p.pue()));
+    }
+
+    /** The scope of the electricity's emissions. */
+    public GhgScope electricityScope() {
+        return ownership.electricityScope();
+    }
+
+    /** The scope of the embodied emissions. */
+    public GhgScope embodiedScope() {
+        return ownership.embodiedScope();
+    }
+
+    /** The same period computed with {@code correction}'s row in place of the one it replaces; the same version. */
+    public PeriodTotal corrected(FactorCorrection correction) {
+        Map<EnergyPart, Double> repriced = new LinkedHashMap<>();
+        parts.forEach((part, wh) -> repriced.merge(part.corrected(correction), wh, Double::sum));
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, repriced, gCo2eEmbodied, requests,
+                coveredRequests, version);
+    }
+
+    /** This total as version {@code next}. */
+    PeriodTotal asVersion(int next) {
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied, requests,
+                coveredRequests, next);
+    }
+}

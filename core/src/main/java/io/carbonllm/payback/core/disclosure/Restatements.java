@@ -1,0 +1,61 @@
+package io.carbonllm.payback.core.disclosure;
+
+import java.util.Optional;
+
+/**
+ * The restatement policy (docs/methodology.md, "Disclosure"): a closed period's total is never changed in place. When
+ * a factor is corrected, or a run is corrected after its period closed, the period is computed again, and any change
+ * in a figure is a {@link Restatement}, however small; no change, no record. A period is restated from its latest
+ * version, so successive corrections chain.
+ */
+public final class Restatements {
+
+    /** Figures that differ by less than this (relative) are the same figure computed in another order. */
+    private static final double SAME = 1e-9;
+
+    private Restatements() {
+    }
+
+    /**
+     * The restatement of {@code written} by {@code recomputed} (the same period computed again), if any figure
+     * differs: facility energy, either CO2e, embodied CO2e, the tier mix, the market fallback or the counts.
+     */
+    public static Optional<Restatement> of(PeriodTotal written, PeriodTotal recomputed, String reason, String cause) {
+        if (sameFigures(written, recomputed)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Restatement(written, recomputed.asVersion(written.version() + 1), reason, cause));
+    }
+
+    /**
+     * The restatement a factor correction makes of a closed period, if the period used the replaced row on or after
+     * the replacement's effective date (a row published later for a past date applies from its date, never before).
+     */
+    public static Optional<Restatement> forFactor(PeriodTotal written, FactorCorrection correction) {
+        if (!written.uses(correction.replaced())) {
+            return Optional.empty();
+        }
+        if (written.day().isBefore(correction.replacement().effectiveFrom()
+                .atOffset(java.time.ZoneOffset.UTC).toLocalDate())) {
+            return Optional.empty();
+        }
+        return of(written, written.corrected(correction), correction.reason(),
+                correction.replaced().id() + " -> " + correction.replacement().id());
+    }
+
+    private static boolean sameFigures(PeriodTotal a, PeriodTotal b) {
+        TierMix ma = a.tierMix();
+        TierMix mb = b.tierMix();
+        return a.ownership() == b.ownership() && a.requests() == b.requests()
+                && a.coveredRequests() == b.coveredRequests()
+                && same(a.facilityWh(), b.facilityWh()) && same(a.gCo2eLocation(), b.gCo2eLocation())
+                && same(a.gCo2eMarket(), b.gCo2eMarket()) && same(a.gCo2eEmbodied(), b.gCo2eEmbodied())
+                && same(a.marketFallbackWh(), b.marketFallbackWh()) && same(ma.meteredWh(), mb.meteredWh())
+                && same(ma.benchmarkedWh(), mb.benchmarkedWh()) && same(ma.estimatedWh(), mb.estimatedWh())
+                && a.factorRows().equals(b.factorRows());
+    }
+
+    private static boolean same(double x, double y) {
+        return Math.abs(x - y) <= SAME * Math.max(1, Math.max(Math.abs(x), Math.abs(y)));
+    }
+}

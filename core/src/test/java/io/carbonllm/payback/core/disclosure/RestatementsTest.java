@@ -1,0 +1,138 @@
+package io.carbonllm.payback.core.disclosure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.carbonllm.payback.core.disclosure.PeriodTotal.SubjectKind;
+import io.carbonllm.payback.methodology.EvidenceTier;
+import io.carbonllm.payback.methodology.facility.FactorRow;
+import io.carbonllm.payback.methodology.facility.FactorRow.Kind;
+import io.carbonllm.payback.methodology.facility.FactorRow.Scope;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A closed day's totals are never changed in place: a correction that arrives after the day closed restates it, with
+ * the old and the new figures, the reason and the rows or run that changed.
+ */
+class RestatementsTest {
+
+    private static final FactorRow PUE_AWS = new FactorRow(Kind.PUE, "aws", Scope.PROVIDER,
+            Instant.parse("2023-01-01T00:00:00Z"), 1.14, null, "EcoLogits provider defaults");
+    private static final FactorRow GRID_SE_2025 = new FactorRow(Kind.GRID, "eu-north-1", Scope.REGION,
+            Instant.parse("2025-01-01T00:00:00Z"), 21, null, "Electricity Maps 2025");
+    private static final FactorRow GRID_US_2025 = new FactorRow(Kind.GRID, "us-east-1", Scope.REGION,
+            Instant.parse("2025-01-01T00:00:00Z"), 418, 250.0, "Electricity Maps 2025; supplier-specific 250");
+    /** Published later: eu-north-1 from 2026-01-01 at 25 g. */
+    private static final FactorRow GRID_SE_2026 = new FactorRow(Kind.GRID, "eu-north-1", Scope.REGION,
+            Instant.parse("2026-01-01T00:00:00Z"), 25, null, "Electricity Maps 2026");
+    private static final FactorCorrection SE_2026 = new FactorCorrection(GRID_SE_2025, GRID_SE_2026,
+            "grid factor published later for a past date");
+
+    private static final EnergyPart ESTIMATED_SE = new EnergyPart(EvidenceTier.ESTIMATED, PUE_AWS, GRID_SE_2025);
+    private static final EnergyPart METERED_US = new EnergyPart(EvidenceTier.METERED, PUE_AWS, GRID_US_2025);
+
+    /** Day 2026-07-01 of the fine-tune's inference: 1,000 Wh estimated in Sweden, 500 Wh metered in Virginia (IT). */
+    private static PeriodTotal inference(LocalDate day) {
+        return PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-8b-ft", day, Ownership.CLOUD)
+                .plus(ESTIMATED_SE, 1000).plus(METERED_US, 500).plusRequests(100, 90);
+    }
+
+    @Test
+    void aDaysFiguresDeriveFromItsEnergyParts() {
+        PeriodTotal day = inference(LocalDate.parse("2026-07-01"));
+
+        // facility = (1,000 + 500) x 1.14 = 1,140 + 570 = 1,710 Wh
+        assertThat(day.facilityWh()).isCloseTo(1710, within(1e-9));
+        // location = 1,140 x 21 / 1000 + 570 x 418 / 1000 = 23.94 + 238.26 = 262.2 g
+        assertThat(day.gCo2eLocation()).isCloseTo(262.2, within(1e-9));
+        // market = 23.94 (Sweden has no market figure: location stands in) + 570 x 250 / 1000 = 142.5 -> 166.44 g
+        assertThat(day.gCo2eMarket()).isCloseTo(166.44, within(1e-9));
+        assertThat(day.marketFallbackWh()).isCloseTo(1140, within(1e-9));
+        assertThat(day.tierMix()).isEqualTo(new TierMix(570, 0, 1140));
+        assertThat(day.tier()).isEqualTo(EvidenceTier.ESTIMATED);
+        assertThat(day.coverage()).isEqualTo(0.9);
+        assertThat(day.electricityScope()).isEqualTo(GhgScope.SCOPE_3_CATEGORY_1);
+        assertThat(day.factorRows()).containsExactly(PUE_AWS, GRID_SE_2025, GRID_US_2025);
+        assertThat(day.key()).isEqualTo("cmp-1/INFERENCE/llama-8b-ft/2026-07-01");
+    }
+
+    @Test
+    void aFactorPublishedLaterForAPastDateRestatesTheClosedDaysItCovers() {
+        // Given 2026-07-01 closed and written as version 1
+        PeriodTotal written = inference(LocalDate.parse("2026-07-01"));
+
+        // When eu-north-1's 2026 row (25 g from 2026-01-01) arrives after the day closed
+        Optional<Restatement> restated = Restatements.forFactor(written, SE_2026);
+
+        // Then the day is restated as version 2: the Swedish 1,140 Wh at 25 g: 28.5 g instead of 23.94,
+        // location 28.5 + 238.26 = 266.76 g, market 28.5 + 142.5 = 171.0 g; energy unchanged
+        assertThat(restated).isPresent();
+        Restatement r = restated.get();
+        assertThat(r.before()).isSameAs(written);
+        assertThat(r.after().version()).isEqualTo(2);
+        assertThat(r.after().facilityWh()).isCloseTo(1710, within(1e-9));
+        assertThat(r.after().gCo2eLocation()).isCloseTo(266.76, within(1e-9));
+        assertThat(r.after().gCo2eMarket()).isCloseTo(171.0, within(1e-9));
+        assertThat(r.before().gCo2eLocation()).isCloseTo(262.2, within(1e-9));
+        assertThat(r.after().factorRows()).containsExactly(PUE_AWS, GRID_SE_2026, GRID_US_2025);
+        assertThat(r.reason()).isEqualTo("grid factor published later for a past date");
+        assertThat(r.cause()).isEqualTo("GRID|region|eu-north-1|2025-01-01 -> GRID|region|eu-north-1|2026-01-01");
+        assertThat(r.key()).isEqualTo("cmp-1/INFERENCE/llama-8b-ft/2026-07-01/v2");
+    }
+
+    @Test
+    void aFactorNeverReachesBackBeforeItsDateNorIntoDaysThatDidNotUseTheRowItReplaces() {
+        // a day before the new row's date keeps the 2025 row
+        assertThat(Restatements.forFactor(inference(LocalDate.parse("2025-12-31")), SE_2026)).isEmpty();
+        // a day all in Virginia did not use the Swedish row
+        PeriodTotal virginia = PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-70b", LocalDate.parse("2026-07-01"),
+                Ownership.CLOUD).plus(METERED_US, 500);
+        assertThat(Restatements.forFactor(virginia, SE_2026)).isEmpty();
+    }
+
+    @Test
+    void aCorrectionThatChangesNoFigureMakesNoRecordAndCorrectionsChain() {
+        PeriodTotal written = inference(LocalDate.parse("2026-07-01"));
+        assertThat(Restatements.of(written, inference(LocalDate.parse("2026-07-01")), "recomputed", "none")).isEmpty();
+
+        // a second correction restates version 2 into version 3: Sweden at 30 g -> 1,140 x 30 / 1000 = 34.2 g,
+        // location 34.2 + 238.26 = 272.46 g
+        Restatement first = Restatements.forFactor(written, SE_2026).orElseThrow();
+        FactorRow grid2026Revised = new FactorRow(Kind.GRID, "eu-north-1", Scope.REGION,
+                Instant.parse("2026-01-01T00:00:00Z"), 30, null, "Electricity Maps 2026, revised");
+        Restatement second = Restatements.forFactor(first.after(),
+                new FactorCorrection(GRID_SE_2026, grid2026Revised, "grid factor revised by its publisher")).orElseThrow();
+        assertThat(second.before().version()).isEqualTo(2);
+        assertThat(second.after().version()).isEqualTo(3);
+        assertThat(second.after().gCo2eLocation()).isCloseTo(272.46, within(1e-9));
+    }
+
+    @Test
+    void aRunCorrectedAfterItsDayClosedIsRestatedWithTheOldAndNewFigures() {
+        // Given run r1 (cloud) closed on 2026-07-02 as an estimate: 100 kWh IT at PUE 1.14 in Virginia, 500 g embodied
+        LocalDate day = LocalDate.parse("2026-07-02");
+        PeriodTotal written = PeriodTotal.empty("cmp-1", SubjectKind.ONE_OFF_RUN, "r1", day, Ownership.CLOUD)
+                .plus(new EnergyPart(EvidenceTier.ESTIMATED, PUE_AWS, GRID_US_2025), 100_000).plusEmbodied(500);
+
+        // When the run is corrected: 80 kWh metered at the facility (no PUE), same embodied
+        PeriodTotal corrected = PeriodTotal.empty("cmp-1", SubjectKind.ONE_OFF_RUN, "r1", day, Ownership.CLOUD)
+                .plus(new EnergyPart(EvidenceTier.METERED, null, GRID_US_2025), 80_000).plusEmbodied(500);
+        Restatement r = Restatements.of(written, corrected, "run corrected", "run r1, version 2").orElseThrow();
+
+        // Then before: 114,000 Wh, location 114,000 x 418 / 1000 = 47,652 g, market x 250 = 28,500 g, estimated;
+        // after: 80,000 Wh, 33,440 g and 20,000 g, metered; both Scope 3 Category 1, embodied included
+        assertThat(r.before().facilityWh()).isCloseTo(114_000, within(1e-6));
+        assertThat(r.before().gCo2eLocation()).isCloseTo(47_652, within(1e-6));
+        assertThat(r.before().gCo2eMarket()).isCloseTo(28_500, within(1e-6));
+        assertThat(r.before().tier()).isEqualTo(EvidenceTier.ESTIMATED);
+        assertThat(r.after().facilityWh()).isCloseTo(80_000, within(1e-6));
+        assertThat(r.after().gCo2eLocation()).isCloseTo(33_440, within(1e-6));
+        assertThat(r.after().gCo2eMarket()).isCloseTo(20_000, within(1e-6));
+        assertThat(r.after().tier()).isEqualTo(EvidenceTier.METERED);
+        assertThat(r.after().embodiedScope()).isEqualTo(GhgScope.SCOPE_3_CATEGORY_1);
+        assertThat(r.key()).isEqualTo("cmp-1/ONE_OFF_RUN/r1/2026-07-02/v2");
+    }
+}
