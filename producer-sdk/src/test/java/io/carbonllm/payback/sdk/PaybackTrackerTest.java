@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,9 +157,12 @@ class PaybackTrackerTest {
             t.record(event(id));
         }
         await().atMost(10, TimeUnit.SECONDS).until(() -> t.metrics().sent() == 3);
-        // and 2 more that cannot go (the broker does not answer; the registry would not stop them: the schema's id is
-        // cached, as in any Confluent-compatible serializer)
-        producer.sendException = new org.apache.kafka.common.errors.TimeoutException("broker did not answer");
+        // and 2 more that cannot go: the producer refuses them (a registry down would not stop them now, since the
+        // schema's id is cached, as in any Confluent-compatible serializer); set under the producer's lock, which its
+        // send() holds when it reads the field
+        synchronized (producer) {
+            producer.sendException = new TimeoutException("broker did not answer");
+        }
         t.record(event("e4"));
         t.record(event("e5"));
 
@@ -183,7 +187,7 @@ class PaybackTrackerTest {
                 Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.apache.kafka.clients.producer.Producer.class},
                         (proxy, method, args) -> {
                             if (method.getName().equals("send") && args.length == 2 && failures.getAndDecrement() > 0) {
-                                org.apache.kafka.common.errors.TimeoutException e = new org.apache.kafka.common.errors.TimeoutException(
+                                TimeoutException e = new TimeoutException(
                                         "Topic inference-events not present in metadata after 1000 ms.");
                                 ((org.apache.kafka.clients.producer.Callback) args[1]).onCompletion(null, e);
                                 return java.util.concurrent.CompletableFuture.failedFuture(e);

@@ -97,15 +97,15 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
             writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, buffer.encoder);
             buffer.encoder.flush();
+            return buffer.out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException("Cannot encode " + schema.getFullName() + " for topic '" + topic + "': "
                     + e.getMessage(), e);
+        } finally {
+            if (buffer.out.size() > MAX_KEPT_BUFFER) {
+                BUFFER.remove(); // a rare large record does not pin its buffer to the thread
+            }
         }
-        byte[] bytes = buffer.out.toByteArray();
-        if (bytes.length > MAX_KEPT_BUFFER) {
-            BUFFER.remove(); // a rare large record does not pin its buffer to the thread
-        }
-        return bytes;
     }
 
     /**

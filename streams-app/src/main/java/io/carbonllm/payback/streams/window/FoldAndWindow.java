@@ -16,7 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,23 +63,24 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
     private KeyValueStore<TaskKey, TaskOutcome> openTasks;
     private KeyValueStore<String, TaskKey> closeIndex;
     /**
-     * The close index as in {@link #closeIndex}, which is written through and read only at start: a scan of the store
-     * opens a RocksDB iterator (over the record cache) and steps over the tombstones of the entries it deleted before,
-     * which stay until compaction.
+     * The keys of the close index as in {@link #closeIndex}, which is written through and read only at start: a scan
+     * of the store opens a RocksDB iterator (over the record cache) and steps over the tombstones of the entries it
+     * deleted before, which stay until compaction. Keys only (a key encodes its task): one entry per open task and per
+     * closed marker, so about (task-id requests per second) x (2 x task gap + task grace) entries of some 100 bytes.
+     * Ordered by code point, as RocksDB orders the keys' UTF-8 bytes.
      */
-    private final TreeMap<String, TaskKey> dueTasks = new TreeMap<>();
+    private final TreeSet<String> dueTasks = new TreeSet<>(FoldAndWindow::compareCodePoints);
     private TimestampedWindowStore<VariantKey, VariantStats> windows;
     /**
      * The open windows revised since start, as in {@link #windows}: this processor is the store's only writer, so a
-     * revision reads the window here rather than deserializing it from the store. Windows past their grace leave at
-     * every {@link #FORGET_INTERVAL} (a later revision of one, if any, reads the store).
+     * revision reads the window here rather than deserializing it from the store. A window past its grace is read
+     * from the store again (which may have expired it), and its copy leaves as stream time passes each window size.
      */
     private final Map<WindowId, VariantStats> openWindows = new HashMap<>();
     /** No index entry is due before this (a lower bound: every put lowers it, a scan raises it). */
     private long nextDue;
-
-    /** How often (wall clock) the copies of windows past their grace leave {@link #openWindows}. */
-    static final Duration FORGET_INTERVAL = Duration.ofSeconds(1);
+    /** The stream time at which closed windows' copies next leave {@link #openWindows}. */
+    private long nextForget;
 
     /** At most this many revised windows wait for the interval; one more publishes them all at once. */
     static final int MAX_PENDING = 10_000;
@@ -130,11 +131,12 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         this.pendingStore = context.getStateStore(StoreNames.VARIANT_PENDING);
         // The in-memory views start from the stores as restored (after a crash, as of the last commit)
         openWindows.clear();
+        nextForget = Long.MIN_VALUE;
         dueTasks.clear();
         try (KeyValueIterator<String, TaskKey> all = closeIndex.all()) {
-            all.forEachRemaining(kv -> dueTasks.put(kv.key, kv.value));
+            all.forEachRemaining(kv -> dueTasks.add(kv.key));
         }
-        this.nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.firstKey());
+        this.nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.first());
         // Revisions committed before a stop (or a migration) but not yet published: published at the first interval
         pending.clear();
         try (KeyValueIterator<String, Long> all = pendingStore.all()) {
@@ -149,13 +151,24 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         if (!publishInterval.isZero()) {
             context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, wallClock -> publishPending());
         }
-        context.schedule(FORGET_INTERVAL, PunctuationType.WALL_CLOCK_TIME, wallClock -> forgetClosedWindows());
     }
 
-    /** Windows past their grace get no more revisions from requests: their copies leave {@link #openWindows}. */
-    private void forgetClosedWindows() {
-        long streamTime = context.currentStreamTimeMs();
-        openWindows.keySet().removeIf(id -> id.start() + windowMs + graceMs <= streamTime);
+    /** Once per window size of stream time, the copies of windows past their grace leave {@link #openWindows}. */
+    private void forgetClosedWindows(long streamTime) {
+        if (streamTime < nextForget) {
+            return;
+        }
+        openWindows.keySet().removeIf(id -> closed(id, streamTime));
+        nextForget = streamTime + windowMs;
+    }
+
+    /** How many open windows' copies are held (for tests of their bound). */
+    int openWindowCopies() {
+        return openWindows.size();
+    }
+
+    private boolean closed(WindowId id, long streamTime) {
+        return id.start() + windowMs + graceMs <= streamTime;
     }
 
     /**
@@ -183,11 +196,18 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         }
     }
 
-    /** The window as stored, from {@link #openWindows} when it is there; null if there is none. */
+    /**
+     * The window as stored, from {@link #openWindows} while it is open; null if there is none. A window past its grace
+     * is read from the store, which drops windows past their retention (as short as window + grace).
+     */
     private VariantStats window(VariantKey key, WindowId id) {
-        VariantStats open = openWindows.get(id);
-        if (open != null) {
-            return open;
+        if (closed(id, context.currentStreamTimeMs())) {
+            openWindows.remove(id);
+        } else {
+            VariantStats open = openWindows.get(id);
+            if (open != null) {
+                return open;
+            }
         }
         ValueAndTimestamp<VariantStats> stored = windows.fetch(key, id.start());
         return stored == null ? null : stored.value();
@@ -203,6 +223,7 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
             publishPending(); // windows kept from a run with an interval: published before any later revision
         }
         long streamTime = context.currentStreamTimeMs();
+        forgetClosedWindows(streamTime);
         closeTasksDue(streamTime);
         long time = record.timestamp();
         if (request.getTaskId() == null) {
@@ -244,19 +265,15 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
         if (streamTime < nextDue) {
             return;
         }
-        List<Map.Entry<String, TaskKey>> due = new ArrayList<>();
-        for (Map.Entry<String, TaskKey> entry : dueTasks.entrySet()) {
-            if (timeOf(entry.getKey()) > streamTime) {
-                break;
-            }
-            due.add(Map.entry(entry.getKey(), entry.getValue())); // (a TreeMap's own entries change as it shrinks)
+        List<String> due = new ArrayList<>();
+        while (!dueTasks.isEmpty() && timeOf(dueTasks.first()) <= streamTime) {
+            String entry = dueTasks.pollFirst();
+            closeIndex.delete(entry);
+            due.add(entry);
         }
-        for (Map.Entry<String, TaskKey> entry : due) {
-            unindex(entry.getKey());
-        }
-        nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.firstKey()); // a put back lowers it (index)
-        for (Map.Entry<String, TaskKey> entry : due) {
-            TaskKey taskKey = entry.getValue();
+        nextDue = dueTasks.isEmpty() ? Long.MAX_VALUE : timeOf(dueTasks.first()); // a put back lowers it (index)
+        for (String entry : due) {
+            TaskKey taskKey = taskKeyOf(entry);
             TaskOutcome task = openTasks.get(taskKey);
             if (task == null) {
                 continue;
@@ -268,7 +285,7 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
             } else if (TaskSessions.isClosedMarker(task)) {
                 openTasks.delete(taskKey);
             } else {
-                close(taskKey, task, timeOf(entry.getKey()));
+                close(taskKey, task, timeOf(entry));
             }
         }
     }
@@ -290,12 +307,12 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
     private void index(long dueTime, TaskKey taskKey) {
         String key = indexKey(dueTime, taskKey);
         closeIndex.put(key, taskKey);
-        dueTasks.put(key, taskKey);
+        dueTasks.add(key);
         nextDue = Math.min(nextDue, dueTime);
     }
 
     private void unindex(String indexKey) {
-        if (dueTasks.remove(indexKey) != null) {
+        if (dueTasks.remove(indexKey)) {
             closeIndex.delete(indexKey);
         }
     }
@@ -359,6 +376,46 @@ public final class FoldAndWindow<K> implements Processor<K, TaskOutcome, String,
 
     private static StringBuilder part(StringBuilder sb, String s) {
         return sb.append('/').append(s.length()).append(':').append(s);
+    }
+
+    /** The task an index key names (the inverse of {@link #indexKey}). */
+    static TaskKey taskKeyOf(String indexKey) {
+        int[] at = {19};
+        String useCase = nextPart(indexKey, at);
+        String modelId = nextPart(indexKey, at);
+        return new TaskKey(useCase, modelId, nextPart(indexKey, at));
+    }
+
+    private static String nextPart(String key, int[] at) {
+        int colon = key.indexOf(':', at[0]);
+        int start = colon + 1;
+        int end = start + Integer.parseInt(key, at[0] + 1, colon, 10);
+        at[0] = end;
+        return key.substring(start, end);
+    }
+
+    /**
+     * Orders strings by code point, as their UTF-8 bytes sort: {@link String#compareTo} compares UTF-16 units, which
+     * puts a supplementary character (a surrogate pair, from U+D800) before U+E000 to U+FFFF.
+     */
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return fixUp(x) - fixUp(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    /** Moves surrogates above U+E000..U+FFFF and those below them, keeping every other unit's order. */
+    private static int fixUp(char c) {
+        if (c < 0xD800) {
+            return c;
+        }
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
     private static long timeOf(String indexKey) {
