@@ -98,10 +98,10 @@ class EnergyWindowTopologyTest {
 
     @Test
     void aGridIntensityChangeAppliesFromItsEffectiveTimeNotBefore() {
-        // Given a new grid figure for eu-north-1 from 00:01 (100 g/kWh location-based, 0 market-based: a PPA)
+        // Given a new grid figure for eu-north-1 from 00:01 (100 g/kWh location-based, 0 market-based: a PPA, named)
         fx.factors.pipeInput("GRID|region|eu-north-1|2026-01-01T00:01:00Z", io.carbonllm.payback.events.FactorUpdate.newBuilder()
                 .setKind("GRID").setScope("region").setKey("eu-north-1").setEffectiveFrom(T0.plusSeconds(60))
-                .setValue(100).setMarketValue(0.0).setSource("test: 2026 PPA").build());
+                .setValue(100).setMarketValue(0.0).setMarketInstrument("ppa").setSource("test: 2026 PPA").build());
         fx.driver.advanceWallClockTime(java.time.Duration.ofSeconds(6));   // the lookup table refreshes
 
         // When one request lands before it (00:00:30) and one after (00:01:30), each metered 1.0 Wh on Google

@@ -1,6 +1,7 @@
 package io.carbonllm.payback.core.definition;
 
 import io.carbonllm.payback.events.FactorUpdate;
+import io.carbonllm.payback.methodology.facility.MarketInstrument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,8 +33,22 @@ public final class FactorUpdates {
                 if (market != null && (!(market >= 0) || market.isInfinite())) {
                     problems.add("marketValue (gCO2e/kWh) must be a finite number >= 0, got " + market);
                 }
+                String instrument = update.getMarketInstrument();
+                if (instrument != null) {
+                    if (market == null) {
+                        problems.add("marketInstrument (" + instrument + ") needs a marketValue");
+                    }
+                    try {
+                        MarketInstrument.parse(instrument);
+                    } catch (IllegalArgumentException e) {
+                        problems.add("marketInstrument " + e.getMessage().replaceFirst("^market instrument ", ""));
+                    }
+                }
             }
             case "PUE" -> {
+                if (update.getMarketInstrument() != null) {
+                    problems.add("marketInstrument applies to GRID rows only, got " + update.getMarketInstrument());
+                }
                 if (!(update.getValue() >= 1) || Double.isInfinite(update.getValue())) {
                     problems.add("value (PUE) must be a finite number >= 1, got " + update.getValue());
                 }

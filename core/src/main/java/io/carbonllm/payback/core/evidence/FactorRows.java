@@ -45,6 +45,7 @@ public final class FactorRows {
                 .setMarketValue(row.marketValue())
                 .setSource(row.source())
                 .setRequests(requests)
+                .setMarketInstrument(row.marketInstrument() == null ? null : row.marketInstrument().label())
                 .build();
     }
 

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param marketValue   GRID only: the market-based gCO2e/kWh, or null when the row has none and the location-based
  *                      figure stands in; always null for PUE
  * @param source        the row's source
+ * @param marketInstrument GRID with a market-based value only: what that value rests on; null when the row does not
+ *                      say (rows written before instruments were recorded)
  */
 public record FactorRow(Kind kind, String key, Scope scope, Instant effectiveFrom, double value, Double marketValue,
-                        String source) {
+                        String source, MarketInstrument marketInstrument) {
 
     /** What the row is a factor of. */
     public enum Kind {
@@ -54,6 +56,16 @@ public record FactorRow(Kind kind, String key, Scope scope, Instant effectiveFro
         if (kind == Kind.PUE && marketValue != null) {
             throw new IllegalArgumentException("a market-based value applies to GRID rows only");
         }
+        if (marketInstrument != null && marketValue == null) {
+            throw new IllegalArgumentException("a market instrument (" + marketInstrument.label() + ") needs a "
+                    + "market-based value");
+        }
+    }
+
+    /** A row that names no market instrument. */
+    public FactorRow(Kind kind, String key, Scope scope, Instant effectiveFrom, double value, Double marketValue,
+                     String source) {
+        this(kind, key, scope, effectiveFrom, value, marketValue, source, null);
     }
 
     /** GRID only: true when the row has no market-based figure and the location-based one stands in. */

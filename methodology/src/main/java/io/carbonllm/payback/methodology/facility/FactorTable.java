@@ -29,7 +29,8 @@ public final class FactorTable {
     private static final String PUE_RESOURCE = "/io/carbonllm/payback/methodology/facility-pue.csv";
     public static final String WORLD = "*";
 
-    private record GridRow(String region, Instant from, double location, Double market, String source, int order) {
+    private record GridRow(String region, Instant from, double location, Double market, MarketInstrument instrument,
+                           String source, int order) {
     }
 
     private record PueRow(String scope, String key, Instant from, double pue, String source, int order) {
@@ -37,11 +38,21 @@ public final class FactorTable {
 
     /** A grid intensity row added at run time (for example from a factors topic). */
     public record GridFactor(String region, Instant effectiveFrom, double locationGPerKwh, Double marketGPerKwh,
-                             String source) {
+                             MarketInstrument marketInstrument, String source) {
         public GridFactor {
             if (!(locationGPerKwh >= 0) || Double.isInfinite(locationGPerKwh) || (marketGPerKwh != null && !(marketGPerKwh >= 0))) {
                 throw new IllegalArgumentException("grid intensity for " + region + " must be >= 0: " + locationGPerKwh);
             }
+            if (marketInstrument != null && marketGPerKwh == null) {
+                throw new IllegalArgumentException("grid intensity for " + region + " names a market instrument ("
+                        + marketInstrument.label() + ") without a market-based value");
+            }
+        }
+
+        /** A row that names no market instrument. */
+        public GridFactor(String region, Instant effectiveFrom, double locationGPerKwh, Double marketGPerKwh,
+                          String source) {
+            this(region, effectiveFrom, locationGPerKwh, marketGPerKwh, null, source);
         }
     }
 
@@ -97,7 +108,7 @@ public final class FactorTable {
         List<GridRow> allGrid = new ArrayList<>(gridRows);
         for (GridFactor g : grid) {
             allGrid.add(new GridRow(g.region().toLowerCase(Locale.ROOT), g.effectiveFrom(), g.locationGPerKwh(),
-                    g.marketGPerKwh(), g.source(), allGrid.size()));
+                    g.marketGPerKwh(), g.marketInstrument(), g.source(), allGrid.size()));
         }
         List<PueRow> allPue = new ArrayList<>(pueRows);
         for (PueFactor p : pue) {
@@ -122,6 +133,25 @@ public final class FactorTable {
         return new FactorTable(grid, pue);
     }
 
+    /**
+     * The optional {@code market_instrument} column: what a market-based figure rests on. Named without a market-based
+     * figure, it is an error; a market-based figure without one is accepted (older files) and reported as not stated.
+     */
+    private static MarketInstrument instrument(Csv.Row row, Double market) {
+        String text = row.optionalText("market_instrument");
+        if (text == null) {
+            return null;
+        }
+        if (market == null) {
+            throw row.error("market_instrument", text, "needs a market_g_per_kwh on the same row");
+        }
+        try {
+            return MarketInstrument.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw row.error("market_instrument", text, "is not one of " + MarketInstrument.allowed());
+        }
+    }
+
     private static void readGrid(InputStream in, String name, List<GridRow> into) {
         try (in) {
             for (Csv.Row row : Csv.read(in, name)) {
@@ -130,8 +160,9 @@ public final class FactorTable {
                 if (location < 0 || (market != null && market < 0)) {
                     throw row.error("location_g_per_kwh", String.valueOf(location), "must not be negative");
                 }
+                MarketInstrument instrument = instrument(row, market);
                 into.add(new GridRow(row.text("region").toLowerCase(Locale.ROOT), date(row), location, market,
-                        row.text("source"), into.size()));
+                        instrument, row.text("source"), into.size()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -193,7 +224,7 @@ public final class FactorTable {
         GridRow applied = row.orElseThrow(() -> new IllegalArgumentException(
                 "No grid intensity for region '" + region + "' or the world default at " + at));
         return new ResolvedGrid(region, applied.location(), applied.market() != null ? applied.market() : applied.location(),
-                applied.market() == null, worldDefault, applied.from(), applied.source());
+                applied.market() == null, worldDefault, applied.from(), applied.source(), applied.instrument());
     }
 
     /** The PUE for the provider, else the region, else the default, as it was at {@code at}; with the row it used. */

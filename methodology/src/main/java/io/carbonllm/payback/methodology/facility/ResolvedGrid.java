@@ -13,9 +13,17 @@ import java.util.Locale;
  * @param worldDefault     true when the region is unknown and the world default applies
  * @param effectiveFrom    the date the applied row took effect
  * @param source           the row's source
+ * @param marketInstrument what the market-based figure rests on; null when it is a fallback or the row does not say
  */
 public record ResolvedGrid(String region, double locationGPerKwh, double marketGPerKwh, boolean marketIsFallback,
-                           boolean worldDefault, Instant effectiveFrom, String source) {
+                           boolean worldDefault, Instant effectiveFrom, String source,
+                           MarketInstrument marketInstrument) {
+
+    /** A grid figure that names no market instrument. */
+    public ResolvedGrid(String region, double locationGPerKwh, double marketGPerKwh, boolean marketIsFallback,
+                        boolean worldDefault, Instant effectiveFrom, String source) {
+        this(region, locationGPerKwh, marketGPerKwh, marketIsFallback, worldDefault, effectiveFrom, source, null);
+    }
 
     /** A figure given directly (for example on the command line), location-based, no market figure. */
     public static ResolvedGrid given(double gPerKwh, String source) {
@@ -35,6 +43,6 @@ public record ResolvedGrid(String region, double locationGPerKwh, double marketG
             default -> null;
         };
         return new FactorRow(FactorRow.Kind.GRID, key, scope, effectiveFrom, locationGPerKwh,
-                marketIsFallback ? null : marketGPerKwh, source);
+                marketIsFallback ? null : marketGPerKwh, source, marketIsFallback ? null : marketInstrument);
     }
 }

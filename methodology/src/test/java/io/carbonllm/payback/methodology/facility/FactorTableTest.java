@@ -64,6 +64,49 @@ class FactorTableTest {
     }
 
     @Test
+    void aMarketBasedRowNamesItsInstrument(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("grid.csv");
+        Files.writeString(grid, """
+                region,effective_from,location_g_per_kwh,market_g_per_kwh,market_instrument,source
+                eu-west-1,2026-01-01,301,380,residual-mix,"AIB European residual mix 2025, Ireland"
+                us-east-1,2026-01-01,418,0,PPA,"our 2026 wind PPA"
+                eu-central-1,2026-01-01,342,,,"Electricity Maps 2025"
+                """);
+        FactorTable withUser = FactorTable.withOverrides(grid, null);
+        Instant feb = Instant.parse("2026-02-01T00:00:00Z");
+
+        ResolvedGrid ireland = withUser.grid("eu-west-1", feb);
+        assertThat(ireland.marketGPerKwh()).isEqualTo(380);
+        assertThat(ireland.marketInstrument()).isEqualTo(MarketInstrument.RESIDUAL_MIX);
+        assertThat(ireland.row().marketInstrument()).isEqualTo(MarketInstrument.RESIDUAL_MIX);
+        assertThat(withUser.grid("us-east-1", feb).row().marketInstrument()).isEqualTo(MarketInstrument.PPA);
+        // no market figure: the location-based one stands in, and no instrument is claimed
+        ResolvedGrid germany = withUser.grid("eu-central-1", feb);
+        assertThat(germany.marketIsFallback()).isTrue();
+        assertThat(germany.row().marketInstrument()).isNull();
+    }
+
+    @Test
+    void anInstrumentWithoutAMarketFigureOrUnknownIsRejectedNamingTheLine(@TempDir Path dir) throws Exception {
+        Path orphan = dir.resolve("orphan.csv");
+        Files.writeString(orphan, """
+                region,effective_from,location_g_per_kwh,market_g_per_kwh,market_instrument,source
+                eu-west-1,2026-01-01,301,,rec,"certificates, but no figure"
+                """);
+        assertThatThrownBy(() -> FactorTable.withOverrides(orphan, null))
+                .hasMessageContaining("line 2").hasMessageContaining("column market_instrument")
+                .hasMessageContaining("needs a market_g_per_kwh");
+        Path unknown = dir.resolve("unknown.csv");
+        Files.writeString(unknown, """
+                region,effective_from,location_g_per_kwh,market_g_per_kwh,market_instrument,source
+                eu-west-1,2026-01-01,301,0,green-vibes,"a claim"
+                """);
+        assertThatThrownBy(() -> FactorTable.withOverrides(unknown, null))
+                .hasMessageContaining("column market_instrument value 'green-vibes'")
+                .hasMessageContaining("supplier-specific, residual-mix, ppa, rec");
+    }
+
+    @Test
     void aPueBelowOneIsRejectedNamingTheFileLineAndColumn(@TempDir Path dir) throws Exception {
         Path pue = dir.resolve("pue.csv");
         Files.writeString(pue, """

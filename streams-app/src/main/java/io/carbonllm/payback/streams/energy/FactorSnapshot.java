@@ -2,6 +2,7 @@ package io.carbonllm.payback.streams.energy;
 
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.methodology.facility.MarketInstrument;
 import io.carbonllm.payback.streams.state.GlobalTables;
 import io.carbonllm.payback.streams.state.StoreNames;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ public final class FactorSnapshot {
             try {
                 switch (update.getKind().toUpperCase(Locale.ROOT)) {
                     case "GRID" -> grid.add(new FactorTable.GridFactor(update.getKey(), update.getEffectiveFrom(),
-                            update.getValue(), update.getMarketValue(), update.getSource()));
+                            update.getValue(), update.getMarketValue(), update.getMarketInstrument() == null ? null
+                            : MarketInstrument.parse(update.getMarketInstrument()), update.getSource()));
                     case "PUE" -> pue.add(new FactorTable.PueFactor(update.getScope().toLowerCase(Locale.ROOT),
                             update.getKey(), update.getEffectiveFrom(), update.getValue(), update.getSource()));
                     default -> throw new IllegalArgumentException("kind must be GRID or PUE: " + update.getKind());
