@@ -1,6 +1,7 @@
 package io.carbonllm.payback.cli;
 
 import io.carbonllm.payback.core.definition.Basis;
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
 import io.carbonllm.payback.streams.dlq.DeadLetterStage;
@@ -69,6 +70,12 @@ final class EnumOptions {
     static final class Bases extends Converter<Basis> {
         Bases() {
             super(Basis.class);
+        }
+    }
+
+    static final class Ownerships extends Converter<Ownership> {
+        Ownerships() {
+            super(Ownership.class);
         }
     }
 

@@ -2,6 +2,7 @@ package io.carbonllm.payback.cli;
 
 import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.TrainingRuns;
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.methodology.facility.FactorTable;
 import io.carbonllm.payback.methodology.facility.ResolvedPue;
@@ -99,6 +100,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "REGION", description = "Where it ran: selects the grid intensity, and the PUE when --provider has none.")
     String region;
 
+    @Option(names = "--ownership", paramLabel = "OWNERSHIP", converter = EnumOptions.Ownerships.class,
+            description = "Whose hardware it ran on: owned, colocated, cloud or api, in any case. It sets the GHG "
+                    + "scope of its emissions: owned or colocated, Scope 2 for electricity and Scope 3 Category 2 for "
+                    + "the hardware; cloud or api, Scope 3 Category 1 for both (default: from --provider: none is "
+                    + "owned, a model-API provider api, any other cloud). Also applies with --from-codecarbon.")
+    Ownership ownership;
+
     @Option(names = "--started-at", paramLabel = "ISO-8601", description = "When it ran (default: now).")
     Instant startedAt;
 
@@ -138,6 +146,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         for (Map.Entry<String, TrainingRun> run : runs.entrySet()) {
+            spec.commandLine().getOut().printf("run %s: %s%n", run.getKey(), scopeNote(run.getValue()));
             if (dryRun) {
                 spec.commandLine().getOut().printf("would publish run %s to %s: %s%n", run.getKey(), topic,
                         run.getValue());
@@ -148,6 +157,22 @@ final class RunCommand implements Callable<Integer> {
                     topic, metadata.partition(), metadata.offset());
         }
         return 0;
+    }
+
+    private String ownershipName() {
+        return ownership == null ? null : ownership.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Where the run's emissions sit, and why: "cloud (from provider aws): Scope 3 Category 1 ...". */
+    static String scopeNote(TrainingRun run) {
+        Ownership applied = TrainingRuns.ownership(run);
+        String why = run.getOwnership() != null ? "given"
+                : run.getProvider() == null || run.getProvider().isBlank() ? "no provider"
+                : "from provider " + run.getProvider();
+        String electricity = applied.electricityScope().label();
+        String hardware = applied.embodiedScope() == applied.electricityScope() ? "hardware included"
+                : "hardware in " + applied.embodiedScope().label();
+        return EnumOptions.display(applied) + " (" + why + "): electricity in " + electricity + ", " + hardware;
     }
 
     /** A run read from CodeCarbon's file, with the row it came from. */
@@ -201,6 +226,7 @@ final class RunCommand implements Callable<Integer> {
         for (CodeCarbonRun metered : chosen) {
             String runId = codeCarbonRunId == null ? metered.runId(id) : id;
             TrainingRun run = metered.toTrainingRun(runId, kind, model, overhead, embodied);
+            run.setOwnership(ownershipName());
             List<String> problems = TrainingRuns.problems(run);
             if (!problems.isEmpty()) {
                 fail("invalid run " + runId + " from " + fromCodeCarbon + " line " + metered.lines() + ": "
@@ -239,7 +265,7 @@ final class RunCommand implements Callable<Integer> {
                 .setMeteredKwh(meteredKwh).setMeteredScope(scope == null ? null : scope.name())
                 .setProvider(provider).setRegion(region)
                 .setStartedAt(startedAt == null ? Instant.now() : startedAt)
-                .setEmbodiedGPerGpuHour(embodied).build();
+                .setEmbodiedGPerGpuHour(embodied).setOwnership(ownershipName()).build();
         List<String> problems = TrainingRuns.problems(run);
         if (!problems.isEmpty()) {
             fail("invalid run " + id + ": " + FLAGS.message(problems));
@@ -258,6 +284,7 @@ final class RunCommand implements Callable<Integer> {
         flags.put("pue", "--pue");
         flags.put("overheadFactor", "--overhead-factor");
         flags.put("meteredKwh", "--metered-kwh");
+        flags.put("ownership", "--ownership");
         flags.put("meteredScope", "--metered-scope");
         flags.put("startedAt", "--started-at");
         flags.put("embodiedGPerGpuHour", "--embodied-g-per-gpu-hour");

@@ -208,6 +208,27 @@ class DefinitionCommandsTest {
     }
 
     @Test
+    void aRunSaysWhoseHardwareItUsedAndSoItsScope() {
+        // from the provider: a cloud, Scope 3 Category 1 for all of it
+        TrainingRun cloud = trainingRun("--id", "r", "--metered-kwh", "5", "--provider", "aws");
+        assertThat(cloud.getOwnership()).isNull();
+        assertThat(RunCommand.scopeNote(cloud)).isEqualTo("cloud (from provider aws): electricity in Scope 3 "
+                + "Category 1 (purchased goods and services), hardware included");
+        // given: a colocated rack at that provider's site, Scope 2 and Category 2 apart
+        TrainingRun colocated = trainingRun("--id", "r", "--metered-kwh", "5", "--provider", "aws",
+                "--ownership", "Colocated");
+        assertThat(colocated.getOwnership()).isEqualTo("colocated");
+        assertThat(RunCommand.scopeNote(colocated)).isEqualTo("colocated (given): electricity in Scope 2 (purchased "
+                + "electricity), hardware in Scope 3 Category 2 (capital goods)");
+        // no provider: the organisation's own
+        assertThat(RunCommand.scopeNote(trainingRun("--id", "r", "--metered-kwh", "5")))
+                .startsWith("owned (no provider): electricity in Scope 2");
+        // an unknown ownership names the allowed ones
+        assertThat(run(2, with(RUN, "--metered-kwh", "5", "--ownership", "rented"))[1])
+                .contains("--ownership").contains("owned, colocated, cloud, api").contains("rented");
+    }
+
+    @Test
     void helpDocumentsTheNewFlags() {
         assertThat(run(0, "run", "--help")[0]).contains("--metered-scope").contains("--provider")
                 .contains("CodeCarbon, DCGM and").contains("nvidia-smi");

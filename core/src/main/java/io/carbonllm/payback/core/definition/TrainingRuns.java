@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.definition;
 
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.OneOffRun;
@@ -44,7 +45,19 @@ public final class TrainingRuns {
         if (!(run.getHours() >= 0) || Double.isInfinite(run.getHours())) {
             problems.add("hours must be a finite number >= 0, got " + run.getHours());
         }
+        if (run.getOwnership() != null) {
+            try {
+                Ownership.parse(run.getOwnership());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
         return problems;
+    }
+
+    /** Whose hardware the run used: its own ownership, else its provider's default ({@link Ownership#defaultFor}). */
+    public static Ownership ownership(TrainingRun run) {
+        return Ownership.resolve(run.getOwnership(), run.getProvider());
     }
 
     /** The run as the methodology computes it; an {@link IllegalArgumentException} naming every problem otherwise. */

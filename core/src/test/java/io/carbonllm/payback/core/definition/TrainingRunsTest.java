@@ -59,14 +59,15 @@ class TrainingRunsTest {
     void everyProblemNamesItsFieldAndValue() {
         // Given a run with an unknown kind and scope, a negative GPU count, hours that are not a number and no energy
         TrainingRun run = TrainingRun.newBuilder().setRunId("bad").setKind("PRETRAIN").setMeteredScope("RACK")
-                .setGpuCount(-1).setHours(Double.NaN).setStartedAt(DEC).build();
+                .setGpuCount(-1).setHours(Double.NaN).setStartedAt(DEC).setOwnership("rented").build();
 
         // When, Then
         assertThat(TrainingRuns.problems(run))
                 .anySatisfy(p -> assertThat(p).contains("kind must be one of FINE_TUNE, RAG_INDEX, OTHER, got PRETRAIN"))
                 .anySatisfy(p -> assertThat(p).contains("meteredScope must be one of IT, FACILITY, got RACK"))
                 .anySatisfy(p -> assertThat(p).contains("gpuCount must be >= 0, got -1"))
-                .anySatisfy(p -> assertThat(p).contains("hours must be a finite number >= 0, got NaN"));
+                .anySatisfy(p -> assertThat(p).contains("hours must be a finite number >= 0, got NaN"))
+                .anySatisfy(p -> assertThat(p).contains("ownership must be one of owned, colocated, cloud, api, got rented"));
         assertThatThrownBy(() -> TrainingRuns.toOneOffRun(run)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid training run bad: ");
     }
