@@ -2,13 +2,17 @@ package io.carbonllm.payback.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import io.carbonllm.payback.core.disclosure.EnergyPart;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.VariantStats;
 import io.carbonllm.payback.events.VariantWindow;
+import io.carbonllm.payback.methodology.EvidenceTier;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,22 @@ class EnergyWindowTopologyTest {
         assertThat(before.getGCo2eMarket()).isCloseTo(0.02289, within(1e-12));
         assertThat(after.getGCo2eLocation()).isCloseTo(0.109, within(1e-12));
         assertThat(after.getGCo2eMarket()).isZero();
+        // and each window keeps its 1.0 Wh of IT energy by what priced it: metered, at google, google's PUE row,
+        // and the grid row of its time
+        assertThat(parts(before)).containsExactly(tuple(
+                EvidenceTier.METERED, "google", "GRID|region|eu-north-1|2025-01-01", 1.0));
+        assertThat(parts(after)).containsExactly(tuple(
+                EvidenceTier.METERED, "google", "GRID|region|eu-north-1|2026-01-01", 1.0));
+        assertThat(EnergyPart.parseKey(
+                after.getEnergyParts().keySet().iterator().next()).pueRowId()).startsWith("PUE|provider|google|");
+    }
+
+    /** A window's energy parts as (tier, provider, grid row id, IT Wh). */
+    private static List<Tuple> parts(VariantStats window) {
+        return window.getEnergyParts().entrySet().stream().map(e -> {
+            var f = EnergyPart.parseKey(e.getKey());
+            return tuple(f.tier(), f.provider(), f.gridRowId(), e.getValue());
+        }).toList();
     }
 
     @Test

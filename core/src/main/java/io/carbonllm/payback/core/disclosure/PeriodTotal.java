@@ -19,6 +19,8 @@ import java.util.Set;
  * that facility energy, both CO2e figures, the tier mix and the market fallback all derive from one set of numbers
  * and can be derived again with a corrected factor.
  *
+ * @param ownership      whose hardware, when the definition says (a run always does: its own, or its provider's
+ *                       default); null for inference without one, whose parts then take their providers' defaults
  * @param parts          Wh before PUE (IT Wh, or facility Wh where no PUE applies) by part
  * @param gCo2eEmbodied  the embodied (manufacturing) gCO2e charged to the day: one-off runs only
  * @param requests       requests counted (inference); 0 for a run
@@ -42,7 +44,6 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(day, "day");
-        Objects.requireNonNull(ownership, "ownership");
         parts = Map.copyOf(parts);
         parts.forEach((part, wh) -> {
             if (!Double.isFinite(wh) || wh < 0) {
@@ -51,6 +52,9 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
         });
         if (!Double.isFinite(gCo2eEmbodied) || gCo2eEmbodied < 0) {
             throw new IllegalArgumentException("gCo2eEmbodied must be a finite number >= 0, got " + gCo2eEmbodied);
+        }
+        if (gCo2eEmbodied > 0 && ownership == null) {
+            throw new IllegalArgumentException("embodied emissions need the total's ownership, to place them in a scope");
         }
         if (requests < 0 || coveredRequests < 0 || coveredRequests > requests) {
             throw new IllegalArgumentException("requests and coveredRequests must satisfy 0 <= covered <= requests, got "
@@ -147,14 +151,30 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
         return parts.keySet().stream().anyMatch(p -> row.equals(p.grid()) || row.equals(p.pue()));
     }
 
-    /** The scope of the electricity's emissions. */
-    public GhgScope electricityScope() {
-        return ownership.electricityScope();
+    /** Whose hardware a part ran on: the total's ownership when given, else the part's provider's default. */
+    public Ownership ownershipOf(EnergyPart part) {
+        return part.ownership(ownership);
     }
 
-    /** The scope of the embodied emissions. */
+    /** Location-based gCO2e of the electricity, by the scope each part's ownership puts it in. */
+    public Map<GhgScope, Double> gCo2eLocationByScope() {
+        Map<GhgScope, Double> byScope = new java.util.EnumMap<>(GhgScope.class);
+        parts.forEach((part, wh) -> byScope.merge(ownershipOf(part).electricityScope(), part.gCo2eLocation(wh),
+                Double::sum));
+        return byScope;
+    }
+
+    /** Market-based gCO2e of the electricity, by scope. */
+    public Map<GhgScope, Double> gCo2eMarketByScope() {
+        Map<GhgScope, Double> byScope = new java.util.EnumMap<>(GhgScope.class);
+        parts.forEach((part, wh) -> byScope.merge(ownershipOf(part).electricityScope(), part.gCo2eMarket(wh),
+                Double::sum));
+        return byScope;
+    }
+
+    /** The scope of the embodied emissions; null when the total has none (inference). */
     public GhgScope embodiedScope() {
-        return ownership.embodiedScope();
+        return ownership == null ? null : ownership.embodiedScope();
     }
 
     /** The same period computed with {@code correction}'s row in place of the one it replaces; the same version. */

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.window;
 
+import io.carbonllm.payback.core.disclosure.EnergyPart;
 import io.carbonllm.payback.core.energy.EnergyAccounting;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.events.InferenceEvent;
@@ -26,6 +27,18 @@ public final class TaskOutcomes {
     /** One request, as a task of one request, with its energy accounted. */
     public static TaskOutcome of(InferenceEvent event, EnergyAccounting.Contribution energy) {
         boolean covered = energy.energy().available();
+        Map<String, Long> rows = Map.of();
+        Map<String, Double> parts = Map.of();
+        if (covered) {
+            String gridRow = FactorRows.id(energy.grid().row());
+            String pueRow = FactorRows.id(energy.pue().row());
+            rows = new HashMap<>(4);
+            rows.put(gridRow, 1L);
+            rows.put(pueRow, 1L);
+            parts = new HashMap<>(2);
+            parts.put(EnergyPart.key(energy.energy().tier(), event.getProvider(), pueRow, gridRow),
+                    energy.energy().itWh());
+        }
         return TaskOutcome.newBuilder()
                 .setUseCase(event.getUseCase())
                 .setModelId(event.getModelId())
@@ -43,7 +56,8 @@ public final class TaskOutcomes {
                 .setEnergyTier(covered ? energy.energy().tier().name() : null)
                 .setWorldDefaultGridRequests(covered && energy.grid().worldDefault() ? 1 : 0)
                 .setMarketFallbackRequests(covered && energy.grid().marketIsFallback() ? 1 : 0)
-                .setFactorRows(covered ? rowsOf(energy) : Map.of())
+                .setFactorRows(rows)
+                .setEnergyParts(parts)
                 .setFirstEventTime(event.getEventTime())
                 .setLastEventTime(event.getEventTime())
                 .build();
@@ -73,17 +87,23 @@ public final class TaskOutcomes {
                 .setWorldDefaultGridRequests(a.getWorldDefaultGridRequests() + b.getWorldDefaultGridRequests())
                 .setMarketFallbackRequests(a.getMarketFallbackRequests() + b.getMarketFallbackRequests())
                 .setFactorRows(sum(a.getFactorRows(), b.getFactorRows()))
+                .setEnergyParts(sumWh(a.getEnergyParts(), b.getEnergyParts()))
                 .setFirstEventTime(isAfter(a.getFirstEventTime(), b.getFirstEventTime()) ? b.getFirstEventTime() : a.getFirstEventTime())
                 .setLastEventTime(last.getLastEventTime())
                 .build();
     }
 
-    /** The grid and PUE rows that priced one covered request. */
-    private static Map<String, Long> rowsOf(EnergyAccounting.Contribution energy) {
-        Map<String, Long> rows = new HashMap<>(4);
-        rows.put(FactorRows.id(energy.grid().row()), 1L);
-        rows.put(FactorRows.id(energy.pue().row()), 1L);
-        return rows;
+    /** Energy parts added up; the inputs are left as they are. */
+    public static Map<String, Double> sumWh(Map<String, Double> a, Map<String, Double> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        Map<String, Double> sum = new HashMap<>(a);
+        b.forEach((key, wh) -> sum.merge(key, wh, Double::sum));
+        return sum;
     }
 
     /** Row counts added up; the inputs are left as they are. */

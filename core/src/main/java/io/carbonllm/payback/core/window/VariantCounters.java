@@ -37,6 +37,7 @@ public final class VariantCounters {
                 .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests() + task.getWorldDefaultGridRequests())
                 .setMarketFallbackRequests(stats.getMarketFallbackRequests() + task.getMarketFallbackRequests())
                 .setFactorRows(TaskOutcomes.sum(stats.getFactorRows(), task.getFactorRows()))
+                .setEnergyParts(TaskOutcomes.sumWh(stats.getEnergyParts(), task.getEnergyParts()))
                 .setFirstEventTime(stats.getFirstEventTime() == null || (first != null && first.isBefore(stats.getFirstEventTime()))
                         ? first : stats.getFirstEventTime())
                 .setLastEventTime(stats.getLastEventTime() == null || (last != null && last.isAfter(stats.getLastEventTime()))
@@ -97,6 +98,7 @@ public final class VariantCounters {
                 .setWorldDefaultGridRequests(stats.getWorldDefaultGridRequests())
                 .setMarketFallbackRequests(stats.getMarketFallbackRequests())
                 .setFactorRows(stats.getFactorRows())
+                .setEnergyParts(stats.getEnergyParts())
                 .build();
     }
 }

@@ -54,9 +54,39 @@ class RestatementsTest {
         assertThat(day.tierMix()).isEqualTo(new TierMix(570, 0, 1140));
         assertThat(day.tier()).isEqualTo(EvidenceTier.ESTIMATED);
         assertThat(day.coverage()).isEqualTo(0.9);
-        assertThat(day.electricityScope()).isEqualTo(GhgScope.SCOPE_3_CATEGORY_1);
+        assertThat(day.gCo2eLocationByScope()).containsOnlyKeys(GhgScope.SCOPE_3_CATEGORY_1);
         assertThat(day.factorRows()).containsExactly(PUE_AWS, GRID_SE_2025, GRID_US_2025);
         assertThat(day.key()).isEqualTo("cmp-1/INFERENCE/llama-8b-ft/2026-07-01");
+    }
+
+    @Test
+    void withoutAGivenOwnershipEachPartsProviderPlacesItsEmissions() {
+        // Given a day whose inference ran partly on owned hardware (no provider) in Sweden and partly at aws in
+        // Virginia, and a definition that says nothing of ownership
+        PeriodTotal day = PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-8b-ft", LocalDate.parse("2026-07-01"),
+                        null)
+                .plus(new EnergyPart(EvidenceTier.ESTIMATED, null, PUE_AWS, GRID_SE_2025), 1000)
+                .plus(new EnergyPart(EvidenceTier.METERED, "aws", PUE_AWS, GRID_US_2025), 500);
+
+        // Then Sweden's 23.94 g location-based (and market-based: a fallback) are Scope 2, Virginia's 238.26 g (142.5 g
+        // market) Scope 3 Category 1
+        assertThat(day.gCo2eLocationByScope().get(GhgScope.SCOPE_2)).isCloseTo(23.94, within(1e-9));
+        assertThat(day.gCo2eLocationByScope().get(GhgScope.SCOPE_3_CATEGORY_1)).isCloseTo(238.26, within(1e-9));
+        assertThat(day.gCo2eMarketByScope().get(GhgScope.SCOPE_2)).isCloseTo(23.94, within(1e-9));
+        assertThat(day.gCo2eMarketByScope().get(GhgScope.SCOPE_3_CATEGORY_1)).isCloseTo(142.5, within(1e-9));
+        assertThat(day.embodiedScope()).isNull();
+    }
+
+    @Test
+    void aPartsKeyNamesItsFieldsAndReadsBack() {
+        EnergyPart part = new EnergyPart(EvidenceTier.METERED, "aws", PUE_AWS, GRID_US_2025);
+        EnergyPart.KeyFields fields = EnergyPart.parseKey(part.key());
+        assertThat(fields).isEqualTo(new EnergyPart.KeyFields(EvidenceTier.METERED, "aws", PUE_AWS.id(),
+                GRID_US_2025.id()));
+        assertThat(EnergyPart.parseKey(new EnergyPart(EvidenceTier.ESTIMATED, null, null, GRID_SE_2025).key()))
+                .isEqualTo(new EnergyPart.KeyFields(EvidenceTier.ESTIMATED, null, null, GRID_SE_2025.id()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnergyPart.parseKey("GRID|region|x|2025-01-01"))
+                .hasMessageContaining("not an energy part key");
     }
 
     @Test
