@@ -5,6 +5,7 @@ import io.carbonllm.payback.core.definition.CandidateKind;
 import io.carbonllm.payback.core.definition.ComparisonValidator;
 import io.carbonllm.payback.core.definition.LedgerLimits;
 import io.carbonllm.payback.core.definition.Basis;
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.io.PrintWriter;
@@ -51,7 +52,7 @@ final class ComparisonCommand {
         static final FieldFlags FLAGS = new FieldFlags(flagsByField());
 
         /** A problem with one candidate's field, as {@link ComparisonValidator} words it: "candidate ft retrievalWhPerRequest ...". */
-        private static final Pattern CANDIDATE_FIELD = Pattern.compile("^candidate (\\S+) (modelId|retrievalWhPerRequest|runIds)\\b");
+        private static final Pattern CANDIDATE_FIELD = Pattern.compile("^candidate (\\S+) (modelId|retrievalWhPerRequest|runIds|ownership)\\b");
 
         @Spec
         CommandSpec spec;
@@ -82,6 +83,16 @@ final class ComparisonCommand {
 
         @Option(names = "--candidate-retrieval-wh", paramLabel = "ID=WH", description = "A RAG candidate's retrieval energy per request, when its events do not carry it.")
         Map<String, Double> retrievalWh = new LinkedHashMap<>();
+
+        @Option(names = "--candidate-ownership", paramLabel = "ID=OWNERSHIP", description = "Whose hardware the "
+                + "candidate's inference runs on: owned, colocated, cloud or api, in any case. It sets the GHG scope "
+                + "of its emissions (default: from each request's provider: none is owned, a model-API provider api, "
+                + "any other cloud).")
+        Map<String, String> candidateOwnership = new LinkedHashMap<>();
+
+        @Option(names = "--baseline-ownership", paramLabel = "OWNERSHIP", description = "As --candidate-ownership, "
+                + "for the baseline.")
+        String baselineOwnership;
 
         @Option(names = "--basis", paramLabel = "BASIS", converter = EnumOptions.Bases.class,
                 description = "Which basis drives the status and the alerts: energy (facility Wh), co2e-location or "
@@ -148,6 +159,7 @@ final class ComparisonCommand {
                     .setKind(candidateKind(candidateId).name())
                     .setRunIds(candidateRuns.containsKey(candidateId) ? List.of(candidateRuns.get(candidateId).split(",", -1)) : List.of())
                     .setRetrievalWhPerRequest(retrievalWh.get(candidateId))
+                    .setOwnership(normalized(candidateOwnership.get(candidateId)))
                     .build()));
             LocalDate end = horizonEnd != null ? horizonEnd
                     : horizonDays != null ? LocalDate.now(ZoneOffset.UTC).plusDays(horizonDays) : null;
@@ -161,6 +173,7 @@ final class ComparisonCommand {
                     .setPinnedBaselineWhPerSuccessfulTask(pinnedWh).setPinnedBaselineSuccessRate(pinnedSuccessRate)
                     .setSavingRateLookbackWindows(lookback)
                     .setBasis(basis.name())
+                    .setBaselineOwnership(normalized(baselineOwnership))
                     .build();
             List<String> problems = ComparisonValidator.problems(definition);
             if (!problems.isEmpty()) {
@@ -198,6 +211,18 @@ final class ComparisonCommand {
             }
         }
 
+        /** An ownership as the topic writes it (owned, colocated, cloud, api), or as given when it is none of them. */
+        private static String normalized(String ownership) {
+            if (ownership == null) {
+                return null;
+            }
+            try {
+                return Ownership.parse(ownership).name().toLowerCase(java.util.Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                return ownership; // the validator names it
+            }
+        }
+
         /** The checks only the command line can make: flags that name candidates, and conflicting flags. */
         private void checkFlags() {
             for (String key : candidateRuns.keySet()) {
@@ -209,6 +234,9 @@ final class ComparisonCommand {
             }
             for (String key : retrievalWh.keySet()) {
                 requireCandidate("--candidate-retrieval-wh", key);
+            }
+            for (String key : candidateOwnership.keySet()) {
+                requireCandidate("--candidate-ownership", key);
             }
             if (horizonEnd != null && horizonDays != null) {
                 fail("--horizon-end and --horizon-days conflict: give one or the other");
@@ -260,6 +288,8 @@ final class ComparisonCommand {
             flags.put("pinnedBaselineWhPerSuccessfulTask", "--pinned-baseline-wh");
             flags.put("pinnedBaselineSuccessRate", "--pinned-baseline-success-rate");
             flags.put("basis", "--basis");
+            flags.put("ownership", "--candidate-ownership");
+            flags.put("baselineOwnership", "--baseline-ownership");
             return flags;
         }
 

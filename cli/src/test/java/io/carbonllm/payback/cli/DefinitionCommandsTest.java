@@ -64,6 +64,22 @@ class DefinitionCommandsTest {
     }
 
     @Test
+    void eachVariantMaySayWhoseHardwareItsInferenceRunsOn() {
+        ComparisonDefinition def = definition("--id", "c", "--use-case", "u", "--baseline", "gpt-4o",
+                "--baseline-ownership", "API", "--candidate", "ft=llama-8b-ft", "--candidate", "rag=llama-70b",
+                "--candidate-ownership", "ft=Owned");
+        assertThat(def.getBaselineOwnership()).isEqualTo("api");
+        assertThat(def.getCandidates()).extracting(c -> c.getCandidateId() + "=" + c.getOwnership())
+                .containsExactly("ft=owned", "rag=null");
+        assertThat(run(2, with("--candidate-ownership", "ft=rented"))[1])
+                .contains("--candidate-ownership ft must be one of owned, colocated, cloud, api, got rented");
+        assertThat(run(2, with("--baseline-ownership", "rented"))[1])
+                .contains("--baseline-ownership must be one of owned, colocated, cloud, api, got rented");
+        assertThat(run(2, with("--candidate-ownership", "rag=owned"))[1])
+                .contains("--candidate-ownership names candidate 'rag', which no --candidate declares");
+    }
+
+    @Test
     void anUnknownCandidateKindIsRefusedWithTheAllowedValues() {
         assertThat(run(2, with("--candidate-kind", "ft=MAGIC"))[1]).contains("--candidate-kind ft=MAGIC")
                 .contains("fine-tune, rag, prompt, other");

@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.definition;
 
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.util.ArrayList;
@@ -58,7 +59,18 @@ public final class ComparisonValidator {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        ownership(problems, "baselineOwnership", def.getBaselineOwnership());
         return problems;
+    }
+
+    private static void ownership(List<String> problems, String field, String value) {
+        if (value != null) {
+            try {
+                Ownership.parse(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(field + e.getMessage().substring("ownership".length()));
+            }
+        }
     }
 
     /** Throws {@link IllegalArgumentException} naming every problem; returns the definition when it is valid. */
@@ -94,6 +106,7 @@ public final class ComparisonValidator {
                 problems.add("candidate " + id + " runIds has an empty run id");
             }
         }
+        ownership(problems, "candidate " + id + " ownership", c.getOwnership());
     }
 
     private static void text(List<String> problems, String field, String value) {
