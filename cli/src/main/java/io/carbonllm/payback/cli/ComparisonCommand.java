@@ -159,7 +159,7 @@ final class ComparisonCommand {
                     .setKind(candidateKind(candidateId).name())
                     .setRunIds(candidateRuns.containsKey(candidateId) ? List.of(candidateRuns.get(candidateId).split(",", -1)) : List.of())
                     .setRetrievalWhPerRequest(retrievalWh.get(candidateId))
-                    .setOwnership(normalized(candidateOwnership.get(candidateId)))
+                    .setOwnership(Ownership.canonical(candidateOwnership.get(candidateId)))
                     .build()));
             LocalDate end = horizonEnd != null ? horizonEnd
                     : horizonDays != null ? LocalDate.now(ZoneOffset.UTC).plusDays(horizonDays) : null;
@@ -173,7 +173,7 @@ final class ComparisonCommand {
                     .setPinnedBaselineWhPerSuccessfulTask(pinnedWh).setPinnedBaselineSuccessRate(pinnedSuccessRate)
                     .setSavingRateLookbackWindows(lookback)
                     .setBasis(basis.name())
-                    .setBaselineOwnership(normalized(baselineOwnership))
+                    .setBaselineOwnership(Ownership.canonical(baselineOwnership))
                     .build();
             List<String> problems = ComparisonValidator.problems(definition);
             if (!problems.isEmpty()) {
@@ -208,18 +208,6 @@ final class ComparisonCommand {
             if (!newEpoch) {
                 fail("comparison " + id + ": this edit starts a new ledger epoch for " + String.join(", ", change.candidates())
                         + " (" + String.join("; ", change.changes()) + "); pass --new-epoch to confirm");
-            }
-        }
-
-        /** An ownership as the topic writes it (owned, colocated, cloud, api), or as given when it is none of them. */
-        private static String normalized(String ownership) {
-            if (ownership == null) {
-                return null;
-            }
-            try {
-                return Ownership.parse(ownership).name().toLowerCase(java.util.Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                return ownership; // the validator names it
             }
         }
 

@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private String ownershipName() {
-        return ownership == null ? null : ownership.name().toLowerCase(java.util.Locale.ROOT);
+        return ownership == null ? null : Ownership.canonical(ownership.name());
     }
 
     /** Where the run's emissions sit, and why: "cloud (from provider aws): Scope 3 Category 1 ...". */

@@ -102,20 +102,22 @@ class EnergyWindowTopologyTest {
 
     @Test
     void aGridIntensityChangeAppliesFromItsEffectiveTimeNotBefore() {
-        // Given a new grid figure for eu-north-1 from 00:01 (100 g/kWh location-based, 0 market-based: a PPA, named)
-        fx.factors.pipeInput("GRID|region|eu-north-1|2026-01-01T00:01:00Z", io.carbonllm.payback.events.FactorUpdate.newBuilder()
-                .setKind("GRID").setScope("region").setKey("eu-north-1").setEffectiveFrom(T0.plusSeconds(60))
+        // Given a new grid figure for eu-north-1 from 2026-01-01 (T0, midnight: factor rows start a day), 100 g/kWh
+        // location-based, 0 market-based: a PPA, named
+        fx.factors.pipeInput("GRID|region|eu-north-1|2026-01-01T00:00:00Z", io.carbonllm.payback.events.FactorUpdate.newBuilder()
+                .setKind("GRID").setScope("region").setKey("eu-north-1").setEffectiveFrom(T0)
                 .setValue(100).setMarketValue(0.0).setMarketInstrument("ppa").setSource("test: 2026 PPA").build());
         fx.driver.advanceWallClockTime(java.time.Duration.ofSeconds(6));   // the lookup table refreshes
 
-        // When one request lands before it (00:00:30) and one after (00:01:30), each metered 1.0 Wh on Google
+        // When one request lands before it (2025-12-31 23:59:30) and one after (2026-01-01 00:00:30), each metered
+        // 1.0 Wh on Google
+        fx.pipe(event("acme-7b", 7.0, "google", "eu-north-1", -30, 10, true, 1.0));
         fx.pipe(event("acme-7b", 7.0, "google", "eu-north-1", 30, 10, true, 1.0));
-        fx.pipe(event("acme-7b", 7.0, "google", "eu-north-1", 90, 10, true, 1.0));
 
         // Then 1.09 Wh x 21 / 1000 = 0.02289 g before (the 2025 row still applies), location and market alike;
         // and 1.09 x 100 / 1000 = 0.109 g location-based after, 0 market-based
-        VariantStats before = fx.storedWindow("acme-7b", T0.toEpochMilli());
-        VariantStats after = fx.storedWindow("acme-7b", T0.plusSeconds(60).toEpochMilli());
+        VariantStats before = fx.storedWindow("acme-7b", T0.minusSeconds(60).toEpochMilli());
+        VariantStats after = fx.storedWindow("acme-7b", T0.toEpochMilli());
         assertThat(before.getGCo2eLocation()).isCloseTo(0.02289, within(1e-12));
         assertThat(before.getGCo2eMarket()).isCloseTo(0.02289, within(1e-12));
         assertThat(after.getGCo2eLocation()).isCloseTo(0.109, within(1e-12));

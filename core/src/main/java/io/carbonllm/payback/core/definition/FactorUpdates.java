@@ -2,6 +2,7 @@ package io.carbonllm.payback.core.definition;
 
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.methodology.facility.MarketInstrument;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,11 @@ public final class FactorUpdates {
         }
         if (update.getSource() == null || update.getSource().isBlank()) {
             problems.add("source is empty: every factor needs one for the audit trail");
+        }
+        if (update.getEffectiveFrom() != null
+                && !update.getEffectiveFrom().equals(update.getEffectiveFrom().truncatedTo(ChronoUnit.DAYS))) {
+            problems.add("effectiveFrom must be the start of a UTC day (00:00:00Z): a factor row takes effect from a "
+                    + "date, as in the factor files, and is named by it; got " + update.getEffectiveFrom());
         }
         switch (kind) {
             case "GRID" -> {

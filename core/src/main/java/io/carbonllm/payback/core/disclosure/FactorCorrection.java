@@ -17,9 +17,14 @@ public record FactorCorrection(FactorRow replaced, FactorRow replacement, String
         Objects.requireNonNull(replaced, "replaced");
         Objects.requireNonNull(replacement, "replacement");
         Objects.requireNonNull(reason, "reason");
-        if (replaced.kind() != replacement.kind()) {
-            throw new IllegalArgumentException("a " + replaced.kind() + " row can only be replaced by another, got "
-                    + replacement.id());
+        if (replaced.kind() != replacement.kind() || replaced.scope() != replacement.scope()
+                || !Objects.equals(replaced.key(), replacement.key())) {
+            throw new IllegalArgumentException("a row is replaced by a row of the same kind, scope and key: "
+                    + replaced.id() + " by " + replacement.id());
+        }
+        if (replacement.effectiveFrom().isBefore(replaced.effectiveFrom())) {
+            throw new IllegalArgumentException("a row is replaced from its own date or later, never before: "
+                    + replaced.id() + " by " + replacement.id());
         }
     }
 

@@ -70,6 +70,18 @@ public enum Ownership {
         }
     }
 
+    /** How records write an ownership: its name in lower case; a text that names none is returned as it is. */
+    public static String canonical(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return parse(text).name().toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return text; // the checks name it
+        }
+    }
+
     public static String allowed() {
         return Arrays.stream(values()).map(o -> o.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
     }

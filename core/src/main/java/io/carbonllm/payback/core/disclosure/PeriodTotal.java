@@ -3,6 +3,8 @@ package io.carbonllm.payback.core.disclosure;
 import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.facility.FactorRow;
 import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,9 +73,13 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
         return new PeriodTotal(comparisonId, kind, subject, day, ownership, Map.of(), 0, 0, 0, 1);
     }
 
-    /** The compacted topic's key: {@code comparisonId/kind/subject/day}. */
+    /**
+     * The compacted topic's key: {@code <length>:comparisonId/kind/<length>:subject/day}, unambiguous whatever the ids
+     * hold (model ids often hold a slash: {@code meta-llama/Llama-3.1-8B}).
+     */
     public String key() {
-        return comparisonId + "/" + kind + "/" + subject + "/" + day;
+        return comparisonId.length() + ":" + comparisonId + "/" + kind + "/" + subject.length() + ":" + subject + "/"
+                + day;
     }
 
     /** This total with {@code baseWh} more of {@code part}. */
@@ -104,14 +110,28 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
         return parts.entrySet().stream().mapToDouble(e -> e.getKey().gCo2eLocation(e.getValue())).sum();
     }
 
-    /** Market-based; where a grid row has no market-based figure its location-based one stands in ({@link #marketFallbackWh}). */
+    /**
+     * Market-based. A grid row's market-based figure (the organisation's contracts and certificates, or a residual
+     * mix) applies only to the electricity the organisation buys, Scope 2; a part in a provider's facility (Scope 3
+     * Category 1) and a Scope 2 part whose row has no market-based figure take the location-based figure
+     * ({@link #marketFallbackWh}).
+     */
     public double gCo2eMarket() {
-        return parts.entrySet().stream().mapToDouble(e -> e.getKey().gCo2eMarket(e.getValue())).sum();
+        return parts.entrySet().stream().mapToDouble(e -> gCo2eMarket(e.getKey(), e.getValue())).sum();
     }
 
-    /** The facility Wh whose market-based CO2e is the location-based figure standing in. */
+    private double gCo2eMarket(EnergyPart part, double wh) {
+        return marketApplies(part) ? part.gCo2eMarket(wh) : part.gCo2eLocation(wh);
+    }
+
+    /** Whether the part's market-based figure stands: Scope 2 electricity whose grid row has one. */
+    private boolean marketApplies(EnergyPart part) {
+        return ownershipOf(part).electricityScope() == GhgScope.SCOPE_2 && !part.grid().marketIsFallback();
+    }
+
+    /** The facility Wh whose market-based CO2e is the location-based figure standing in (either reason). */
     public double marketFallbackWh() {
-        return parts.entrySet().stream().filter(e -> e.getKey().grid().marketIsFallback())
+        return parts.entrySet().stream().filter(e -> !marketApplies(e.getKey()))
                 .mapToDouble(e -> e.getKey().facilityWh(e.getValue())).sum();
     }
 
@@ -122,6 +142,20 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
             mix = mix.plus(TierMix.of(e.getKey().tier(), e.getKey().facilityWh(e.getValue())));
         }
         return mix;
+    }
+
+    /** Location-based gCO2e by the tier of the energy behind it (the basis of its uncertainty range). */
+    public Map<EvidenceTier, Double> gCo2eLocationByTier() {
+        Map<EvidenceTier, Double> byTier = new EnumMap<>(EvidenceTier.class);
+        parts.forEach((part, wh) -> byTier.merge(part.tier(), part.gCo2eLocation(wh), Double::sum));
+        return byTier;
+    }
+
+    /** Market-based gCO2e by the tier of the energy behind it. */
+    public Map<EvidenceTier, Double> gCo2eMarketByTier() {
+        Map<EvidenceTier, Double> byTier = new EnumMap<>(EvidenceTier.class);
+        parts.forEach((part, wh) -> byTier.merge(part.tier(), gCo2eMarket(part, wh), Double::sum));
+        return byTier;
     }
 
     /** The weakest tier of the day's energy. */
@@ -137,7 +171,10 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
     /** The distinct factor rows the figures used: each part's PUE row (if any), then its grid row. */
     public List<FactorRow> factorRows() {
         Set<FactorRow> rows = new LinkedHashSet<>();
-        parts.keySet().stream().sorted(java.util.Comparator.comparing(p -> p.grid().id())).forEach(p -> {
+        parts.keySet().stream().sorted(Comparator.comparing((EnergyPart p) -> p.grid().id())
+                .thenComparing(p -> p.pue() == null ? "" : p.pue().id())
+                .thenComparing(p -> p.provider() == null ? "" : p.provider())
+                .thenComparing(EnergyPart::tier)).forEach(p -> {
             if (p.pue() != null) {
                 rows.add(p.pue());
             }
@@ -158,21 +195,21 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
 
     /** Location-based gCO2e of the electricity, by the scope each part's ownership puts it in. */
     public Map<GhgScope, Double> gCo2eLocationByScope() {
-        Map<GhgScope, Double> byScope = new java.util.EnumMap<>(GhgScope.class);
+        Map<GhgScope, Double> byScope = new EnumMap<>(GhgScope.class);
         parts.forEach((part, wh) -> byScope.merge(ownershipOf(part).electricityScope(), part.gCo2eLocation(wh),
                 Double::sum));
         return byScope;
     }
 
-    /** Market-based gCO2e of the electricity, by scope. */
+    /** Market-based gCO2e of the electricity, by scope (Scope 3 parts at their location-based figure). */
     public Map<GhgScope, Double> gCo2eMarketByScope() {
-        Map<GhgScope, Double> byScope = new java.util.EnumMap<>(GhgScope.class);
-        parts.forEach((part, wh) -> byScope.merge(ownershipOf(part).electricityScope(), part.gCo2eMarket(wh),
+        Map<GhgScope, Double> byScope = new EnumMap<>(GhgScope.class);
+        parts.forEach((part, wh) -> byScope.merge(ownershipOf(part).electricityScope(), gCo2eMarket(part, wh),
                 Double::sum));
         return byScope;
     }
 
-    /** The scope of the embodied emissions; null when the total has none (inference). */
+    /** The scope of the embodied emissions, from the total's ownership; null when it has none given. */
     public GhgScope embodiedScope() {
         return ownership == null ? null : ownership.embodiedScope();
     }

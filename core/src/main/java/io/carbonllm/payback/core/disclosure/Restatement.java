@@ -1,5 +1,6 @@
 package io.carbonllm.payback.core.disclosure;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 
@@ -11,10 +12,13 @@ import java.util.Objects;
  * @param after  the corrected total, version {@code before.version() + 1}
  * @param reason why, in words: "grid factor published later for a past date", "run corrected"
  * @param cause  what changed, by id: the factor rows replaced and replacing, or the run and its new version
+ * @param restatedAt when the correction was made (the stream time it arrived at), so a report lists the restatements
+ *               made in its period whatever period they correct
  */
-public record Restatement(PeriodTotal before, PeriodTotal after, String reason, String cause) {
+public record Restatement(PeriodTotal before, PeriodTotal after, String reason, String cause, Instant restatedAt) {
 
     public Restatement {
+        Objects.requireNonNull(restatedAt, "restatedAt");
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         Objects.requireNonNull(reason, "reason");

@@ -1,6 +1,9 @@
 package io.carbonllm.payback.core.disclosure;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The restatement policy (docs/methodology.md, "Disclosure"): a closed period's total is never changed in place. When
@@ -20,27 +23,29 @@ public final class Restatements {
      * The restatement of {@code written} by {@code recomputed} (the same period computed again), if any figure
      * differs: facility energy, either CO2e, embodied CO2e, the tier mix, the market fallback or the counts.
      */
-    public static Optional<Restatement> of(PeriodTotal written, PeriodTotal recomputed, String reason, String cause) {
+    public static Optional<Restatement> of(PeriodTotal written, PeriodTotal recomputed, String reason, String cause,
+                                           Instant restatedAt) {
         if (sameFigures(written, recomputed)) {
             return Optional.empty();
         }
-        return Optional.of(new Restatement(written, recomputed.asVersion(written.version() + 1), reason, cause));
+        return Optional.of(new Restatement(written, recomputed.asVersion(written.version() + 1), reason, cause,
+                restatedAt));
     }
 
     /**
      * The restatement a factor correction makes of a closed period, if the period used the replaced row on or after
      * the replacement's effective date (a row published later for a past date applies from its date, never before).
      */
-    public static Optional<Restatement> forFactor(PeriodTotal written, FactorCorrection correction) {
+    public static Optional<Restatement> forFactor(PeriodTotal written, FactorCorrection correction,
+                                                  Instant restatedAt) {
         if (!written.uses(correction.replaced())) {
             return Optional.empty();
         }
-        if (written.day().isBefore(correction.replacement().effectiveFrom()
-                .atOffset(java.time.ZoneOffset.UTC).toLocalDate())) {
+        if (written.day().isBefore(correction.replacement().effectiveFrom().atOffset(ZoneOffset.UTC).toLocalDate())) {
             return Optional.empty();
         }
         return of(written, written.corrected(correction), correction.reason(),
-                correction.replaced().id() + " -> " + correction.replacement().id());
+                correction.replaced().id() + " -> " + correction.replacement().id(), restatedAt);
     }
 
     private static boolean sameFigures(PeriodTotal a, PeriodTotal b) {
@@ -52,7 +57,7 @@ public final class Restatements {
                 && same(a.gCo2eMarket(), b.gCo2eMarket()) && same(a.gCo2eEmbodied(), b.gCo2eEmbodied())
                 && same(a.marketFallbackWh(), b.marketFallbackWh()) && same(ma.meteredWh(), mb.meteredWh())
                 && same(ma.benchmarkedWh(), mb.benchmarkedWh()) && same(ma.estimatedWh(), mb.estimatedWh())
-                && a.factorRows().equals(b.factorRows());
+                && Set.copyOf(a.factorRows()).equals(Set.copyOf(b.factorRows()));
     }
 
     private static boolean same(double x, double y) {

@@ -1,15 +1,18 @@
 package io.carbonllm.payback.core.disclosure;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The range a figure may lie in, from the evidence tier of its energy (docs/methodology.md, "Uncertainty", gives each
  * range and its source). A range is relative: a figure {@code x} of a tier lies in {@code [x x (1 - below),
  * x x (1 + above)]}. The grid factor's own uncertainty is not included.
  *
- * <p>A total that mixes tiers adds the bounds of its parts ({@link #range(TierMix, double)}): errors of one method
- * are correlated across the requests it estimates (one regression, one batch-size assumption), so they are summed
- * rather than combined as independent (root-sum-square), which would understate the range.
+ * <p>A total that mixes tiers is split into its tiers' own amounts (Wh for energy; grams for CO2e, since the tiers'
+ * energy may sit on grids of different intensity), and the bounds of the parts add up
+ * ({@link #range(Map)}). That treats the errors as fully correlated, within a method (one regression, one batch-size
+ * assumption) and across methods alike: conservative, since root-sum-square would assume them independent.
  */
 public final class Uncertainty {
 
@@ -48,24 +51,30 @@ public final class Uncertainty {
     }
 
     /**
-     * The range of a figure {@code value} (energy, or CO2e computed from that energy) whose energy splits as
-     * {@code mix}: each tier's part of the value, {@code value x share}, takes its tier's range, and the bounds add
-     * up. With no energy in the mix the figure is exact: zero is zero.
+     * The range of a total given as its tiers' own amounts (Wh, or grams): each amount takes its tier's range, and the
+     * bounds add up. No amount, no range: zero is zero.
      */
-    public static Range range(TierMix mix, double value) {
-        double total = mix.totalWh();
-        if (total <= 0) {
-            return new Range(value, value);
-        }
+    public static Range range(Map<EvidenceTier, Double> byTier) {
         double low = 0;
         double high = 0;
-        for (EvidenceTier tier : new EvidenceTier[] {EvidenceTier.METERED, EvidenceTier.BENCHMARKED,
-                EvidenceTier.ESTIMATED}) {
-            double part = value * mix.wh(tier) / total;
-            Range r = range(tier, part);
+        for (Map.Entry<EvidenceTier, Double> part : byTier.entrySet()) {
+            if (part.getValue() == 0) {
+                continue;
+            }
+            Range r = range(part.getKey(), part.getValue());
             low += r.low();
             high += r.high();
         }
         return new Range(low, high);
+    }
+
+    /** The range of a total's facility energy, from its tier mix. */
+    public static Range range(TierMix mix) {
+        Map<EvidenceTier, Double> byTier = new EnumMap<>(EvidenceTier.class);
+        for (EvidenceTier tier : new EvidenceTier[] {EvidenceTier.METERED, EvidenceTier.BENCHMARKED,
+                EvidenceTier.ESTIMATED}) {
+            byTier.put(tier, mix.wh(tier));
+        }
+        return range(byTier);
     }
 }

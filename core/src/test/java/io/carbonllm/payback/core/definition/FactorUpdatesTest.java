@@ -34,4 +34,11 @@ class FactorUpdatesTest {
                 .setMarketInstrument("rec").build();
         assertThat(FactorUpdates.problems(pue)).containsExactly("marketInstrument applies to GRID rows only, got rec");
     }
+
+    @Test
+    void aRowTakesEffectFromTheStartOfADay() {
+        assertThat(FactorUpdates.problems(grid().setEffectiveFrom(Instant.parse("2026-01-01T00:01:00Z")).build()))
+                .containsExactly("effectiveFrom must be the start of a UTC day (00:00:00Z): a factor row takes effect "
+                        + "from a date, as in the factor files, and is named by it; got 2026-01-01T00:01:00Z");
+    }
 }

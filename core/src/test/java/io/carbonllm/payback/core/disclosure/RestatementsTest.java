@@ -1,6 +1,7 @@
 package io.carbonllm.payback.core.disclosure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.carbonllm.payback.core.disclosure.PeriodTotal.SubjectKind;
@@ -34,9 +35,14 @@ class RestatementsTest {
     private static final EnergyPart ESTIMATED_SE = new EnergyPart(EvidenceTier.ESTIMATED, PUE_AWS, GRID_SE_2025);
     private static final EnergyPart METERED_US = new EnergyPart(EvidenceTier.METERED, PUE_AWS, GRID_US_2025);
 
-    /** Day 2026-07-01 of the fine-tune's inference: 1,000 Wh estimated in Sweden, 500 Wh metered in Virginia (IT). */
+    private static final Instant NOW = Instant.parse("2026-09-01T12:00:00Z");
+
+    /**
+     * Day 2026-07-01 of the fine-tune's inference, on the organisation's own servers (the comparison says so): 1,000 Wh
+     * estimated in Sweden, 500 Wh metered in Virginia (IT).
+     */
     private static PeriodTotal inference(LocalDate day) {
-        return PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-8b-ft", day, Ownership.CLOUD)
+        return PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-8b-ft", day, Ownership.OWNED)
                 .plus(ESTIMATED_SE, 1000).plus(METERED_US, 500).plusRequests(100, 90);
     }
 
@@ -54,9 +60,14 @@ class RestatementsTest {
         assertThat(day.tierMix()).isEqualTo(new TierMix(570, 0, 1140));
         assertThat(day.tier()).isEqualTo(EvidenceTier.ESTIMATED);
         assertThat(day.coverage()).isEqualTo(0.9);
-        assertThat(day.gCo2eLocationByScope()).containsOnlyKeys(GhgScope.SCOPE_3_CATEGORY_1);
+        assertThat(day.gCo2eLocationByScope()).containsOnlyKeys(GhgScope.SCOPE_2);
         assertThat(day.factorRows()).containsExactly(PUE_AWS, GRID_SE_2025, GRID_US_2025);
-        assertThat(day.key()).isEqualTo("cmp-1/INFERENCE/llama-8b-ft/2026-07-01");
+        assertThat(day.key()).isEqualTo("5:cmp-1/INFERENCE/11:llama-8b-ft/2026-07-01");
+        // its CO2e ranges from its grams per tier, not its energy shares: metered 238.26 g -> [214.43, 262.09],
+        // estimated 23.94 g -> [7.98, 71.82]: [222.41, 333.91] g
+        Uncertainty.Range range = Uncertainty.range(day.gCo2eLocationByTier());
+        assertThat(range.low()).isCloseTo(222.414, within(1e-9));
+        assertThat(range.high()).isCloseTo(333.906, within(1e-9));
     }
 
     @Test
@@ -68,12 +79,14 @@ class RestatementsTest {
                 .plus(new EnergyPart(EvidenceTier.ESTIMATED, null, PUE_AWS, GRID_SE_2025), 1000)
                 .plus(new EnergyPart(EvidenceTier.METERED, "aws", PUE_AWS, GRID_US_2025), 500);
 
-        // Then Sweden's 23.94 g location-based (and market-based: a fallback) are Scope 2, Virginia's 238.26 g (142.5 g
-        // market) Scope 3 Category 1
+        // Then Sweden's 23.94 g location-based (and market-based: a fallback) are Scope 2, Virginia's 238.26 g Scope 3
+        // Category 1, where the row's market figure (250 g, the organisation's contract) does not apply: market-based
+        // it is at its location-based figure too, and all 1,710 Wh are counted as a fallback
         assertThat(day.gCo2eLocationByScope().get(GhgScope.SCOPE_2)).isCloseTo(23.94, within(1e-9));
         assertThat(day.gCo2eLocationByScope().get(GhgScope.SCOPE_3_CATEGORY_1)).isCloseTo(238.26, within(1e-9));
         assertThat(day.gCo2eMarketByScope().get(GhgScope.SCOPE_2)).isCloseTo(23.94, within(1e-9));
-        assertThat(day.gCo2eMarketByScope().get(GhgScope.SCOPE_3_CATEGORY_1)).isCloseTo(142.5, within(1e-9));
+        assertThat(day.gCo2eMarketByScope().get(GhgScope.SCOPE_3_CATEGORY_1)).isCloseTo(238.26, within(1e-9));
+        assertThat(day.marketFallbackWh()).isCloseTo(1710, within(1e-9));
         assertThat(day.embodiedScope()).isNull();
     }
 
@@ -85,7 +98,7 @@ class RestatementsTest {
                 GRID_US_2025.id()));
         assertThat(EnergyPart.parseKey(new EnergyPart(EvidenceTier.ESTIMATED, null, null, GRID_SE_2025).key()))
                 .isEqualTo(new EnergyPart.KeyFields(EvidenceTier.ESTIMATED, null, null, GRID_SE_2025.id()));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnergyPart.parseKey("GRID|region|x|2025-01-01"))
+        assertThatThrownBy(() -> EnergyPart.parseKey("GRID|region|x|2025-01-01"))
                 .hasMessageContaining("not an energy part key");
     }
 
@@ -95,7 +108,7 @@ class RestatementsTest {
         PeriodTotal written = inference(LocalDate.parse("2026-07-01"));
 
         // When eu-north-1's 2026 row (25 g from 2026-01-01) arrives after the day closed
-        Optional<Restatement> restated = Restatements.forFactor(written, SE_2026);
+        Optional<Restatement> restated = Restatements.forFactor(written, SE_2026, NOW);
 
         // Then the day is restated as version 2: the Swedish 1,140 Wh at 25 g: 28.5 g instead of 23.94,
         // location 28.5 + 238.26 = 266.76 g, market 28.5 + 142.5 = 171.0 g; energy unchanged
@@ -110,34 +123,44 @@ class RestatementsTest {
         assertThat(r.after().factorRows()).containsExactly(PUE_AWS, GRID_SE_2026, GRID_US_2025);
         assertThat(r.reason()).isEqualTo("grid factor published later for a past date");
         assertThat(r.cause()).isEqualTo("GRID|region|eu-north-1|2025-01-01 -> GRID|region|eu-north-1|2026-01-01");
-        assertThat(r.key()).isEqualTo("cmp-1/INFERENCE/llama-8b-ft/2026-07-01/v2");
+        assertThat(r.key()).isEqualTo("5:cmp-1/INFERENCE/11:llama-8b-ft/2026-07-01/v2");
+        assertThat(r.restatedAt()).isEqualTo(NOW);
     }
 
     @Test
     void aFactorNeverReachesBackBeforeItsDateNorIntoDaysThatDidNotUseTheRowItReplaces() {
         // a day before the new row's date keeps the 2025 row
-        assertThat(Restatements.forFactor(inference(LocalDate.parse("2025-12-31")), SE_2026)).isEmpty();
+        assertThat(Restatements.forFactor(inference(LocalDate.parse("2025-12-31")), SE_2026, NOW)).isEmpty();
         // a day all in Virginia did not use the Swedish row
         PeriodTotal virginia = PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-70b", LocalDate.parse("2026-07-01"),
                 Ownership.CLOUD).plus(METERED_US, 500);
-        assertThat(Restatements.forFactor(virginia, SE_2026)).isEmpty();
+        assertThat(Restatements.forFactor(virginia, SE_2026, NOW)).isEmpty();
     }
 
     @Test
     void aCorrectionThatChangesNoFigureMakesNoRecordAndCorrectionsChain() {
         PeriodTotal written = inference(LocalDate.parse("2026-07-01"));
-        assertThat(Restatements.of(written, inference(LocalDate.parse("2026-07-01")), "recomputed", "none")).isEmpty();
+        assertThat(Restatements.of(written, inference(LocalDate.parse("2026-07-01")), "recomputed", "none", NOW)).isEmpty();
 
         // a second correction restates version 2 into version 3: Sweden at 30 g -> 1,140 x 30 / 1000 = 34.2 g,
         // location 34.2 + 238.26 = 272.46 g
-        Restatement first = Restatements.forFactor(written, SE_2026).orElseThrow();
+        Restatement first = Restatements.forFactor(written, SE_2026, NOW).orElseThrow();
         FactorRow grid2026Revised = new FactorRow(Kind.GRID, "eu-north-1", Scope.REGION,
                 Instant.parse("2026-01-01T00:00:00Z"), 30, null, "Electricity Maps 2026, revised");
         Restatement second = Restatements.forFactor(first.after(),
-                new FactorCorrection(GRID_SE_2026, grid2026Revised, "grid factor revised by its publisher")).orElseThrow();
+                new FactorCorrection(GRID_SE_2026, grid2026Revised, "grid factor revised by its publisher"), NOW)
+                .orElseThrow();
         assertThat(second.before().version()).isEqualTo(2);
         assertThat(second.after().version()).isEqualTo(3);
         assertThat(second.after().gCo2eLocation()).isCloseTo(272.46, within(1e-9));
+    }
+
+    @Test
+    void aRowIsReplacedOnlyByOneOfItsKindScopeAndKeyFromItsDateOn() {
+        assertThatThrownBy(() -> new FactorCorrection(GRID_SE_2025, GRID_US_2025, "wrong region"))
+                .hasMessageContaining("same kind, scope and key");
+        assertThatThrownBy(() -> new FactorCorrection(GRID_SE_2026, GRID_SE_2025, "backwards"))
+                .hasMessageContaining("never before");
     }
 
     @Test
@@ -150,19 +173,20 @@ class RestatementsTest {
         // When the run is corrected: 80 kWh metered at the facility (no PUE), same embodied
         PeriodTotal corrected = PeriodTotal.empty("cmp-1", SubjectKind.ONE_OFF_RUN, "r1", day, Ownership.CLOUD)
                 .plus(new EnergyPart(EvidenceTier.METERED, null, GRID_US_2025), 80_000).plusEmbodied(500);
-        Restatement r = Restatements.of(written, corrected, "run corrected", "run r1, version 2").orElseThrow();
+        Restatement r = Restatements.of(written, corrected, "run corrected", "run r1, version 2", NOW).orElseThrow();
 
-        // Then before: 114,000 Wh, location 114,000 x 418 / 1000 = 47,652 g, market x 250 = 28,500 g, estimated;
-        // after: 80,000 Wh, 33,440 g and 20,000 g, metered; both Scope 3 Category 1, embodied included
+        // Then before: 114,000 Wh, location 114,000 x 418 / 1000 = 47,652 g, estimated; after: 80,000 Wh, 33,440 g,
+        // metered; market-based the same (a cloud run is Scope 3 Category 1, where the region's contract figure does
+        // not apply); embodied included in Category 1
         assertThat(r.before().facilityWh()).isCloseTo(114_000, within(1e-6));
         assertThat(r.before().gCo2eLocation()).isCloseTo(47_652, within(1e-6));
-        assertThat(r.before().gCo2eMarket()).isCloseTo(28_500, within(1e-6));
+        assertThat(r.before().gCo2eMarket()).isCloseTo(47_652, within(1e-6));
         assertThat(r.before().tier()).isEqualTo(EvidenceTier.ESTIMATED);
         assertThat(r.after().facilityWh()).isCloseTo(80_000, within(1e-6));
         assertThat(r.after().gCo2eLocation()).isCloseTo(33_440, within(1e-6));
-        assertThat(r.after().gCo2eMarket()).isCloseTo(20_000, within(1e-6));
+        assertThat(r.after().gCo2eMarket()).isCloseTo(33_440, within(1e-6));
         assertThat(r.after().tier()).isEqualTo(EvidenceTier.METERED);
         assertThat(r.after().embodiedScope()).isEqualTo(GhgScope.SCOPE_3_CATEGORY_1);
-        assertThat(r.key()).isEqualTo("cmp-1/ONE_OFF_RUN/r1/2026-07-02/v2");
+        assertThat(r.key()).isEqualTo("5:cmp-1/ONE_OFF_RUN/2:r1/2026-07-02/v2");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.carbonllm.payback.methodology.EvidenceTier;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UncertaintyTest {
@@ -26,21 +27,23 @@ class UncertaintyTest {
         // Given 1,000 Wh: 600 metered, 400 estimated
         TierMix mix = new TierMix(600, 0, 400);
 
-        // When the energy and a CO2e figure from it (500 g) take their ranges
-        Uncertainty.Range energy = Uncertainty.range(mix, 1000);
-        Uncertainty.Range co2e = Uncertainty.range(mix, 500);
+        // When its energy takes its range
+        Uncertainty.Range energy = Uncertainty.range(mix);
 
-        // Then energy: metered 600 -> [540, 660], estimated 400 -> [133.33, 1,200]: [673.33, 1,860]
+        // Then metered 600 -> [540, 660], estimated 400 -> [133.33, 1,200]: [673.33, 1,860]
         assertThat(energy.low()).isCloseTo(673.333, within(1e-3));
         assertThat(energy.high()).isCloseTo(1860, within(1e-9));
-        // and CO2e, split the same way (300 g, 200 g): [270, 330] + [66.67, 600] = [336.67, 930]
+        // and a CO2e figure is ranged from its own grams per tier (here 300 g metered, 200 g estimated):
+        // [270, 330] + [66.67, 600] = [336.67, 930]
+        Uncertainty.Range co2e = Uncertainty.range(Map.of(EvidenceTier.METERED, 300.0,
+                EvidenceTier.ESTIMATED, 200.0));
         assertThat(co2e.low()).isCloseTo(336.667, within(1e-3));
         assertThat(co2e.high()).isCloseTo(930, within(1e-9));
     }
 
     @Test
     void nothingIsExactlyNothing() {
-        assertThat(Uncertainty.range(TierMix.NONE, 0)).isEqualTo(new Uncertainty.Range(0, 0));
+        assertThat(Uncertainty.range(TierMix.NONE)).isEqualTo(new Uncertainty.Range(0, 0));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carbonllm.payback.core.definition.ComparisonValidator;
 import io.carbonllm.payback.core.definition.TrainingRuns;
+import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.core.ledger.Ledgers;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
@@ -92,6 +93,11 @@ final class WriteApi implements AutoCloseable {
             ((ObjectNode) body).put("comparisonId", id);
         }
         ComparisonDefinition def = read(body, ComparisonDefinition.class, "invalid_comparison");
+        // any case in, lower case stored, as ./payback comparison put writes them
+        def.setBaselineOwnership(Ownership.canonical(def.getBaselineOwnership()));
+        if (def.getCandidates() != null) {
+            def.getCandidates().forEach(c -> c.setOwnership(Ownership.canonical(c.getOwnership())));
+        }
         List<String> problems = ComparisonValidator.problems(def);
         if (!problems.isEmpty()) {
             throw ApiException.invalidBody("invalid_comparison", "invalid comparison " + id + ": "
@@ -130,6 +136,7 @@ final class WriteApi implements AutoCloseable {
     void postTrainingRun(Context ctx) throws IOException {
         new QueryParams(ctx.queryParamMap(), Set.of());
         TrainingRun run = read(body(ctx), TrainingRun.class, "invalid_training_run");
+        run.setOwnership(Ownership.canonical(run.getOwnership()));
         List<String> problems = TrainingRuns.problems(run);
         if (!problems.isEmpty()) {
             throw ApiException.invalidBody("invalid_training_run", "invalid training run " + run.getRunId() + ": "

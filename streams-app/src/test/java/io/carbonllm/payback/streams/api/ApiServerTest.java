@@ -184,6 +184,17 @@ class ApiServerTest {
     }
 
     @Test
+    void anUnknownOwnershipIs400NamingTheFieldAndTheAllowedValues() {
+        ApiClient.Response r = anonymous.withToken(WRITE).post("/api/training-runs",
+                "{\"runId\": \"ft-1\", \"meteredKwh\": 5, \"startedAt\": \"2026-11-20T08:00:00Z\", "
+                        + "\"ownership\": \"Rented\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().at("/error/field").asText()).isEqualTo("ownership");
+        assertThat(r.json().at("/error/message").asText())
+                .contains("ownership must be one of owned, colocated, cloud, api, got Rented");
+    }
+
+    @Test
     void malformedJsonAndWrongTypesAre400() {
         ApiClient writer = anonymous.withToken(WRITE);
         ApiClient.Response malformed = writer.post("/api/training-runs", "{\"runId\": ");
