@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.core.definition.TrainingRuns;
 import io.carbonllm.payback.core.disclosure.Ownership;
@@ -11,12 +12,14 @@ import io.carbonllm.payback.methodology.footprint.RunKind;
 import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRun;
 import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRuns;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -127,6 +130,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check and print the runs as they would be published; publish nothing.")
     boolean dryRun;
 
+    @Option(names = "--boamps-dir", paramLabel = "DIR", description = "Also write each run as a BoAmps report "
+            + "(Boavizta's JSON format for the energy of an AI task, " + BoAmpsReport.FORMAT_VERSION + "), to "
+            + "DIR/RUN_ID.boamps.json, priced with the shipped factors; with --dry-run too.")
+    Path boampsDir;
+
     /** The flags --from-codecarbon replaces, for the refusal message. */
     private static final String REPLACED = "--gpus, --hours, --power-w, --metered-kwh, --metered-scope, --pue, "
             + "--provider, --region, --started-at";
@@ -147,6 +155,10 @@ final class RunCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, TrainingRun> run : runs.entrySet()) {
             spec.commandLine().getOut().printf("run %s: %s%n", run.getKey(), scopeNote(run.getValue()));
+            if (boampsDir != null) {
+                Path file = writeBoAmps(run.getValue());
+                spec.commandLine().getOut().printf("run %s: BoAmps report written to %s%n", run.getKey(), file);
+            }
             if (dryRun) {
                 spec.commandLine().getOut().printf("would publish run %s to %s: %s%n", run.getKey(), topic,
                         run.getValue());
@@ -157,6 +169,19 @@ final class RunCommand implements Callable<Integer> {
                     topic, metadata.partition(), metadata.offset());
         }
         return 0;
+    }
+
+    /** The run's BoAmps report, in {@link #boampsDir}; a clear error (exit code 2) when it cannot be written. */
+    private Path writeBoAmps(TrainingRun run) {
+        Path file = boampsDir.resolve(run.getRunId().replaceAll("[^A-Za-z0-9._-]", "_") + ".boamps.json");
+        try {
+            Files.createDirectories(boampsDir);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(),
+                    BoAmpsReport.of(run, FactorTable.defaults(), Instant.now(), UUID.randomUUID().toString()));
+        } catch (IOException e) {
+            fail("--boamps-dir: cannot write " + file + ": " + e.getMessage());
+        }
+        return file;
     }
 
     private String ownershipName() {
