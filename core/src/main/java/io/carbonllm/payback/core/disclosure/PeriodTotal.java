@@ -24,14 +24,16 @@ import java.util.Set;
  * @param ownership      whose hardware, when the definition says (a run always does: its own, or its provider's
  *                       default); null for inference without one, whose parts then take their providers' defaults
  * @param parts          Wh before PUE (IT Wh, or facility Wh where no PUE applies) by part
+ * @param unresolvedItWh IT Wh whose factor rows the table no longer holds (a factors-topic row replaced before the day
+ *                       was totalled): counted here, never priced or dropped silently
  * @param gCo2eEmbodied  the embodied (manufacturing) gCO2e charged to the day: one-off runs only
  * @param requests       requests counted (inference); 0 for a run
  * @param coveredRequests requests with an energy figure (inference); 0 for a run
  * @param version        1 for the total as first written; a restatement's total has the next
  */
 public record PeriodTotal(String comparisonId, SubjectKind kind, String subject, LocalDate day, Ownership ownership,
-                          Map<EnergyPart, Double> parts, double gCo2eEmbodied, long requests, long coveredRequests,
-                          int version) {
+                          Map<EnergyPart, Double> parts, double unresolvedItWh, double gCo2eEmbodied, long requests,
+                          long coveredRequests, int version) {
 
     /** What a total is of. */
     public enum SubjectKind {
@@ -52,6 +54,9 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
                 throw new IllegalArgumentException("Wh of " + part + " must be a finite number >= 0, got " + wh);
             }
         });
+        if (!Double.isFinite(unresolvedItWh) || unresolvedItWh < 0) {
+            throw new IllegalArgumentException("unresolvedItWh must be a finite number >= 0, got " + unresolvedItWh);
+        }
         if (!Double.isFinite(gCo2eEmbodied) || gCo2eEmbodied < 0) {
             throw new IllegalArgumentException("gCo2eEmbodied must be a finite number >= 0, got " + gCo2eEmbodied);
         }
@@ -70,7 +75,7 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
     /** An empty first version, to add to. */
     public static PeriodTotal empty(String comparisonId, SubjectKind kind, String subject, LocalDate day,
                                     Ownership ownership) {
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, Map.of(), 0, 0, 0, 1);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, Map.of(), 0, 0, 0, 0, 1);
     }
 
     /**
@@ -86,20 +91,26 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
     public PeriodTotal plus(EnergyPart part, double baseWh) {
         Map<EnergyPart, Double> sum = new LinkedHashMap<>(parts);
         sum.merge(part, baseWh, Double::sum);
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, sum, gCo2eEmbodied, requests,
-                coveredRequests, version);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, sum, unresolvedItWh, gCo2eEmbodied,
+                requests, coveredRequests, version);
+    }
+
+    /** This total with {@code itWh} more IT energy whose factor rows could not be resolved. */
+    public PeriodTotal plusUnresolved(double itWh) {
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, unresolvedItWh + itWh, gCo2eEmbodied,
+                requests, coveredRequests, version);
     }
 
     /** This total with more requests counted, {@code covered} of them with an energy figure. */
     public PeriodTotal plusRequests(long more, long covered) {
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied, requests + more,
-                coveredRequests + covered, version);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, unresolvedItWh, gCo2eEmbodied,
+                requests + more, coveredRequests + covered, version);
     }
 
     /** This total with {@code grams} more embodied gCO2e. */
     public PeriodTotal plusEmbodied(double grams) {
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied + grams, requests,
-                coveredRequests, version);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, unresolvedItWh, gCo2eEmbodied + grams,
+                requests, coveredRequests, version);
     }
 
     public double facilityWh() {
@@ -218,13 +229,13 @@ public record PeriodTotal(String comparisonId, SubjectKind kind, String subject,
     public PeriodTotal corrected(FactorCorrection correction) {
         Map<EnergyPart, Double> repriced = new LinkedHashMap<>();
         parts.forEach((part, wh) -> repriced.merge(part.corrected(correction), wh, Double::sum));
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, repriced, gCo2eEmbodied, requests,
-                coveredRequests, version);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, repriced, unresolvedItWh, gCo2eEmbodied,
+                requests, coveredRequests, version);
     }
 
     /** This total as version {@code next}. */
     PeriodTotal asVersion(int next) {
-        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, gCo2eEmbodied, requests,
-                coveredRequests, next);
+        return new PeriodTotal(comparisonId, kind, subject, day, ownership, parts, unresolvedItWh, gCo2eEmbodied,
+                requests, coveredRequests, next);
     }
 }

@@ -55,6 +55,7 @@ public final class Restatements {
                 && a.coveredRequests() == b.coveredRequests()
                 && same(a.facilityWh(), b.facilityWh()) && same(a.gCo2eLocation(), b.gCo2eLocation())
                 && same(a.gCo2eMarket(), b.gCo2eMarket()) && same(a.gCo2eEmbodied(), b.gCo2eEmbodied())
+                && same(a.unresolvedItWh(), b.unresolvedItWh())
                 && same(a.marketFallbackWh(), b.marketFallbackWh()) && same(ma.meteredWh(), mb.meteredWh())
                 && same(ma.benchmarkedWh(), mb.benchmarkedWh()) && same(ma.estimatedWh(), mb.estimatedWh())
                 && Set.copyOf(a.factorRows()).equals(Set.copyOf(b.factorRows()));

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -76,41 +77,61 @@ public final class FactorRows {
     }
 
     static FactorRow resolve(String id, Long requests, FactorTable table) {
+        Optional<io.carbonllm.payback.methodology.facility.FactorRow> row = row(id, table);
+        if (row.isPresent()) {
+            return toAvro(row.get(), requests);
+        }
         String[] parts = id.split("\\|", -1);
         FactorRow unresolved = FactorRow.newBuilder().setId(id).setKind(parts[0])
                 .setScope(parts.length > 1 ? parts[1] : "").setKey(parts.length > 2 ? parts[2] : "")
                 .setEffectiveFrom(Instant.EPOCH).setValue(0).setSource("unknown: the factor table no longer holds this row")
                 .setRequests(requests).build();
-        if (parts.length != 4) {
-            return unresolved;
+        dateOf(parts).ifPresent(unresolved::setEffectiveFrom);
+        return unresolved;
+    }
+
+    /**
+     * The row {@code id} names ({@code KIND|scope|key|date}), as {@code table} holds it now; empty when the table holds
+     * no row under that id (a malformed id, or a factors-topic row since replaced by one of another date).
+     */
+    public static Optional<io.carbonllm.payback.methodology.facility.FactorRow> row(String id, FactorTable table) {
+        String[] parts = id.split("\\|", -1);
+        Optional<Instant> date = dateOf(parts);
+        if (date.isEmpty()) {
+            return Optional.empty();
         }
-        Instant from;
-        try {
-            from = LocalDate.parse(parts[3]).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException e) {
-            return unresolved;
-        }
-        unresolved.setEffectiveFrom(from);
+        Instant from = date.get();
         String key = parts[2];
-        FactorRow resolved;
+        io.carbonllm.payback.methodology.facility.FactorRow resolved;
         try {
             if (Kind.GRID.name().equals(parts[0])) {
                 ResolvedGrid grid = table.grid(Scope.DEFAULT.label().equals(parts[1]) ? null : key, from);
-                resolved = toAvro(grid, requests);
+                resolved = grid.row();
             } else if (Kind.PUE.name().equals(parts[0])) {
                 ResolvedPue pue = switch (parts[1].toLowerCase(Locale.ROOT)) {
                     case "provider" -> table.pue(key, null, from);
                     case "region" -> table.pue(null, key, from);
                     default -> table.pue(null, null, from);
                 };
-                resolved = toAvro(pue.row(), requests);
+                resolved = pue.row();
             } else {
-                return unresolved;
+                return Optional.empty();
             }
         } catch (IllegalArgumentException e) {
-            return unresolved;
+            return Optional.empty();
         }
-        return resolved.getId().equals(id) ? resolved : unresolved;
+        return resolved.id().equals(id) ? Optional.of(resolved) : Optional.empty();
+    }
+
+    private static Optional<Instant> dateOf(String[] parts) {
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(parts[3]).atStartOfDay(ZoneOffset.UTC).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether a grid row among {@code rows} has no market-based figure, so the location-based one stood in. */
