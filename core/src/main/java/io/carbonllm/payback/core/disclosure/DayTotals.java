@@ -15,6 +15,9 @@ import java.util.function.Function;
  */
 public final class DayTotals {
 
+    /** IT Wh the parts fall short of the window's total by more than this (relative) is counted as unresolved. */
+    private static final double UNACCOUNTED = 1e-9;
+
     private DayTotals() {
     }
 
@@ -27,11 +30,17 @@ public final class DayTotals {
      * {@code total} with one closed window added.
      *
      * @param energyParts IT Wh by part key ({@link EnergyPart#key()}), as a window carries them
+     * @param itWh        the window's IT Wh in all: what its parts do not account for (a window stored before windows
+     *                    carried parts) is counted as unresolved, so it is neither lost nor priced
      * @param rows        the factor row an id names, as the table holds it now; empty when it holds none
      */
-    public static PeriodTotal add(PeriodTotal total, Map<String, Double> energyParts, long requests,
+    public static PeriodTotal add(PeriodTotal total, Map<String, Double> energyParts, double itWh, long requests,
                                   long coveredRequests, Function<String, Optional<FactorRow>> rows) {
         PeriodTotal sum = total.plusRequests(requests, coveredRequests);
+        double inParts = energyParts.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (itWh - inParts > UNACCOUNTED * Math.max(1, itWh)) {
+            sum = sum.plusUnresolved(itWh - inParts);
+        }
         for (Map.Entry<String, Double> entry : energyParts.entrySet()) {
             EnergyPart.KeyFields fields = EnergyPart.parseKey(entry.getKey());
             Optional<FactorRow> grid = rows.apply(fields.gridRowId());

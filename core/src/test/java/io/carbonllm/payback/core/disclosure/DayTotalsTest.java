@@ -36,8 +36,8 @@ class DayTotalsTest {
                 null);
 
         // When both are added
-        day = DayTotals.add(day, Map.of(estimated, 30.0), 100, 90, id -> FactorRows.row(id, TABLE));
-        day = DayTotals.add(day, Map.of(estimated, 10.0, orphan, 5.0), 50, 50, id -> FactorRows.row(id, TABLE));
+        day = DayTotals.add(day, Map.of(estimated, 30.0), 30.0, 100, 90, id -> FactorRows.row(id, TABLE));
+        day = DayTotals.add(day, Map.of(estimated, 10.0, orphan, 5.0), 15.0, 50, 50, id -> FactorRows.row(id, TABLE));
 
         // Then 40 Wh IT x 1.14 = 45.6 Wh facility, x 21 / 1000 = 0.9576 g location-based (and market-based: cloud
         // electricity takes the location-based figure); 150 requests, 140 covered; 5 Wh unresolved, not priced
@@ -50,5 +50,22 @@ class DayTotalsTest {
         assertThat(day.gCo2eLocationByScope()).containsOnlyKeys(GhgScope.SCOPE_3_CATEGORY_1);
         assertThat(day.tierMix().estimatedWh()).isCloseTo(45.6, within(1e-9));
         assertThat(day.tierMix().meteredWh() + day.tierMix().benchmarkedWh()).isZero();
+    }
+
+    @Test
+    void aWindowFromBeforeWindowsCarriedPartsIsCountedAsUnresolvedNotLost() {
+        // Given a closed window stored before the upgrade: 12 Wh of IT energy, no parts; and one with 8 Wh of which
+        // its parts account for 6 Wh
+        String estimated = EnergyPart.key(EvidenceTier.ESTIMATED, "aws", AWS_PUE, SWEDEN);
+        PeriodTotal day = PeriodTotal.empty("cmp-1", SubjectKind.INFERENCE, "llama-8b-ft", LocalDate.parse("2026-07-01"),
+                null);
+
+        // When both are added
+        day = DayTotals.add(day, Map.of(), 12.0, 10, 10, id -> FactorRows.row(id, TABLE));
+        day = DayTotals.add(day, Map.of(estimated, 6.0), 8.0, 5, 5, id -> FactorRows.row(id, TABLE));
+
+        // Then 12 + (8 - 6) = 14 Wh are unresolved, and only the 6 Wh in parts are priced: 6 x 1.14 = 6.84 Wh facility
+        assertThat(day.unresolvedItWh()).isCloseTo(14.0, within(1e-12));
+        assertThat(day.facilityWh()).isCloseTo(6.84, within(1e-12));
     }
 }
