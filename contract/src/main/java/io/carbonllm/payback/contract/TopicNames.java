@@ -28,6 +28,13 @@ public final class TopicNames {
     public static final String PAYBACK_STATUS = "payback-status";
     /** {@code PaybackAlert} transitions, keyed by comparison id/candidate id/rule. */
     public static final String PAYBACK_ALERTS = "payback-alerts";
+    /**
+     * Compacted: {@code DayTotal}, what each variant's inference and each one-off run used on a closed UTC day, keyed by
+     * period; written once, never changed in place.
+     */
+    public static final String PERIOD_TOTALS = "period-totals";
+    /** Compacted: {@code PeriodRestatement}, corrections of written day totals, keyed by period and version. */
+    public static final String PERIOD_RESTATEMENTS = "period-restatements";
 
     private TopicNames() {
     }

@@ -7,10 +7,12 @@ import io.carbonllm.payback.core.energy.EnergyAccounting;
 import io.carbonllm.payback.core.validation.EventValidator;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.DayTotal;
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.PeriodRestatement;
 import io.carbonllm.payback.events.TaskKey;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.TrainingRun;
@@ -73,6 +75,8 @@ public final class PaybackTopology {
     public static final String SINK_COMPARISON_WINDOWS = "write-comparison-windows";
     public static final String SINK_PAYBACK_STATUS = "write-payback-status";
     public static final String SINK_PAYBACK_ALERTS = "write-payback-alerts";
+    public static final String SINK_PERIOD_TOTALS = "write-period-totals";
+    public static final String SINK_PERIOD_RESTATEMENTS = "write-period-restatements";
 
     private final PaybackStreamsConfig config;
     private final Topics topics;
@@ -248,16 +252,28 @@ public final class PaybackTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ENGINE_PENDING),
                 Serdes.String(), Serdes.String()).withCachingEnabled());
         // <comparisonId | comparisonId/candidateId | .../rule, ComparisonWindow | PaybackStatus | PaybackAlert>
-        KStream<String, SpecificRecord> outputs = results.process(() -> new ComparisonEngine(SINK_COMPARISON_WINDOWS,
-                        SINK_PAYBACK_STATUS, SINK_PAYBACK_ALERTS, config.windowGrace(), config.ledgerRefresh(),
+        // The day totals written (at their latest version, to restate from) and each comparison's next day to total
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PERIOD_TOTALS),
+                Serdes.String(), topics.periodTotals().valueSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PERIOD_INDEX),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
+        ComparisonEngine.Sinks sinks = new ComparisonEngine.Sinks(SINK_COMPARISON_WINDOWS, SINK_PAYBACK_STATUS,
+                SINK_PAYBACK_ALERTS, SINK_PERIOD_TOTALS, SINK_PERIOD_RESTATEMENTS);
+        KStream<String, SpecificRecord> outputs = results.process(() -> new ComparisonEngine(sinks,
+                        config.windowSize(), config.windowGrace(), config.windowRetention(), config.ledgerRefresh(),
                         config.engineApply(), energy.factors(), definitions), Named.as(COMPARE_AMORTIZE_ALERT),
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER, StoreNames.BASELINE_REFERENCES,
-                StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS, StoreNames.ENGINE_PENDING);
+                StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS, StoreNames.ENGINE_PENDING,
+                StoreNames.PERIOD_TOTALS, StoreNames.PERIOD_INDEX);
         outputs.to(topics.comparisonWindows().name(),
                 topics.comparisonWindows().producedFrom(ComparisonWindow.class, SINK_COMPARISON_WINDOWS));
         outputs.to(topics.paybackStatus().name(),
                 topics.paybackStatus().producedFrom(PaybackStatus.class, SINK_PAYBACK_STATUS));
         outputs.to(topics.paybackAlerts().name(),
                 topics.paybackAlerts().producedFrom(PaybackAlert.class, SINK_PAYBACK_ALERTS));
+        outputs.to(topics.periodTotals().name(),
+                topics.periodTotals().producedFrom(DayTotal.class, SINK_PERIOD_TOTALS));
+        outputs.to(topics.periodRestatements().name(),
+                topics.periodRestatements().producedFrom(PeriodRestatement.class, SINK_PERIOD_RESTATEMENTS));
     }
 }

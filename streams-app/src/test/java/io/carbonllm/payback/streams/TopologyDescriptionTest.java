@@ -52,13 +52,16 @@ class TopologyDescriptionTest {
                 "by-use-case-repartition-filter", "by-use-case-repartition-sink", "by-use-case-repartition-source",
                 "fold-tasks-and-window", "write-variant-windows",
                 // the engine forwards each output to its sink by name: no instanceof split
-                "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts");
+                "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts",
+                "write-period-totals", "write-period-restatements");
         assertThat(stores).containsExactlyInAnyOrder(StoreNames.OPEN_TASKS, StoreNames.TASK_CLOSE_INDEX,
                 StoreNames.VARIANT_WINDOWS, StoreNames.PAYBACK_LEDGER,
                 StoreNames.BASELINE_REFERENCES, StoreNames.OPEN_ALERTS, StoreNames.COMPARISON_WINDOWS,
-                StoreNames.ENGINE_PENDING, StoreNames.VARIANT_PENDING);
+                StoreNames.ENGINE_PENDING, StoreNames.VARIANT_PENDING, StoreNames.PERIOD_TOTALS,
+                StoreNames.PERIOD_INDEX);
         assertThat(topics).containsExactlyInAnyOrder("inference-events", "by-use-case-repartition",
-                "variant-windows", "comparison-windows", "payback-status", "payback-alerts");
+                "variant-windows", "comparison-windows", "payback-status", "payback-alerts", "period-totals",
+                "period-restatements");
 
         // And the global stores read their compacted topics, through a validating reader, into their named stores
         Set<String> globalStores = new TreeSet<>();

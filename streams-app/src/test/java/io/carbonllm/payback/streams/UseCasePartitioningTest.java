@@ -49,7 +49,8 @@ class UseCasePartitioningTest {
         assertThat(nodes).containsExactlyInAnyOrder(
                 "read-inference-events", "validate", "account-energy", "require-use-case-partition",
                 "fold-tasks-and-window", "write-variant-windows",
-                "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts");
+                "compare-amortize-alert", "write-comparison-windows", "write-payback-status", "write-payback-alerts",
+                "write-period-totals", "write-period-restatements");
     }
 
     @Test

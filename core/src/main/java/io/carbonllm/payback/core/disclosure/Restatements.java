@@ -2,8 +2,10 @@ package io.carbonllm.payback.core.disclosure;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The restatement policy (docs/methodology.md, "Disclosure"): a closed period's total is never changed in place. When
@@ -46,6 +48,24 @@ public final class Restatements {
         }
         return of(written, written.corrected(correction), correction.reason(),
                 correction.replaced().id() + " -> " + correction.replacement().id(), restatedAt);
+    }
+
+    /**
+     * The restatement the factor table's current rows make of a closed period ({@link FactorCorrections}), if any
+     * figure changes: every replaced row at once, with each reason and each replacement named.
+     */
+    public static Optional<Restatement> forFactors(PeriodTotal written, List<FactorCorrection> corrections,
+                                                   Instant restatedAt) {
+        if (corrections.isEmpty()) {
+            return Optional.empty();
+        }
+        String reason = corrections.stream().map(FactorCorrection::reason).distinct()
+                .collect(Collectors.joining("; "));
+        String cause = corrections.stream().map(c -> c.replaced().id() + " -> " + c.replacement().id()
+                        + (c.replaced().id().equals(c.replacement().id()) ? " (value " + c.replaced().value() + " -> "
+                        + c.replacement().value() + ")" : ""))
+                .collect(Collectors.joining("; "));
+        return of(written, FactorCorrections.apply(written, corrections), reason, cause, restatedAt);
     }
 
     private static boolean sameFigures(PeriodTotal a, PeriodTotal b) {

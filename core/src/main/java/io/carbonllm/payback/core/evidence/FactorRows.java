@@ -4,6 +4,7 @@ import io.carbonllm.payback.events.FactorRow;
 import io.carbonllm.payback.methodology.facility.FactorRow.Kind;
 import io.carbonllm.payback.methodology.facility.FactorRow.Scope;
 import io.carbonllm.payback.methodology.facility.FactorTable;
+import io.carbonllm.payback.methodology.facility.MarketInstrument;
 import io.carbonllm.payback.methodology.facility.ResolvedGrid;
 import io.carbonllm.payback.methodology.facility.ResolvedPue;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -121,6 +123,43 @@ public final class FactorRows {
             return Optional.empty();
         }
         return resolved.id().equals(id) ? Optional.of(resolved) : Optional.empty();
+    }
+
+    /**
+     * The row of {@code row}'s kind, scope and key that {@code table} applies at {@code at}: {@code row} itself, a row
+     * of a later date, or the same row with a corrected value; empty when the table applies none of that kind, scope
+     * and key there (a row given directly, or one the table has withdrawn).
+     */
+    public static Optional<io.carbonllm.payback.methodology.facility.FactorRow> inEffect(
+            io.carbonllm.payback.methodology.facility.FactorRow row, FactorTable table, Instant at) {
+        io.carbonllm.payback.methodology.facility.FactorRow resolved;
+        try {
+            if (row.kind() == Kind.GRID) {
+                resolved = table.grid(row.scope() == Scope.DEFAULT ? null : row.key(), at).row();
+            } else {
+                resolved = switch (row.scope()) {
+                    case PROVIDER -> table.pue(row.key(), null, at).row();
+                    case REGION -> table.pue(null, row.key(), at).row();
+                    case DEFAULT -> table.pue(null, null, at).row();
+                    case GIVEN -> null;
+                };
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (resolved == null || resolved.scope() != row.scope() || !Objects.equals(resolved.key(), row.key())) {
+            return Optional.empty();
+        }
+        return Optional.of(resolved);
+    }
+
+    /** The methodology row of an Avro {@code row}, as {@link #toAvro} wrote it. */
+    public static io.carbonllm.payback.methodology.facility.FactorRow fromAvro(FactorRow row) {
+        Scope scope = Scope.valueOf(row.getScope().toUpperCase(Locale.ROOT));
+        return new io.carbonllm.payback.methodology.facility.FactorRow(Kind.valueOf(row.getKind()),
+                row.getKey().isEmpty() ? null : row.getKey(), scope, row.getEffectiveFrom(), row.getValue(),
+                row.getMarketValue(), row.getSource(),
+                row.getMarketInstrument() == null ? null : MarketInstrument.parse(row.getMarketInstrument()));
     }
 
     private static Optional<Instant> dateOf(String[] parts) {

@@ -101,7 +101,7 @@ public final class Charges {
      * Identifies a version of a run: any change to the record is a correction. A digest of its Avro binary encoding,
      * which (unlike its text form) is fixed by the schema, not by a library version.
      */
-    static String fingerprint(TrainingRun run) {
+    public static String fingerprint(TrainingRun run) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);

@@ -69,6 +69,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public static final String PAYBACK_ALERTS_TOPIC_CONFIG = "payback.topic.payback-alerts";
     private static final String PAYBACK_ALERTS_TOPIC_DOC = "Output: alert transitions (FIRING, RESOLVED), keyed by "
             + "comparisonId/candidateId/rule.";
+    public static final String PERIOD_TOTALS_TOPIC_CONFIG = "payback.topic.period-totals";
+    private static final String PERIOD_TOTALS_TOPIC_DOC = "Output, compacted: each variant's and each one-off run's "
+            + "total of a closed UTC day (DayTotal), keyed by period; written once, never changed in place.";
+    public static final String PERIOD_RESTATEMENTS_TOPIC_CONFIG = "payback.topic.period-restatements";
+    private static final String PERIOD_RESTATEMENTS_TOPIC_DOC = "Output, compacted: corrections of written day totals "
+            + "(PeriodRestatement: before, after, reason, cause), keyed by period and version.";
     public static final String FACTORS_TOPIC_CONFIG = "payback.topic.factors";
     private static final String FACTORS_TOPIC_DOC = "Input, compacted: grid intensities and PUEs (FactorUpdate) with "
             + "effective-from dates, on top of the shipped and file factors; read as a global table.";
@@ -174,6 +180,10 @@ public final class PaybackStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, PAYBACK_STATUS_TOPIC_DOC)
             .define(PAYBACK_ALERTS_TOPIC_CONFIG, Type.STRING, TopicNames.PAYBACK_ALERTS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, PAYBACK_ALERTS_TOPIC_DOC)
+            .define(PERIOD_TOTALS_TOPIC_CONFIG, Type.STRING, TopicNames.PERIOD_TOTALS, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, PERIOD_TOTALS_TOPIC_DOC)
+            .define(PERIOD_RESTATEMENTS_TOPIC_CONFIG, Type.STRING, TopicNames.PERIOD_RESTATEMENTS,
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, PERIOD_RESTATEMENTS_TOPIC_DOC)
             .define(FACTORS_TOPIC_CONFIG, Type.STRING, TopicNames.FACTORS, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, FACTORS_TOPIC_DOC)
             .define(LEDGER_REFRESH_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
@@ -216,10 +226,13 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public PaybackStreamsConfig(Map<?, ?> props) {
         super(CONFIG, props);
         api = new ApiConfig(this);
-        if (windowRetention().compareTo(windowSize().plus(windowGrace())) < 0) {
+        // A closed day's totals are read from the window store: every window of the day must still be in it
+        Duration minRetention = Duration.ofDays(1).plus(windowSize()).plus(windowGrace());
+        if (windowRetention().compareTo(minRetention) < 0) {
             throw new org.apache.kafka.common.config.ConfigException(WINDOW_RETENTION_MS_CONFIG,
-                    getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least " + WINDOW_SIZE_MS_CONFIG + " + "
-                    + WINDOW_GRACE_MS_CONFIG + " = " + windowSize().plus(windowGrace()).toMillis() + " ms");
+                    getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least one day + " + WINDOW_SIZE_MS_CONFIG + " + "
+                    + WINDOW_GRACE_MS_CONFIG + " = " + minRetention.toMillis() + " ms (a closed day's totals are "
+                    + "read from the window store)");
         }
         long maxGrace = windowSize().toMillis() * LedgerLimits.MAX_GRACE_IN_WINDOWS;
         if (windowGrace().toMillis() > maxGrace) {
@@ -290,6 +303,14 @@ public final class PaybackStreamsConfig extends AbstractConfig {
 
     public String paybackAlertsTopic() {
         return getString(PAYBACK_ALERTS_TOPIC_CONFIG);
+    }
+
+    public String periodTotalsTopic() {
+        return getString(PERIOD_TOTALS_TOPIC_CONFIG);
+    }
+
+    public String periodRestatementsTopic() {
+        return getString(PERIOD_RESTATEMENTS_TOPIC_CONFIG);
     }
 
     public String factorsTopic() {

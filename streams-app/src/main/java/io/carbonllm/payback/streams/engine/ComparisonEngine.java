@@ -8,10 +8,12 @@ import io.carbonllm.payback.core.window.VariantCounters;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.DayTotal;
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.PeriodRestatement;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +69,10 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private final String comparisonWindowsChild;
     private final String statusChild;
     private final String alertsChild;
+    private final String periodTotalsChild;
+    private final String periodRestatementsChild;
+    private final Duration dayCloseAfter;
+    private final Duration windowRetention;
     private final Duration refreshInterval;
     private final Duration applyInterval;
     private final FactorTable baseFactors;
@@ -82,6 +89,8 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
     private KeyValueStore<String, PaybackAlert> openAlerts;
     private WindowStore<String, ComparisonWindow> comparisonWindows;
     private KeyValueStore<String, String> pendingStore;
+    private PeriodTotaller totaller;
+    private String factorsVersion = "";
     /** The marked comparison windows, as in {@link #pendingStore}: "comparisonId window-start-ms" to the mark. */
     private final Map<String, Mark> pending = new HashMap<>();
 
@@ -128,13 +137,26 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         }
     }
 
-    /** The three children are the names of the sink nodes this processor forwards to. */
-    public ComparisonEngine(String comparisonWindowsChild, String statusChild, String alertsChild, Duration grace,
+    /** The names of the sink nodes this processor forwards to. */
+    public record Sinks(String comparisonWindows, String status, String alerts, String periodTotals,
+                        String periodRestatements) {
+    }
+
+    /**
+     * @param windowSize      the variant windows' size: a day's totals are written once stream time is past its end by
+     *                        a window and the grace
+     * @param windowRetention how long the variant window store keeps windows
+     */
+    public ComparisonEngine(Sinks sinks, Duration windowSize, Duration grace, Duration windowRetention,
                             Duration refreshInterval, Duration applyInterval, FactorTable baseFactors,
                             Definitions definitions) {
-        this.comparisonWindowsChild = comparisonWindowsChild;
-        this.statusChild = statusChild;
-        this.alertsChild = alertsChild;
+        this.comparisonWindowsChild = sinks.comparisonWindows();
+        this.statusChild = sinks.status();
+        this.alertsChild = sinks.alerts();
+        this.periodTotalsChild = sinks.periodTotals();
+        this.periodRestatementsChild = sinks.periodRestatements();
+        this.dayCloseAfter = windowSize.plus(grace);
+        this.windowRetention = windowRetention;
         this.refreshInterval = refreshInterval;
         this.applyInterval = applyInterval;
         this.baseFactors = baseFactors;
@@ -154,6 +176,21 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         openAlerts = context.getStateStore(StoreNames.OPEN_ALERTS);
         comparisonWindows = context.getStateStore(StoreNames.COMPARISON_WINDOWS);
         pendingStore = context.getStateStore(StoreNames.ENGINE_PENDING);
+        totaller = new PeriodTotaller(dayCloseAfter, windowRetention, variantWindows,
+                context.getStateStore(StoreNames.PERIOD_TOTALS), context.getStateStore(StoreNames.PERIOD_INDEX),
+                new PeriodTotaller.Output() {
+                    @Override
+                    public void total(String periodKey, DayTotal total) {
+                        context.forward(new Record<String, SpecificRecord>(periodKey, total, timestamp),
+                                periodTotalsChild);
+                    }
+
+                    @Override
+                    public void restatement(String restatementKey, PeriodRestatement restatement) {
+                        context.forward(new Record<String, SpecificRecord>(restatementKey, restatement, timestamp),
+                                periodRestatementsChild);
+                    }
+                });
         // Marks committed before a stop (or a migration): applied at the first interval
         pending.clear();
         try (KeyValueIterator<String, String> all = pendingStore.all()) {
@@ -250,6 +287,16 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         byUseCase = index;
         byId = ids;
         pricing = Pricing.of(FactorSnapshot.of(baseFactors, factorUpdates));
+        factorsVersion = factorsVersion();
+    }
+
+    /** Identifies the factors topic's contents: written day totals are checked against the table when it changes. */
+    private String factorsVersion() {
+        StringBuilder all = new StringBuilder();
+        try (KeyValueIterator<String, FactorUpdate> it = factorUpdates.all()) {
+            it.forEachRemaining(kv -> all.append(kv.key).append('\u001e').append(kv.value).append('\u001d'));
+        }
+        return all.length() + ":" + all.toString().hashCode();
     }
 
     private static boolean involves(ComparisonDefinition def, String modelId) {
@@ -267,12 +314,20 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         }
         long streamTime = Math.max(context.currentStreamTimeMs(), 0);
         timestamp = streamTime;
+        Map<String, ComparisonDefinition> local = new LinkedHashMap<>();
         for (KeyValue<String, LedgerState> entry : entries) {
             ComparisonDefinition def = byId.get(entry.value.getComparisonId());
             // A definition missing because an entry could not be read is not a deletion: retire nothing on its word
             if (def != null || definitionsComplete) {
                 engine.refresh(entry.key, entry.value, def, streamTime, pricing);
             }
+            if (def != null) {
+                local.put(def.getComparisonId(), def);
+            }
+        }
+        totaller.refresh(streamTime, local.values(), pricing, factorsVersion, this::trainingRun);
+        if (definitionsComplete) {
+            totaller.gone(byId.keySet()).forEach(totaller::forget);
         }
     }
 

@@ -49,6 +49,18 @@ public final class StoreNames {
      */
     public static final String VARIANT_PENDING = "variant-pending-store";
 
+    /**
+     * Key-value: {@code periodKey -> DayTotal}, every day total written to {@code period-totals}, at its latest version
+     * (a restatement's), to restate from.
+     */
+    public static final String PERIOD_TOTALS = "period-totals-store";
+
+    /**
+     * Key-value: {@code comparisonId -> } the next UTC day to total, and {@code run<US><period key prefix> -> } the key
+     * of each run's current day total (a corrected run can move day).
+     */
+    public static final String PERIOD_INDEX = "period-index-store";
+
     private StoreNames() {
     }
 }

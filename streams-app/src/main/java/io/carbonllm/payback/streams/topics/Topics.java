@@ -3,11 +3,13 @@ package io.carbonllm.payback.streams.topics;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.DayTotal;
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.PeriodRestatement;
 import io.carbonllm.payback.events.TaskKey;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.TrainingRun;
@@ -42,6 +44,8 @@ public record Topics(
         Topic<String, ComparisonWindow> comparisonWindows,
         Topic<String, PaybackStatus> paybackStatus,
         Topic<String, PaybackAlert> paybackAlerts,
+        Topic<String, DayTotal> periodTotals,
+        Topic<String, PeriodRestatement> periodRestatements,
         Serde<VariantKey> variantKeySerde,
         Serde<VariantStats> variantStatsSerde,
         Serde<LedgerState> ledgerStateSerde,
@@ -60,6 +64,9 @@ public record Topics(
                 new Topic<>(config.comparisonWindowsTopic(), Serdes.String(), AvroSerde.forValues(registry, ComparisonWindow.class)),
                 new Topic<>(config.paybackStatusTopic(), Serdes.String(), AvroSerde.forValues(registry, PaybackStatus.class)),
                 new Topic<>(config.paybackAlertsTopic(), Serdes.String(), AvroSerde.forValues(registry, PaybackAlert.class)),
+                new Topic<>(config.periodTotalsTopic(), Serdes.String(), AvroSerde.forValues(registry, DayTotal.class)),
+                new Topic<>(config.periodRestatementsTopic(), Serdes.String(),
+                        AvroSerde.forValues(registry, PeriodRestatement.class)),
                 AvroSerde.forKeys(registry, VariantKey.class),
                 AvroSerde.forValues(registry, VariantStats.class),
                 AvroSerde.forValues(registry, LedgerState.class),
@@ -80,6 +87,8 @@ public record Topics(
         subjects.put(comparisonWindows.name() + "-value", ComparisonWindow.getClassSchema());
         subjects.put(paybackStatus.name() + "-value", PaybackStatus.getClassSchema());
         subjects.put(paybackAlerts.name() + "-value", PaybackAlert.getClassSchema());
+        subjects.put(periodTotals.name() + "-value", DayTotal.getClassSchema());
+        subjects.put(periodRestatements.name() + "-value", PeriodRestatement.getClassSchema());
         subjects.put(repartition + "-key", VariantKey.getClassSchema());
         subjects.put(repartition + "-value", TaskOutcome.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.OPEN_TASKS) + "-key", TaskKey.getClassSchema());
@@ -91,6 +100,7 @@ public record Topics(
         subjects.put(changelog(applicationId, StoreNames.BASELINE_REFERENCES) + "-value", BaselineReference.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.OPEN_ALERTS) + "-value", PaybackAlert.getClassSchema());
         subjects.put(changelog(applicationId, StoreNames.COMPARISON_WINDOWS) + "-value", ComparisonWindow.getClassSchema());
+        subjects.put(changelog(applicationId, StoreNames.PERIOD_TOTALS) + "-value", DayTotal.getClassSchema());
         return subjects;
     }
 
@@ -101,11 +111,14 @@ public record Topics(
     /** The topics this app reads or writes that are not internal to Kafka Streams. */
     public List<String> externalTopicNames() {
         return List.of(inferenceEvents.name(), variantWindows.name(), deadLetters.name(), comparisons.name(),
-                trainingRuns.name(), factors.name(), comparisonWindows.name(), paybackStatus.name(), paybackAlerts.name());
+                trainingRuns.name(), factors.name(), comparisonWindows.name(), paybackStatus.name(), paybackAlerts.name(),
+                periodTotals.name(), periodRestatements.name());
     }
 
     /** The external topics that hold the latest value per key, and so are compacted. */
     public Set<String> compactedTopicNames() {
-        return Set.of(comparisons.name(), trainingRuns.name(), factors.name(), paybackStatus.name());
+        // The day totals and their restatements are kept for good: compacted, never deleted by time
+        return Set.of(comparisons.name(), trainingRuns.name(), factors.name(), paybackStatus.name(),
+                periodTotals.name(), periodRestatements.name());
     }
 }
