@@ -85,12 +85,12 @@ class PeriodTotalsTopologyTest {
         fx.comparisons.pipeInput("cmp-1", ComparisonDefinition.newBuilder().setComparisonId("cmp-1").setUseCase(UC)
                 .setBaselineModel(BASE).setCandidates(List.of(CandidateDefinition.newBuilder()
                         .setCandidateId("fine-tune").setModelId(FT).setRunIds(List.of("ft-1")).build()))
-                .build());
+                .setMinBaselineTasks(2).build());
         fx.trainingRuns.pipeInput("ft-1", run(2.0));
         refresh();
         request(BASE, DAY.plusSeconds(10), 1.0);
         request(BASE, DAY.plusSeconds(20), 1.0);
-        request(FT, DAY.plusSeconds(70), 0.5);
+        request(FT, DAY.plusSeconds(30), 0.5);
         refresh();
         assertThat(totals.isEmpty()).as("no total before the day closes").isTrue();
         // Stream time at 2026-01-02 00:01:31: past 00:00 + 60 s + 30 s
@@ -127,6 +127,12 @@ class PeriodTotalsTopologyTest {
         assertThat(ft.getVariant()).isEqualTo("fine-tune");
         assertThat(ft.getFacilityWh()).isCloseTo(0.545, within(1e-9));
         assertThat(ft.getGCo2eLocation()).isCloseTo(0.011445, within(1e-9));
+        // and its avoided emissions, apart: the baseline's 2.18 Wh / 2 tasks = 1.09 Wh per successful task in the same
+        // window, the fine-tune's 0.545; 1 task x (1.09 - 0.545) = 0.545 Wh, x 21 / 1000 = 0.011445 g
+        assertThat(ft.getAvoidedWh()).isCloseTo(0.545, within(1e-9));
+        assertThat(ft.getAvoidedGCo2eLocation()).isCloseTo(0.011445, within(1e-9));
+        assertThat(ft.getAvoidedTier()).isEqualTo("METERED");
+        assertThat(base.getAvoidedWh()).as("the baseline avoids nothing").isNull();
 
         // the run: 2 kWh at the facility = 2000 Wh; 2000 x 21 / 1000 = 42 g; owned, so Scope 2, but no market figure:
         // 42 g market-based too, all 2000 Wh fallback

@@ -176,7 +176,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         openAlerts = context.getStateStore(StoreNames.OPEN_ALERTS);
         comparisonWindows = context.getStateStore(StoreNames.COMPARISON_WINDOWS);
         pendingStore = context.getStateStore(StoreNames.ENGINE_PENDING);
-        totaller = new PeriodTotaller(dayCloseAfter, windowRetention, variantWindows,
+        totaller = new PeriodTotaller(dayCloseAfter, windowRetention, variantWindows, comparisonWindows,
                 context.getStateStore(StoreNames.PERIOD_TOTALS), context.getStateStore(StoreNames.PERIOD_INDEX),
                 new PeriodTotaller.Output() {
                     @Override

@@ -13,12 +13,15 @@ import io.carbonllm.payback.core.engine.Pricing;
 import io.carbonllm.payback.core.evidence.FactorRows;
 import io.carbonllm.payback.core.ledger.Charges;
 import io.carbonllm.payback.events.CandidateDefinition;
+import io.carbonllm.payback.events.CandidateWindow;
 import io.carbonllm.payback.events.ComparisonDefinition;
+import io.carbonllm.payback.events.ComparisonWindow;
 import io.carbonllm.payback.events.DayTotal;
 import io.carbonllm.payback.events.PeriodRestatement;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.events.VariantKey;
 import io.carbonllm.payback.events.VariantStats;
+import io.carbonllm.payback.methodology.EvidenceTier;
 import io.carbonllm.payback.methodology.facility.FactorTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +67,7 @@ final class PeriodTotaller {
     private final long closeAfterMs;
     private final long retentionMs;
     private final WindowStore<VariantKey, ValueAndTimestamp<VariantStats>> windows;
+    private final WindowStore<String, ComparisonWindow> comparisonWindows;
     private final KeyValueStore<String, DayTotal> written;
     private final KeyValueStore<String, String> nextDays;
     private final Output output;
@@ -74,10 +78,12 @@ final class PeriodTotaller {
      * @param retention  how long the window store keeps windows
      */
     PeriodTotaller(Duration closeAfter, Duration retention, WindowStore<VariantKey, ValueAndTimestamp<VariantStats>> windows,
-                   KeyValueStore<String, DayTotal> written, KeyValueStore<String, String> nextDays, Output output) {
+                   WindowStore<String, ComparisonWindow> comparisonWindows, KeyValueStore<String, DayTotal> written,
+                   KeyValueStore<String, String> nextDays, Output output) {
         this.closeAfterMs = closeAfter.toMillis();
         this.retentionMs = retention.toMillis();
         this.windows = windows;
+        this.comparisonWindows = comparisonWindows;
         this.written = written;
         this.nextDays = nextDays;
         this.output = output;
@@ -159,8 +165,50 @@ final class PeriodTotaller {
             // Rows the table has replaced for the day since the windows were priced: the first version uses them
             total = FactorCorrections.apply(total, FactorCorrections.of(total,
                     (row, at) -> FactorRows.inEffect(row, table, at)));
-            write(total, def.getUseCase(), variant, null, now);
+            DayTotal record = DayTotalRecords.toAvro(total, def.getUseCase(), variant, null, now);
+            if (!BASELINE.equals(variant)) {
+                record = avoided(record, def.getComparisonId(), variant, from);
+            }
+            put(record);
+            output.total(record.getPeriodKey(), record);
         }
+    }
+
+    /**
+     * The candidate's savings in the day's comparison windows, as the ledger counts them: avoided emissions, kept on
+     * the candidate's total and reported apart from the inventory.
+     */
+    private DayTotal avoided(DayTotal record, String comparisonId, String candidateId, long dayStart) {
+        double wh = 0;
+        double location = 0;
+        double market = 0;
+        EvidenceTier tier = null;
+        boolean priced = false;
+        try (WindowStoreIterator<ComparisonWindow> day = comparisonWindows.fetch(comparisonId, dayStart,
+                dayStart + DAY_MS - 1)) {
+            while (day.hasNext()) {
+                ComparisonWindow window = day.next().value;
+                for (CandidateWindow candidate : window.getCandidates()) {
+                    if (!candidate.getCandidateId().equals(candidateId) || !candidate.getPriced()
+                            || candidate.getSavingWh() == null) {
+                        continue;
+                    }
+                    priced = true;
+                    wh += candidate.getSavingWh();
+                    location += candidate.getSavingGCo2eLocation() == null ? 0 : candidate.getSavingGCo2eLocation();
+                    market += candidate.getSavingGCo2eMarket() == null ? 0 : candidate.getSavingGCo2eMarket();
+                    if (candidate.getSavingTier() != null) {
+                        EvidenceTier t = EvidenceTier.valueOf(candidate.getSavingTier());
+                        tier = tier == null ? t : tier.weakest(t);
+                    }
+                }
+            }
+        }
+        if (!priced) {
+            return record;
+        }
+        return DayTotal.newBuilder(record).setAvoidedWh(wh).setAvoidedGCo2eLocation(location)
+                .setAvoidedGCo2eMarket(market).setAvoidedTier(tier == null ? null : tier.name()).build();
     }
 
     /** Each run charged to a candidate: written once its day is closed; a changed record restates it. */
@@ -257,6 +305,11 @@ final class PeriodTotaller {
 
     private void restate(Restatement restatement, DayTotal before, String sourceVersionAfter) {
         PeriodRestatement record = DayTotalRecords.toAvro(restatement, before, sourceVersionAfter);
+        // Avoided emissions are the ledger's, as the day's windows priced them: carried, not restated
+        record.setAfter(DayTotal.newBuilder(record.getAfter()).setAvoidedWh(before.getAvoidedWh())
+                .setAvoidedGCo2eLocation(before.getAvoidedGCo2eLocation())
+                .setAvoidedGCo2eMarket(before.getAvoidedGCo2eMarket()).setAvoidedTier(before.getAvoidedTier())
+                .build());
         put(record.getAfter());
         output.restatement(restatement.key(), record);
     }
