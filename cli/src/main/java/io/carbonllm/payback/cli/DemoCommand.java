@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -164,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
             HttpSchemaRegistryClient registryClient = new HttpSchemaRegistryClient(registry.confluentApiUrl());
             // A data directory with traffic in it carries the story on from where event time got to, even after kill -9
             Instant now = Instant.now();
-            DemoClock clock = DemoClock.start(dataDir, now, LatestEventTime.in(broker.bootstrapServers(), registryClient,
+            DemoClock clock = DemoClock.start(dataDir, DemoStory.freshStart(now), LatestEventTime.in(broker.bootstrapServers(), registryClient,
                     config.inferenceEventsTopic(), now.plus(config.maxEventTimeAhead())), compression, System.nanoTime());
             if (clock.resumed()) {
                 console.line("  resuming the story at event time %s (window %d of the story, which started %s)",
@@ -199,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
                     .start();
             stack.push(new Stoppable("simulator", simulator));
 
-            printWhereToLook(broker, registry, config, runner);
+            printWhereToLook(broker, registry, config, runner, clock.storyStart());
             exitCode = waitForStop(stopRequested, runner);
         } catch (LocalStackException e) {
             console.line("error: %s", e.getMessage());
@@ -262,7 +264,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printWhereToLook(EmbeddedKafkaBroker broker, ApicurioRegistry registry, PaybackStreamsConfig config,
-                                  PaybackStreamsRunner runner) {
+                                  PaybackStreamsRunner runner, Instant storyStart) {
         console.blank();
         console.line("Simulating gateway traffic: %.0f requests/s for use case '%s', event time x%s", rate,
                 DemoStory.USE_CASE, compression == Math.rint(compression) ? Long.toString((long) compression) : Double.toString(compression));
@@ -274,8 +276,9 @@ final class DemoCommand implements Callable<Integer> {
         console.line("Where to look:");
         console.line("  Kafka            %s   topics: %s, %s, %s,", broker.bootstrapServers(), config.inferenceEventsTopic(),
                 config.variantWindowsTopic(), config.dlqTopic());
-        console.line("                   %s, %s, %s, %s, %s", config.comparisonsTopic(), config.trainingRunsTopic(),
+        console.line("                   %s, %s, %s, %s, %s,", config.comparisonsTopic(), config.trainingRunsTopic(),
                 config.comparisonWindowsTopic(), config.paybackStatusTopic(), config.paybackAlertsTopic());
+        console.line("                   %s, %s", config.periodTotalsTopic(), config.periodRestatementsTopic());
         console.line("  schema registry  %s", registry.confluentApiUrl());
         if (runner.api() != null) {
             console.line("  dashboard        %s/ui/   (payback bars, charts and alerts, live)", runner.api().baseUrl());
@@ -283,6 +286,12 @@ final class DemoCommand implements Callable<Integer> {
                     runner.api().baseUrl(), runner.api().baseUrl());
         }
         console.line("  send bad records ./payback poison   (they land in %s; the demo keeps going)", config.dlqTopic());
+        LocalDate firstDay = storyStart.atOffset(ZoneOffset.UTC).toLocalDate();
+        console.line("  disclosure       ./payback disclose --from %s --to %s --format html --output disclosure.html",
+                firstDay.minusDays(3), firstDay.plusDays(1));
+        console.line("                   (a UTC day's totals are written once it has closed: the story's first day, "
+                + "%s, about %d minutes in)", firstDay, Math.max(1, Math.round(
+                        (DemoStory.BEFORE_MIDNIGHT.toSeconds() + 2.0 * windowSeconds + 30) / compression / 60)));
         console.line("Every %d s: the latest complete %d s window (event time), the ledger and the alerts. Ctrl-C stops everything.",
                 summarySeconds, windowSeconds);
     }

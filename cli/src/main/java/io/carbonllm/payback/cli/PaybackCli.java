@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "carbon-llm payback tracker 0.1.0",
         description = "Tracks whether fine-tuning an LLM pays back its one-off energy and carbon footprint "
                 + "through cheaper inference per successful task.",
-        subcommands = {DemoCommand.class, EstimateCommand.class, ComparisonCommand.class, RunCommand.class,
+        subcommands = {DemoCommand.class, EstimateCommand.class, ComparisonCommand.class, RunCommand.class, DiscloseCommand.class,
             PoisonCommand.class, DeadLetterCommand.class, StreamsCommand.class, OtlpCommand.class,
             CommandLine.HelpCommand.class})
 public final class PaybackCli {

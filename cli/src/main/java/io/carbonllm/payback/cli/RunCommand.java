@@ -11,6 +11,7 @@ import io.carbonllm.payback.methodology.footprint.MeteredScope;
 import io.carbonllm.payback.methodology.footprint.RunKind;
 import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRun;
 import io.carbonllm.payback.sdk.codecarbon.CodeCarbonRuns;
+import io.carbonllm.payback.streams.disclosure.BoAmpsReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -33,6 +33,18 @@ public final class DemoStory {
     private final Instant start;
     private final Duration window;
 
+    /** How long before a UTC midnight a new story starts: the first day closes a few minutes in. */
+    public static final Duration BEFORE_MIDNIGHT = Duration.ofHours(1);
+
+    /**
+     * Where a new story starts in event time: an hour before the last UTC midnight, so that at the demo's speed its
+     * first day closes a few minutes in and {@code ./payback disclose} has a closed day to report (a day's totals
+     * are written once it has closed). Event time then catches the clock up and runs ahead of it.
+     */
+    public static Instant freshStart(Instant now) {
+        return now.truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(BEFORE_MIDNIGHT);
+    }
+
     public DemoStory(Instant start, Duration window) {
         this.start = start;
         this.window = window;

@@ -1,4 +1,4 @@
-package io.carbonllm.payback.cli;
+package io.carbonllm.payback.streams.disclosure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carbonllm.payback.events.TrainingRun;
 import io.carbonllm.payback.methodology.facility.FactorTable;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class BoAmpsReportTest {
 
@@ -71,19 +65,5 @@ class BoAmpsReportTest {
         assertThat(report.at("/infrastructure/infraType").asText()).isEqualTo("onPremise");
         assertThat(report.at("/infrastructure/cloudProvider").isMissingNode()).isTrue();
         assertThat(report.at("/quality").asText()).isEqualTo("low");
-    }
-
-    @Test
-    void theRunCommandWritesOneReportPerRun(@TempDir Path dir) throws Exception {
-        CommandLine cli = new CommandLine(new PaybackCli());
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("run", "--bootstrap-servers", "127.0.0.1:1", "--id", "ft/1", "--metered-kwh", "5",
-                "--provider", "aws", "--dry-run", "--boamps-dir", dir.toString());
-        assertThat(exit).as(out.toString()).isZero();
-        Path file = dir.resolve("ft_1.boamps.json");
-        assertThat(out.toString()).contains("BoAmps report written to " + file);
-        assertThat(new ObjectMapper().readTree(Files.readString(file))
-                .at("/measures/0/powerConsumption").asDouble()).isEqualTo(5.0);
     }
 }

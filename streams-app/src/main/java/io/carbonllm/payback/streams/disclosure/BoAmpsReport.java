@@ -1,4 +1,4 @@
-package io.carbonllm.payback.cli;
+package io.carbonllm.payback.streams.disclosure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,9 +30,9 @@ import java.util.Locale;
  * the evidence tier onto BoAmps' three levels, whose stated errors (±10, ±25, ±50 %) are BoAmps', not ours
  * (docs/methodology.md section 6 gives ours).
  */
-final class BoAmpsReport {
+public final class BoAmpsReport {
 
-    static final String FORMAT_VERSION = "1.1.0";
+    public static final String FORMAT_VERSION = "1.1.0";
     private static final DateTimeFormatter BOAMPS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
@@ -40,7 +40,7 @@ final class BoAmpsReport {
     }
 
     /** The report of {@code run}, priced with {@code factors}, published at {@code at} under {@code reportId}. */
-    static ObjectNode of(TrainingRun run, FactorTable factors, Instant at, String reportId) {
+    public static ObjectNode of(TrainingRun run, FactorTable factors, Instant at, String reportId) {
         OneOffRun oneOff = TrainingRuns.toOneOffRun(run);
         Footprint footprint = new FootprintCalculator(factors).of(oneOff);
         ResolvedGrid grid = factors.grid(run.getRegion(), run.getStartedAt());
@@ -142,7 +142,7 @@ final class BoAmpsReport {
     }
 
     /** BoAmps' quality levels: high (±10 %), medium (±25 %), low (±50 %), by the run's evidence tier. */
-    static String quality(EvidenceTier tier) {
+    public static String quality(EvidenceTier tier) {
         return switch (tier) {
             case METERED -> "high";
             case BENCHMARKED -> "medium";
