@@ -10,6 +10,7 @@ import io.carbonllm.payback.schemas.registry.SchemaRegistryClient;
 import io.carbonllm.payback.schemas.serde.AvroSerde;
 import io.carbonllm.payback.streams.config.ApiConfig;
 import io.carbonllm.payback.streams.config.PaybackStreamsConfig;
+import io.carbonllm.payback.streams.disclosure.DisclosureInputs;
 import io.carbonllm.payback.streams.metrics.PrometheusEndpoint;
 import io.carbonllm.payback.streams.query.LocalStores;
 import io.carbonllm.payback.streams.query.Routing;
@@ -83,6 +84,8 @@ public final class ApiServer implements AutoCloseable {
     public static final String METRICS = "/metrics";
     /** Server-Sent Events: payback-status changes and alert transitions of every comparison ({@link LiveFeed}). */
     public static final String STREAM = "/api/stream";
+    /** The disclosure of a period ({@link DisclosureEndpoint}). */
+    public static final String DISCLOSURE = "/api/disclosure";
     /** The dashboard: redirects to {@link #UI}. */
     public static final String ROOT = "/";
     /** Where the dashboard's static files are served from the class path ({@link #DASHBOARD_RESOURCES}). */
@@ -117,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
             new Route(HandlerType.GET, INTERNAL_LOCAL_STATE),
             new Route(HandlerType.GET, METRICS),
             new Route(HandlerType.GET, STREAM),
+            new Route(HandlerType.GET, DISCLOSURE),
             new Route(HandlerType.GET, ROOT));
 
     /**
@@ -138,6 +142,7 @@ public final class ApiServer implements AutoCloseable {
     private final AlertHistory alertHistory = new AlertHistory();
     private final PaybackStreamsConfig config;
     private final SchemaRegistryClient registry;
+    private DisclosureEndpoint disclosure;
     private LiveSource liveSource;
     private volatile StreamEndpoint stream;
     private volatile ReadApi reads;
@@ -336,6 +341,7 @@ public final class ApiServer implements AutoCloseable {
             case "GET " + OPENAPI -> ctx -> ctx.contentType("application/json").result(openApi);
             case "GET " + INTERNAL_LOCAL_STATE -> ctx -> reads().localState(ctx);
             case "GET " + STREAM -> ctx -> stream().handle(ctx);
+            case "GET " + DISCLOSURE -> ctx -> disclosure().handle(ctx);
             case "GET " + ROOT -> ctx -> ctx.redirect(UI + "/", HttpStatus.FOUND);
             case "GET " + METRICS -> ctx -> {
                 if (prometheus == null) {
@@ -345,6 +351,19 @@ public final class ApiServer implements AutoCloseable {
             };
             default -> throw new IllegalStateException("no handler for " + route);
         };
+    }
+
+    /** Serves the disclosure from {@code inputs} instead of the topics (tests). */
+    synchronized ApiServer disclosureFrom(Supplier<DisclosureInputs> inputs) {
+        disclosure = new DisclosureEndpoint(inputs);
+        return this;
+    }
+
+    private synchronized DisclosureEndpoint disclosure() {
+        if (disclosure == null) {
+            disclosure = DisclosureEndpoint.of(config, registry);
+        }
+        return disclosure;
     }
 
     private StreamEndpoint stream() {

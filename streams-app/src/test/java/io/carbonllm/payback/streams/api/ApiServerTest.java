@@ -89,7 +89,8 @@ class ApiServerTest {
         assertThat(overview.status()).isEqualTo(200);
         assertThat(overview.header("Content-Type")).startsWith("text/html");
         assertThat(overview.body()).contains("<script src=\"overview.js\"></script>");
-        for (String file : List.of("/ui/overview.js", "/ui/common.js", "/ui/detail.js", "/ui/dashboard.css")) {
+        for (String file : List.of("/ui/overview.js", "/ui/common.js", "/ui/detail.js", "/ui/disclosure.js",
+                "/ui/dashboard.css")) {
             assertThat(anonymous.get(file).status()).as(file).isEqualTo(200);
         }
         // The detail page names the uPlot webjar's version (filtered in from the pom): that file is on the class path

@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  * inventory 178,300 Wh, 32,606 g, 31,083.5 g; Scope 2 2,000 + 600 = 2,600 g location, 500 + 577.5 = 1,077.5 g market;
  * Scope 3 Category 1 30,000 + 6 = 30,006 g either way, 1,000 g embodied.
  */
-class DisclosureTest {
+public class DisclosureTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant Y2026 = Instant.parse("2026-01-01T00:00:00Z");
@@ -83,7 +83,8 @@ class DisclosureTest {
     private static final FactorRow US_WEST = new FactorRow(FactorRow.Kind.GRID, "us-west-2", FactorRow.Scope.REGION,
             Y2026, 400, null, "test: grid 2026");
 
-    static DisclosureInputs scenario() {
+    /** The scenario above, as the topics would hold it. */
+    public static DisclosureInputs scenario() {
         List<DayTotal> totals = new ArrayList<>();
         totals.add(record(PeriodTotal.empty("cmp-a", PeriodTotal.SubjectKind.ONE_OFF_RUN, "run-owned", JULY_1,
                 Ownership.OWNED).plus(new EnergyPart(EvidenceTier.METERED, null, null, EU_NORTH), 100_000), "ft", "r1"));
