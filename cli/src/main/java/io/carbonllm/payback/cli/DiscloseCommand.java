@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                 + "chart."},
         footer = {"", "Examples:",
             "  ./payback disclose --from 2026-07-01 --to 2026-09-30 --format html --output q3.html",
-            "  ./payback disclose --from 2026-07-01 --to 2026-07-31 --comparison support-summarize-ft --format csv"})
+            "  ./payback disclose --from 2026-07-01 --to 2026-07-31 --comparison support-summarize-ft --format csv",
+            "  ./payback disclose --from 2026-07-01 --to 2026-09-30 --format boamps --output boamps/"})
 final class DiscloseCommand implements Callable<Integer> {
 
     @Spec
@@ -58,10 +59,12 @@ final class DiscloseCommand implements Callable<Integer> {
     @Option(names = "--comparison", paramLabel = "ID", description = "Only this comparison (default: all).")
     String comparison;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "json, csv or html (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "json, csv, html, or boamps: the period's one-off runs "
+            + "as BoAmps reports (default: ${DEFAULT-VALUE}).")
     String format = "json";
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the report here (default: standard output).")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report here (default: standard output). With "
+            + "--format boamps, a directory: one RUN_ID.boamps.json per run.")
     Path output;
 
     @Option(names = "--topic-prefix", hidden = true, description = "Prefix of every topic name (tests).")
@@ -98,6 +101,18 @@ final class DiscloseCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 1;
+        }
+        if (chosen == DisclosureFormats.Format.BOAMPS && output != null) {
+            Files.createDirectories(output);
+            int written = 0;
+            for (com.fasterxml.jackson.databind.JsonNode run : DisclosureFormats.boamps(report)) {
+                String runId = run.at("/header/reportId").asText().replaceFirst("^disclosure-", "");
+                Path file = output.resolve(runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".boamps.json");
+                Files.writeString(file, DisclosureFormats.json(run));
+                written++;
+            }
+            err.printf("%d BoAmps report(s) written to %s%n", written, output);
+            return 0;
         }
         String text = DisclosureFormats.render(report, chosen);
         if (output == null) {

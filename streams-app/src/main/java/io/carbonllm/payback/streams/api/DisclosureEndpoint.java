@@ -53,7 +53,7 @@ final class DisclosureEndpoint {
         LocalDate from = day(params, "from");
         LocalDate to = day(params, "to");
         DisclosureFormats.Format format = DisclosureFormats.Format.valueOf(
-                params.oneOf("format", List.of("JSON", "CSV", "HTML"), "JSON"));
+                params.oneOf("format", List.of("JSON", "CSV", "HTML", "BOAMPS"), "JSON"));
         if (to.isBefore(from)) {
             throw ApiException.badParameter("to", "is before from (" + from + "): the period is reversed");
         }

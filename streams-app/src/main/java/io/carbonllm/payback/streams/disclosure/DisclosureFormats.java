@@ -20,7 +20,9 @@ public final class DisclosureFormats {
 
     /** The formats, as {@code --format} and {@code ?format=} name them. */
     public enum Format {
-        JSON("application/json"), CSV("text/csv; charset=utf-8"), HTML("text/html; charset=utf-8");
+        JSON("application/json"), CSV("text/csv; charset=utf-8"), HTML("text/html; charset=utf-8"),
+        /** The one-off runs of the period as BoAmps reports: a JSON array, one report per run. */
+        BOAMPS("application/json");
 
         private final String contentType;
 
@@ -37,7 +39,7 @@ public final class DisclosureFormats {
             try {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("format must be one of json, csv, html; got " + name, e);
+                throw new IllegalArgumentException("format must be one of json, csv, html, boamps; got " + name, e);
             }
         }
     }
@@ -52,7 +54,21 @@ public final class DisclosureFormats {
             case JSON -> json(report);
             case CSV -> csv(report);
             case HTML -> html(report);
+            case BOAMPS -> json(boamps(report));
         };
+    }
+
+    /** The BoAmps report of each one-off run in the report, in its order. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode boamps(JsonNode report) {
+        com.fasterxml.jackson.databind.node.ArrayNode reports = MAPPER.createArrayNode();
+        for (JsonNode c : report.path("comparisons")) {
+            for (JsonNode run : c.at("/trainingSpike/runs")) {
+                if (run.has("boamps")) {
+                    reports.add(run.get("boamps"));
+                }
+            }
+        }
+        return reports;
     }
 
     public static String json(JsonNode report) {

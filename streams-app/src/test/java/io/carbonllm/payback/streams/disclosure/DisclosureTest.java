@@ -198,6 +198,16 @@ public class DisclosureTest {
     }
 
     @Test
+    void theBoAmpsFormatHasOneReportPerRunOfThePeriod() {
+        JsonNode reports = DisclosureFormats.boamps(july());
+        // run-cloud then run-owned, as the report lists them; run-owned's own energy: 100 kWh metered at the facility
+        assertThat(reports).hasSize(2);
+        assertThat(reports.get(0).at("/header/reportId").asText()).isEqualTo("disclosure-cmp-a-run-cloud");
+        assertThat(reports.get(1).at("/measures/0/powerConsumption").asDouble()).isEqualTo(100.0);
+        assertThat(reports.get(1).at("/quality").asText()).isEqualTo("high");
+    }
+
+    @Test
     void badInputIsRefusedWithWhatWasWrong() {
         DisclosureInputs inputs = scenario();
         Disclosure.Provenance provenance = new Disclosure.Provenance("test", "test", Instant.EPOCH);
@@ -210,7 +220,7 @@ public class DisclosureTest {
                 .hasMessageStartingWith("no closed day totals from 2026-08-01 to 2026-08-31")
                 .hasMessageEndingWith("closed days held: 2026-07-01 to 2026-07-02");
         assertThatThrownBy(() -> DisclosureFormats.Format.parse("pdf"))
-                .hasMessage("format must be one of json, csv, html; got pdf");
+                .hasMessage("format must be one of json, csv, html, boamps; got pdf");
     }
 
     /** Every field of {@code expected} is in {@code actual}: numbers within 1e-9 relative, arrays of equal length. */
