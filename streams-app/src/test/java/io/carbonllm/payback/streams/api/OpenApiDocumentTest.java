@@ -63,6 +63,28 @@ class OpenApiDocumentTest {
         }
     }
 
+    /** The API's operations that take no query parameter they do not know: all under /api/ but these. */
+    static final Set<String> QUERY_NOT_READ = Set.of(ApiServer.HEALTH, ApiServer.READY, ApiServer.OPENAPI);
+
+    static boolean refusesUnknownQueryParameters(ApiServer.Route route) {
+        return route.path().startsWith("/api/") && !QUERY_NOT_READ.contains(route.path());
+    }
+
+    @Test
+    void everyOperationThatRefusesAnUnknownQueryParameterDocumentsThe400() throws Exception {
+        JsonNode paths = document().get("paths");
+        for (ApiServer.Route route : ApiServer.ROUTES) {
+            if (!refusesUnknownQueryParameters(route)) {
+                continue;
+            }
+            String method = route.method().name().toLowerCase(Locale.ROOT);
+            JsonNode bad = paths.path(route.path()).path(method).path("responses").path("400");
+            assertThat(bad.isObject()).as("%s %s documents 400", method, route.path()).isTrue();
+            assertThat(bad.path("description").asText()).as("%s %s", method, route.path())
+                    .containsIgnoringCase("query parameter");
+        }
+    }
+
     private static void collectRefs(JsonNode node, Set<String> refs) {
         if (node.isObject()) {
             node.properties().forEach(e -> {
