@@ -46,7 +46,7 @@ class ComparisonDetailTest {
     private static final int PARTITIONS = 2;
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration HOUR = Duration.ofHours(1);
-    private static final String USE_CASE = "uc-triage";
+    static final String USE_CASE = "uc-triage";
 
     @TempDir
     Path dir;
@@ -112,7 +112,7 @@ class ComparisonDetailTest {
 
     private static BasisLedger basis(String unit, double footprint) {
         return BasisLedger.newBuilder().setUnit(unit).setStatus("PAYING_BACK").setSaved(0.0).setFootprint(footprint)
-                .build();
+                .setPaybackRatio(0.0).build();
     }
 
     /** The ledger of a candidate whose windows are closed through 03:00, with its footprint. */
@@ -124,6 +124,7 @@ class ComparisonDetailTest {
                 .setCo2eLocation(basis("gCO2e", footprintWh * 0.021))
                 .setCo2eMarket(basis("gCO2e", footprintWh * 0.021))
                 .setSuccessfulTasks(60).setUnpricedSuccessfulTasks(0).setWindowsCounted(4)
+                .setHorizonEnd(hour(3).plus(Duration.ofDays(5)))
                 .setClosedThrough(hour(3)).setSavingTier("METERED").setFootprintTier("METERED")
                 .setEnergyCoverage(1.0).setBaselineSources(Map.of("WINDOW", 3L)).setMarketFallback(false)
                 .setFactorRows(List.of()).setRunIdsMissing(List.of()).setLateRevisionsIgnored(0)
@@ -131,20 +132,21 @@ class ComparisonDetailTest {
         return LedgerState.newBuilder().setComparisonId(id).setCandidateId(candidate).setLastStatus(status).build();
     }
 
-    private void story(String id) {
-        api.streams.define(definition(id, USE_CASE));
-        api.streams.ledger(ledger(id, "ft", "ft-m", "FINE_TUNE", 5_000.0), USE_CASE);
-        api.streams.ledger(ledger(id, "rag", "rag-m", "RAG", 1_000.0), USE_CASE);
+    /** The story of the class comment, under comparison {@code id}. */
+    static void story(OfflineStreams streams, String id) {
+        streams.define(definition(id, USE_CASE));
+        streams.ledger(ledger(id, "ft", "ft-m", "FINE_TUNE", 5_000.0), USE_CASE);
+        streams.ledger(ledger(id, "rag", "rag-m", "RAG", 1_000.0), USE_CASE);
         for (int w = 0; w < 3; w++) {
-            api.streams.window(window(id, w, 10.0));
+            streams.window(window(id, w, 10.0));
         }
-        api.streams.window(window(id, 3, 2_000.0)); // open: 100 Wh a task for ft
+        streams.window(window(id, 3, 2_000.0)); // open: 100 Wh a task for ft
     }
 
     @Test
     void theVerdictWithAHorizonNamesTheWinnerTheMarginTheRankingAndEachVariantsTotals() {
         // Given
-        story("cmp-verdict");
+        story(api.streams, "cmp-verdict");
 
         // When
         ApiClient.Response r = api.client.get("/api/comparisons/cmp-verdict");
@@ -196,5 +198,36 @@ class ComparisonDetailTest {
         // The sentence: 0.114 is 11% less; 8,680 Wh and 9,800 Wh in kWh
         assertThat(verdict.get("summary").asText()).isEqualTo("RAG wins: 11% less energy than ft (fine-tune) over the"
                 + " horizon (8.68 kWh against 9.8 kWh; benchmarked, 3 windows)");
+    }
+
+    @Test
+    void theAlertHistoryIsNotPresentedAsCompleteWhileTheSourceCatchesUpOrOnceTransitionsWereDropped() {
+        // Given one transition read so far, the source not yet at the end offsets it saw at start
+        story(api.streams, "cmp-alerts");
+        AlertHistory history = api.server.alertHistory();
+        history.add(AlertHistoryTest.alert("cmp-alerts", 0));
+
+        // Then the 200 carries what was read, and says it may be partial
+        JsonNode loading = api.client.get("/api/comparisons/cmp-alerts").json();
+        assertThat(loading.get("alertHistory")).hasSize(1);
+        assertThat(loading.get("alertHistoryComplete").asBoolean()).isFalse();
+        assertThat(loading.get("alertHistoryIncompleteReason").asText()).isEqualTo("LOADING");
+
+        // When the source has caught up: whole
+        history.caughtUp();
+        JsonNode whole = api.client.get("/api/comparisons/cmp-alerts").json();
+        assertThat(whole.get("alertHistoryComplete").asBoolean()).isTrue();
+        assertThat(whole.get("alertHistoryIncompleteReason").isNull()).isTrue();
+        assertThat(whole.at("/alertHistory/0/message").asText()).isEqualTo("transition 0");
+
+        // When 200 more arrive (201 in all, over the bound of 200): the oldest is dropped, and that is said
+        for (int n = 1; n <= AlertHistory.PER_COMPARISON; n++) {
+            history.add(AlertHistoryTest.alert("cmp-alerts", n));
+        }
+        JsonNode truncated = api.client.get("/api/comparisons/cmp-alerts").json();
+        assertThat(truncated.get("alertHistory")).hasSize(AlertHistory.PER_COMPARISON);
+        assertThat(truncated.at("/alertHistory/0/message").asText()).isEqualTo("transition 1");
+        assertThat(truncated.get("alertHistoryComplete").asBoolean()).isFalse();
+        assertThat(truncated.get("alertHistoryIncompleteReason").asText()).isEqualTo("TRUNCATED");
     }
 }

@@ -85,6 +85,23 @@ class OpenApiDocumentTest {
         }
     }
 
+    @Test
+    void theDetailSaysWhetherItsAlertHistoryIsCompleteAndWhyNot() throws Exception {
+        JsonNode detail = document().at("/components/schemas/ComparisonDetail/properties");
+        assertThat(detail.at("/alertHistoryComplete/type").asText()).isEqualTo("boolean");
+        JsonNode reason = detail.get("alertHistoryIncompleteReason");
+        assertThat(reason.get("nullable").asBoolean()).isTrue();
+        Set<String> documented = new HashSet<>();
+        reason.get("enum").forEach(v -> documented.add(v.isNull() ? null : v.asText()));
+        Set<String> gaps = new HashSet<>();
+        gaps.add(null);
+        for (AlertHistory.Gap gap : AlertHistory.Gap.values()) {
+            gaps.add(gap.name());
+            assertThat(reason.get("description").asText()).contains(gap.name() + ":");
+        }
+        assertThat(documented).isEqualTo(gaps);
+    }
+
     private static void collectRefs(JsonNode node, Set<String> refs) {
         if (node.isObject()) {
             node.properties().forEach(e -> {
