@@ -39,9 +39,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
@@ -85,10 +82,10 @@ class DashboardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Browser found = Browser.find();
+        HeadlessChromium found = HeadlessChromium.find();
         if (found == null) {
             String message = "DashboardIT skipped: no Chromium and chromedriver found (looked for "
-                    + String.join(", ", Browser.CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). "
+                    + String.join(", ", HeadlessChromium.CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). "
                     + "Install them with: apt-get install -y chromium chromium-driver";
             LoggerFactory.getLogger(DashboardIT.class).warn(message);
             Assumptions.abort(message);
@@ -404,39 +401,5 @@ class DashboardIT {
     private static void screenshot(String name) throws Exception {
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Debian's (or another distribution's) Chromium and its driver. */
-    private record Browser(Path binary, Path driver) {
-
-        static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
-                "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-
-        static Browser find() {
-            Path binary = first(System.getenv("PAYBACK_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser");
-            Path driver = first(System.getenv("PAYBACK_CHROMEDRIVER"), "/usr/bin/chromedriver",
-                    "/usr/lib/chromium/chromedriver");
-            return binary == null || driver == null ? null : new Browser(binary, driver);
-        }
-
-        private static Path first(String... paths) {
-            for (String p : paths) {
-                if (p != null && Files.isExecutable(Path.of(p))) {
-                    return Path.of(p);
-                }
-            }
-            return null;
-        }
-
-        WebDriver start(Path profile) {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(binary.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile, "--window-size=1400,1100", "--force-device-scale-factor=1");
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                    .usingAnyFreePort().build();
-            return new ChromeDriver(service, options);
-        }
     }
 }

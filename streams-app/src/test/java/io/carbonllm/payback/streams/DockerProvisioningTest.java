@@ -279,6 +279,18 @@ class DockerProvisioningTest {
         assertThat(run(promtool.toString(), "check", "config", config.toString())).contains("is valid prometheus config");
     }
 
+    @Test
+    void ciInstallsPromtoolSoThatTheCheckAboveRunsThere() throws Exception {
+        // The check above skips without promtool: .ci/run must install Debian's package that ships it when it is
+        // missing, as it does Chromium for DashboardIT, or CI never validates the rules
+        String ci = Files.readString(Path.of("..", ".ci", "run"));
+        Matcher guard = Pattern.compile("if ! command -v promtool >/dev/null 2>&1; then\\n(.*?)\\nfi\\n",
+                Pattern.DOTALL).matcher(ci);
+        assertThat(guard.find()).as(".ci/run installs promtool when it is missing:%n%s", ci).isTrue();
+        assertThat(guard.group(1)).containsPattern("apt-get install [^\\n]*\\bprometheus\\b")
+                .as("the package's daemon must not start on the CI machine").contains("policy-rc.d");
+    }
+
     private static String run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes());

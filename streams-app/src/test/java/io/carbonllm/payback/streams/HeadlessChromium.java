@@ -38,6 +38,11 @@ public record HeadlessChromium(Path binary, Path driver) {
         return null;
     }
 
+    /** A headless browser with its own profile directory, 1400 x 1100. */
+    public WebDriver start(Path profile) {
+        return start(profile, 1400, 1100);
+    }
+
     /** A headless browser with its own profile directory and a fixed window size. */
     public WebDriver start(Path profile, int width, int height) {
         ChromeOptions options = new ChromeOptions();

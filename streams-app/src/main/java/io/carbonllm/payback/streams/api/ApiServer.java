@@ -313,6 +313,11 @@ public final class ApiServer implements AutoCloseable {
         return live;
     }
 
+    /** The alert timelines {@link LiveSource} fills, behind the detail's {@code alertHistory}. */
+    AlertHistory alertHistory() {
+        return alertHistory;
+    }
+
     @Override
     public void close() {
         live.close(); // first: the stream writers return, so Jetty stops without waiting for them

@@ -60,6 +60,8 @@ final class LiveSource implements AutoCloseable {
     private long[][] publishFrom;
     /** Per alerts partition, the next offset the history has not seen: a restart of the source adds nothing twice. */
     private long[] historyNext = new long[0];
+    /** The alerts partitions' end offsets when the source (last) started: the history is whole once read up to them. */
+    private Map<TopicPartition, Long> historyEnd = Map.of();
 
     LiveSource(Consumer<byte[], byte[]> consumer, String statusTopic, String alertsTopic,
                Deserializer<PaybackStatus> statuses, Deserializer<PaybackAlert> alerts, LiveFeed feed, int replayEvents,
@@ -152,6 +154,7 @@ final class LiveSource implements AutoCloseable {
         }
         publishFrom = start;
         feed.begin(start);
+        recordCatchUp();
         log.info("Live stream: reading {} and {} ({} and {} partitions) from near their ends", topics.get(0),
                 topics.get(1), start[LiveFeed.STATUS].length, start[LiveFeed.ALERTS].length);
         while (running) {
@@ -166,6 +169,7 @@ final class LiveSource implements AutoCloseable {
                     consumer.seek(tp, record.offset());
                 }
             }
+            recordCatchUp();
             if (!retry.isEmpty()) {
                 Thread.sleep(REGISTRY_RETRY_MS);
             }
@@ -200,6 +204,13 @@ final class LiveSource implements AutoCloseable {
         consumer.assign(all);
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(all);
         Map<TopicPartition, Long> end = consumer.endOffsets(all);
+        Map<TopicPartition, Long> alertsEnd = new HashMap<>();
+        end.forEach((tp, offset) -> {
+            if (tp.topic().equals(topics.get(LiveFeed.ALERTS))) {
+                alertsEnd.put(tp, offset);
+            }
+        });
+        historyEnd = alertsEnd;
         int share = Math.max(1, replayEvents / Math.max(1, all.size()));
         for (TopicPartition tp : all) {
             int t = topics.indexOf(tp.topic());
@@ -208,6 +219,23 @@ final class LiveSource implements AutoCloseable {
             consumer.seek(tp, t == LiveFeed.ALERTS ? begin.get(tp) : from);
         }
         return start;
+    }
+
+    /**
+     * Tells the history once this source has read every alerts partition up to the end offset it saw when it started
+     * (read_committed: the last stable offset), so that a timeline read before then says it may be partial.
+     */
+    private void recordCatchUp() {
+        if (history.isCaughtUp()) {
+            return;
+        }
+        for (Map.Entry<TopicPartition, Long> end : historyEnd.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return;
+            }
+        }
+        history.caughtUp();
+        log.info("Live stream: the alert history has read {} up to the end offsets seen at start", topics.get(1));
     }
 
     /** Publishes one record; false when the registry is unreachable and it should be read again. */

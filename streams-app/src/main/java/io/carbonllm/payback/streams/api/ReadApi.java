@@ -249,9 +249,14 @@ final class ReadApi {
         local.openAlerts(owner.partition(), def.getComparisonId()).stream()
                 .sorted(Comparator.comparing((PaybackAlert a) -> a.getCandidateId()).thenComparing(PaybackAlert::getRule))
                 .forEach(a -> alerts.add(AvroJson.toJson(a)));
-        // Every transition this instance read back from payback-alerts (the alert timeline), oldest first
+        // Every transition this instance read back from payback-alerts (the alert timeline), oldest first, and whether
+        // that is all of them: not while the read after a start is still catching up, nor once some were dropped
+        AlertHistory.Timeline timeline = alertHistory.of(def.getComparisonId());
         ArrayNode history = body.putArray("alertHistory");
-        alertHistory.of(def.getComparisonId()).forEach(a -> history.add(AvroJson.toJson(a)));
+        timeline.transitions().forEach(a -> history.add(AvroJson.toJson(a)));
+        body.put("alertHistoryComplete", timeline.complete());
+        body.set("alertHistoryIncompleteReason", timeline.complete() ? NODES.nullNode()
+                : NODES.textNode(timeline.gap().name()));
         // The seed's decision rule: the lowest total over the horizon among the variants meeting the quality bar
         body.set("verdict", VerdictJson.toJson(Verdicts.decide(VerdictInputs.from(def, statuses,
                 verdictWindows(owner.partition(), def)))));

@@ -191,6 +191,18 @@ const Payback = (() => {
     return c === null || c === undefined ? "coverage \u2013" : "coverage " + Math.round(c * 100) + "%";
   }
 
+  /**
+   * The evidence of a candidate's ledger figures, in words: the saving's tier with the energy coverage of the windows
+   * it rests on, the one-off footprint's tier, or (part "both": a ratio, a projection) all three.
+   */
+  function evidence(candidate, part) {
+    const saving = "saving " + tierWord(candidate.savingTier);
+    const footprint = "one-off " + tierWord(candidate.footprintTier);
+    const energy = "energy " + coverage(candidate.energyCoverage);
+    return part === "saving" ? saving + " \u00B7 " + energy : part === "footprint" ? footprint
+      : saving + " \u00B7 " + footprint + " \u00B7 " + energy;
+  }
+
   function date(iso) {
     if (!iso) {
       return "\u2013";
@@ -273,6 +285,8 @@ const Payback = (() => {
     node.append(el("div", { class: "small" }, "horizon end " + (horizon ? date(horizon) : "not set")
       + (figures.paysBackWithinHorizon === true ? " \u2014 within horizon"
         : figures.paysBackWithinHorizon === false ? " \u2014 beyond horizon" : "")));
+    // The projection rests on the saving rate and the footprint: both tiers, and the energy coverage
+    node.append(el("div", { class: "small evidence" }, "from " + evidence(candidate, "both")));
     return node;
   }
 
@@ -309,6 +323,6 @@ const Payback = (() => {
     return [...spells.values()].sort((a, b) => a.firedAt.localeCompare(b.firedAt));
   }
 
-  return { BASES, STATUS, Unauthorized, get, askForToken, follow, num, amount, percent, tierWord, coverage, date, el,
-    badge, paybackBar, breakEven, urgency, selectedBasis, setLive, alertSpells };
+  return { BASES, STATUS, Unauthorized, get, askForToken, follow, num, amount, percent, tierWord, coverage, evidence,
+    date, el, badge, paybackBar, breakEven, urgency, selectedBasis, setLive, alertSpells };
 })();

@@ -16,7 +16,7 @@
     { stroke: "#1e7a3c", dash: [12, 4, 2, 4] },
     { stroke: "#6b3fa0", dash: [4, 4] },
   ];
-  const state = { detail: null, windows: [], truncated: false, charts: {}, reloadTimer: null };
+  const state = { detail: null, windows: [], truncated: false, charts: {}, reloadTimer: null, historyTimer: null };
   window.paybackCharts = state.charts; // for the browser test, and for a curious reader in the console
 
   if (!id) {
@@ -182,8 +182,12 @@
       }
       const s = summaryOf(ledger, c);
       card.append(P.badge(ledger.status), P.paybackBar(s, basis), P.breakEven(s, basis, ledger.horizonEnd));
-      const table = P.el("table", {}, P.el("thead", {}, P.el("tr", {}, ...["Basis", "Saved", "One-off", "Ratio", "Status"]
-        .map((h) => P.el("th", { scope: "col" }, h)))));
+      // Each column's evidence in its header, the same in every basis: the saving's tier and energy coverage, the
+      // footprint's tier, and all of them for the ratio
+      const header = (h, part) => P.el("th", { scope: "col" }, h, part ? P.el("div", { class: "small evidence" },
+        P.evidence(s, part)) : null);
+      const table = P.el("table", { class: "ledger" }, P.el("thead", {}, P.el("tr", {}, header("Basis"),
+        header("Saved", "saving"), header("One-off", "footprint"), header("Ratio", "both"), header("Status"))));
       const body = P.el("tbody");
       for (const [key, figures] of Object.entries(s.bases)) {
         body.append(P.el("tr", { "data-basis": key }, P.el("th", { scope: "row" }, P.BASES[key].words),
@@ -335,7 +339,36 @@
       + "footprint (flat). " + notes.join(" \u00B7 ") + ".", true);
   }
 
+  /** What the API says is missing from the alert history, in words; null when it holds every transition. */
+  const HISTORY_GAPS = {
+    TRUNCATED: "Incomplete: over 200 transitions, only the latest 200 are held.",
+    EVICTED: "Incomplete: this instance dropped this comparison's older transitions (it holds the timelines of at most "
+      + "10,000 comparisons).",
+  };
+
   function alertChart(d, xs) {
+    const figure = $("chart-alerts");
+    const gap = d.alertHistoryComplete === false ? (d.alertHistoryIncompleteReason || "INCOMPLETE") : null;
+    figure.dataset.history = gap ? gap.toLowerCase() : "complete";
+    if (gap === "LOADING") {
+      // The instance is still reading payback-alerts since it started: an empty timeline would say "no alert" when it
+      // does not know yet. Say so, and read again shortly (no stream event comes when the reading is done)
+      if (state.charts.alerts) {
+        state.charts.alerts.destroy();
+        delete state.charts.alerts;
+      }
+      figure.querySelectorAll(".uplot, figcaption, details, p.pending").forEach((n) => n.remove());
+      figure.append(P.el("p", { class: "pending small", role: "status" }, "Loading the alert timeline: this instance is "
+        + "still reading the alert transitions since it started. " + (d.openAlerts.length ? d.openAlerts.length
+        + " alert" + (d.openAlerts.length === 1 ? " is" : "s are") + " firing now (on the cards above)." : "No alert is firing now.")));
+      if (!state.historyTimer) {
+        state.historyTimer = setTimeout(() => {
+          state.historyTimer = null;
+          load().catch((e) => { $("error").textContent = "Cannot refresh: " + e.message; });
+        }, 3000);
+      }
+      return;
+    }
     // Transitions read back from payback-alerts, paired into spells of firing; the firing ones (which the history may
     // predate) are spells still open
     const transitions = d.alertHistory.slice();
@@ -365,9 +398,10 @@
     });
     const rows = transitions.slice().sort((a, b) => (a.resolvedAt || a.firedAt).localeCompare(b.resolvedAt || b.firedAt))
       .map((t) => [P.date(t.resolvedAt || t.firedAt), t.candidateId, t.rule, t.state === "FIRING" ? "\u26A0 firing" : "\u2714 resolved", t.message]);
+    const incomplete = gap ? (HISTORY_GAPS[gap] || "Incomplete: some transitions are not held.") + " " : "";
     chart("alerts", "", ts, keys.map((k) => k + " (high: firing)"), data, (v) => (v % 2 === 1 ? "firing" : "not firing"),
-      keys.length ? "Each line is one alert: up while it fires, down once resolved (event time)."
-        : "No alert transition read back yet.", false, { stepped: true, rows, lanes: Math.max(1, keys.length) });
+      incomplete + (keys.length ? "Each line is one alert: up while it fires, down once resolved (event time)."
+        : (gap ? "No alert transition held." : "No alert transition on payback-alerts.")), false, { stepped: true, rows, lanes: Math.max(1, keys.length) });
   }
 
   /** One uPlot chart in figure#chart-{name}, with its caption and its data as a table. */
@@ -400,7 +434,7 @@
     if (state.charts[name]) {
       state.charts[name].destroy();
     }
-    figure.querySelectorAll(".uplot, figcaption, details").forEach((n) => n.remove());
+    figure.querySelectorAll(".uplot, figcaption, details, p.pending").forEach((n) => n.remove());
     state.charts[name] = new uPlot(opts, plotData, figure);
     figure.dataset.points = String(xs.length);
     figure.append(P.el("figcaption", {}, caption));

@@ -63,6 +63,45 @@ class OpenApiDocumentTest {
         }
     }
 
+    /** The API's operations that take no query parameter they do not know: all under /api/ but these. */
+    static final Set<String> QUERY_NOT_READ = Set.of(ApiServer.HEALTH, ApiServer.READY, ApiServer.OPENAPI);
+
+    static boolean refusesUnknownQueryParameters(ApiServer.Route route) {
+        return route.path().startsWith("/api/") && !QUERY_NOT_READ.contains(route.path());
+    }
+
+    @Test
+    void everyOperationThatRefusesAnUnknownQueryParameterDocumentsThe400() throws Exception {
+        JsonNode paths = document().get("paths");
+        for (ApiServer.Route route : ApiServer.ROUTES) {
+            if (!refusesUnknownQueryParameters(route)) {
+                continue;
+            }
+            String method = route.method().name().toLowerCase(Locale.ROOT);
+            JsonNode bad = paths.path(route.path()).path(method).path("responses").path("400");
+            assertThat(bad.isObject()).as("%s %s documents 400", method, route.path()).isTrue();
+            assertThat(bad.path("description").asText()).as("%s %s", method, route.path())
+                    .containsIgnoringCase("query parameter");
+        }
+    }
+
+    @Test
+    void theDetailSaysWhetherItsAlertHistoryIsCompleteAndWhyNot() throws Exception {
+        JsonNode detail = document().at("/components/schemas/ComparisonDetail/properties");
+        assertThat(detail.at("/alertHistoryComplete/type").asText()).isEqualTo("boolean");
+        JsonNode reason = detail.get("alertHistoryIncompleteReason");
+        assertThat(reason.get("nullable").asBoolean()).isTrue();
+        Set<String> documented = new HashSet<>();
+        reason.get("enum").forEach(v -> documented.add(v.isNull() ? null : v.asText()));
+        Set<String> gaps = new HashSet<>();
+        gaps.add(null);
+        for (AlertHistory.Gap gap : AlertHistory.Gap.values()) {
+            gaps.add(gap.name());
+            assertThat(reason.get("description").asText()).contains(gap.name() + ":");
+        }
+        assertThat(documented).isEqualTo(gaps);
+    }
+
     private static void collectRefs(JsonNode node, Set<String> refs) {
         if (node.isObject()) {
             node.properties().forEach(e -> {
