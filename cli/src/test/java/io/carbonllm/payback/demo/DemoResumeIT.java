@@ -48,6 +48,10 @@ class DemoResumeIT {
         try {
             await().atMost(3, TimeUnit.MINUTES).pollInterval(Duration.ofSeconds(2))
                     .until(() -> output(dataDir.resolve("first.out")).matches("(?s).*\\nwindow \\d\\d:\\d\\d:\\d\\d-.*"));
+            // It says where the dashboard and the disclosure are (with --api-port 0, on a port of its choosing)
+            assertThat(output(dataDir.resolve("first.out")))
+                    .containsPattern("\\n  dashboard        http://127\\.0\\.0\\.1:\\d+/ui/ ")
+                    .contains("\n  disclosure       ./payback disclose --from ");
             Thread.sleep(10_000);
         } finally {
             // When it is killed with SIGKILL: no clean stop, Kafka and the registry die with it or are left behind
