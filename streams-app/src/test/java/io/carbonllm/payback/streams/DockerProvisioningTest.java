@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import io.carbonllm.payback.core.alert.AlertRule;
 import io.carbonllm.payback.events.BasisLedger;
 import io.carbonllm.payback.events.PaybackAlert;
@@ -25,6 +29,7 @@ import io.carbonllm.payback.streams.state.Definitions;
 import io.carbonllm.payback.streams.topics.Topics;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -263,6 +268,58 @@ class DockerProvisioningTest {
         assertThat(queried).contains("payback_ratio", "payback_saved_kwh", "payback_saved_kgco2e",
                 "payback_footprint_kwh", "payback_footprint_kgco2e", "payback_status", "payback_firing_alerts",
                 "payback_dead_letters_total", "payback_alert_webhook_failures_total");
+    }
+
+    @Test
+    void theDashboardValidatesAgainstGrafanasDashboardSchema() throws IOException {
+        // Given Grafana's own schema of the classic dashboard model, generated from @grafana/schema 11.6.0 (the
+        // image's version; how, in src/test/resources/grafana/README.md)
+        Schema schema = grafanaDashboardSchema();
+        JsonNode dashboard = JSON.readTree(DOCKER.resolve("grafana/dashboards/payback.json").toFile());
+
+        // Then the shipped dashboard has no error
+        assertThat(schema.validate(dashboard)).isEmpty();
+    }
+
+    @Test
+    void grafanasDashboardSchemaRejectsABrokenDashboard() throws IOException {
+        // Given copies of the shipped dashboard, each broken in one place: panels not a list, a panel's width a string,
+        // a variable of a type Grafana does not have, no schemaVersion
+        Schema schema = grafanaDashboardSchema();
+        JsonNode dashboard = JSON.readTree(DOCKER.resolve("grafana/dashboards/payback.json").toFile());
+
+        ObjectNode panelsNotAnArray = dashboard.deepCopy();
+        panelsNotAnArray.putObject("panels").put("title", "not a list");
+        ObjectNode widthAsAString = dashboard.deepCopy();
+        JsonNode panel = widthAsAString.get("panels").get(1);
+        assertThat(panel.get("type").asText()).isNotEqualTo("row");
+        ((ObjectNode) panel.get("gridPos")).put("w", "12");
+        ObjectNode unknownVariableType = dashboard.deepCopy();
+        ((ObjectNode) unknownVariableType.get("templating").get("list").get(0)).put("type", "querry");
+        ObjectNode noSchemaVersion = dashboard.deepCopy();
+        noSchemaVersion.remove("schemaVersion");
+
+        // Then the schema rejects each, naming the place and the keyword that failed
+        assertThat(errors(schema, panelsNotAnArray)).contains("/panels type");
+        assertThat(errors(schema, widthAsAString)).contains("/panels/1/gridPos/w type");
+        assertThat(errors(schema, unknownVariableType)).containsExactly("/templating/list/0/type enum");
+        assertThat(errors(schema, noSchemaVersion)).containsExactly(" required schemaVersion");
+    }
+
+    private static Schema grafanaDashboardSchema() throws IOException {
+        try (InputStream in = DockerProvisioningTest.class.getResourceAsStream("/grafana/dashboard.schema.json")) {
+            assertThat(in).as("grafana/dashboard.schema.json on the test class path").isNotNull();
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(in);
+        }
+    }
+
+    /**
+     * Each error as its instance location, its keyword and the property it names (for {@code required}): not its
+     * message, which the validator words in the default locale.
+     */
+    private static List<String> errors(Schema schema, JsonNode instance) {
+        return schema.validate(instance).stream().map(e -> e.getInstanceLocation() + " " + e.getKeyword()
+                + (e.getProperty() == null ? "" : " " + e.getProperty())).toList();
     }
 
     @Test
