@@ -1,5 +1,6 @@
 package io.carbonllm.payback.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carbonllm.payback.contract.TopicNames;
 import io.carbonllm.payback.schemas.registry.HttpSchemaRegistryClient;
@@ -15,7 +16,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,18 +102,31 @@ final class DiscloseCommand implements Callable<Integer> {
         try {
             report = Disclosure.build(inputs, request, new Disclosure.Provenance(Disclosure.softwareVersion(),
                     command(), Instant.now()));
-        } catch (IllegalArgumentException e) {
+        } catch (Disclosure.BadRequest e) {
             err.println("error: " + e.getMessage());
             return 1;
         }
         if (chosen == DisclosureFormats.Format.BOAMPS && output != null) {
             Files.createDirectories(output);
             int written = 0;
-            for (com.fasterxml.jackson.databind.JsonNode run : DisclosureFormats.boamps(report)) {
-                String runId = run.at("/header/reportId").asText().replaceFirst("^disclosure-", "");
-                Path file = output.resolve(runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".boamps.json");
-                Files.writeString(file, DisclosureFormats.json(run));
-                written++;
+            Set<String> names = new HashSet<>();
+            for (JsonNode c : report.path("comparisons")) {
+                for (JsonNode run : c.at("/trainingSpike/runs")) {
+                    if (!run.has("boamps")) {
+                        continue;
+                    }
+                    // RUN_ID.boamps.json; a run charged in two comparisons, or two ids alike once made safe, get
+                    // the comparison and a number, never one file for two
+                    String name = run.path("runId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+                    if (!names.add(name)) {
+                        name = name + "." + c.path("comparisonId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+                        for (int n = 2; !names.add(name); n++) {
+                            name = name.replaceFirst("\\.\\d+$", "") + "." + n;
+                        }
+                    }
+                    Files.writeString(output.resolve(name + ".boamps.json"), DisclosureFormats.json(run.get("boamps")));
+                    written++;
+                }
             }
             err.printf("%d BoAmps report(s) written to %s%n", written, output);
             return 0;
@@ -121,7 +138,7 @@ final class DiscloseCommand implements Callable<Integer> {
         } else {
             Files.writeString(output, text);
             err.printf("disclosure written to %s (%s, %d comparison(s), %d restatement(s))%n", output,
-                    chosen.name().toLowerCase(java.util.Locale.ROOT), report.path("comparisons").size(),
+                    chosen.name().toLowerCase(Locale.ROOT), report.path("comparisons").size(),
                     report.path("restatements").size());
         }
         return 0;

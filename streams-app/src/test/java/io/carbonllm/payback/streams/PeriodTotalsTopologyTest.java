@@ -61,9 +61,13 @@ class PeriodTotalsTopologyTest {
     }
 
     private static TrainingRun run(double facilityKwh) {
+        return run(facilityKwh, DAY.plusSeconds(6 * 3600));
+    }
+
+    private static TrainingRun run(double facilityKwh, Instant startedAt) {
         // Metered at the facility (no PUE), on the organisation's own hardware (no provider: owned, Scope 2)
         return TrainingRun.newBuilder().setRunId("ft-1").setKind("fine_tune").setMeteredKwh(facilityKwh)
-                .setMeteredScope("facility").setRegion("eu-north-1").setStartedAt(DAY.plusSeconds(6 * 3600)).build();
+                .setMeteredScope("facility").setRegion("eu-north-1").setStartedAt(startedAt).build();
     }
 
     private void request(String model, Instant at, double meteredItWh) {
@@ -190,6 +194,14 @@ class PeriodTotalsTopologyTest {
         assertThat(run.getAfter().getFactorRows()).extracting(r -> r.getMarketInstrument())
                 .containsExactly("supplier-specific");
 
+        // And the fine-tune's inference: 0.545 Wh x 30 / 1000 = 0.01635 g (on Google: Scope 3, market = location), its
+        // avoided figures carried as they were (the ledger's, as the windows priced them)
+        PeriodRestatement ft = restated.get(FT_KEY + "/v2");
+        assertThat(ft.getAfter().getGCo2eLocation()).isCloseTo(0.01635, within(1e-9));
+        assertThat(ft.getAfter().getGCo2eMarket()).isCloseTo(0.01635, within(1e-9));
+        assertThat(ft.getAfter().getAvoidedWh()).isCloseTo(0.545, within(1e-9));
+        assertThat(ft.getAfter().getAvoidedGCo2eLocation()).isCloseTo(0.011445, within(1e-9));
+
         // And a run corrected after that (3 kWh) restates its day from version 2: 3000 x 30 / 1000 = 90 g, x 10 = 30 g
         fx.trainingRuns.pipeInput("ft-1", run(3.0));
         refresh();
@@ -203,6 +215,67 @@ class PeriodTotalsTopologyTest {
         assertThat(corrected.getAfter().getGCo2eLocation()).isCloseTo(90, within(1e-9));
         assertThat(corrected.getAfter().getGCo2eMarket()).isCloseTo(30, within(1e-9));
         assertThat(corrected.getAfter().getSourceVersion()).isNotEqualTo(corrected.getBefore().getSourceVersion());
+
+        // And nothing more on the next refresh
+        refresh();
+        assertThat(restatements.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFactorCorrectedUnderItsOwnIdRestatesWithBothValuesInTheCause() {
+        closeTheDay();
+        totals.readKeyValuesToList();
+
+        // When the 2025-01-01 row for eu-north-1 that priced the day is published again with 25 g/kWh
+        fx.factors.pipeInput("GRID|region|eu-north-1|2025-01-01T00:00:00Z", FactorUpdate.newBuilder()
+                .setKind("GRID").setScope("region").setKey("eu-north-1")
+                .setEffectiveFrom(Instant.parse("2025-01-01T00:00:00Z")).setValue(25)
+                .setSource("test: the 2025 figure, corrected").build());
+        refresh();
+
+        // Then the baseline's day is restated: 2.18 Wh x 25 / 1000 = 0.0545 g, and the cause names both values
+        PeriodRestatement base = restatements.readKeyValuesToList().stream()
+                .filter(kv -> kv.key.equals(BASE_KEY + "/v2")).map(kv -> kv.value).findFirst().orElseThrow();
+        assertThat(base.getAfter().getGCo2eLocation()).isCloseTo(0.0545, within(1e-9));
+        assertThat(base.getReason()).isEqualTo("factor corrected: GRID|region|eu-north-1|2025-01-01");
+        assertThat(base.getCause()).isEqualTo("GRID|region|eu-north-1|2025-01-01 -> GRID|region|eu-north-1|2025-01-01 "
+                + "(value 21.0 -> 25.0)");
+        assertThat(totals.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRunMovedToAnotherDayAndBackIsRestatedEachTimeAndNeverLost() {
+        closeTheDay();
+        totals.readKeyValuesToList();
+        String dec31 = "5:cmp-1/ONE_OFF_RUN/4:ft-1/2025-12-31";
+
+        // When the run is corrected to have started on 2025-12-31 (a closed day)
+        fx.trainingRuns.pipeInput("ft-1", run(2.0, Instant.parse("2025-12-31T06:00:00Z")));
+        refresh();
+
+        // Then 2026-01-01 is restated to nothing (42 g -> 0) and 2025-12-31 is written: 2,000 Wh, 42 g
+        Map<String, PeriodRestatement> moved = restatements.readKeyValuesToList().stream()
+                .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+        assertThat(moved).containsOnlyKeys(RUN_KEY + "/v2");
+        assertThat(moved.get(RUN_KEY + "/v2").getAfter().getFacilityWh()).isZero();
+        assertThat(moved.get(RUN_KEY + "/v2").getReason()).isEqualTo("run corrected: it now starts on 2025-12-31");
+        Map<String, DayTotal> written = byKey(totals.readKeyValuesToList());
+        assertThat(written).containsOnlyKeys(dec31);
+        assertThat(written.get(dec31).getGCo2eLocation()).isCloseTo(42, within(1e-9));
+
+        // When it is corrected back to 2026-01-01
+        fx.trainingRuns.pipeInput("ft-1", run(2.0));
+        refresh();
+
+        // Then 2025-12-31 is restated to nothing and 2026-01-01 from nothing (v2) back to 2,000 Wh, 42 g (v3)
+        Map<String, PeriodRestatement> back = restatements.readKeyValuesToList().stream()
+                .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+        assertThat(back).containsOnlyKeys(dec31 + "/v2", RUN_KEY + "/v3");
+        assertThat(back.get(dec31 + "/v2").getAfter().getFacilityWh()).isZero();
+        assertThat(back.get(RUN_KEY + "/v3").getBefore().getFacilityWh()).isZero();
+        assertThat(back.get(RUN_KEY + "/v3").getAfter().getFacilityWh()).isCloseTo(2000, within(1e-9));
+        assertThat(back.get(RUN_KEY + "/v3").getAfter().getGCo2eLocation()).isCloseTo(42, within(1e-9));
+        assertThat(totals.isEmpty()).as("nothing written twice").isTrue();
 
         // And nothing more on the next refresh
         refresh();

@@ -4,8 +4,10 @@ import io.carbonllm.payback.core.disclosure.Ownership;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,8 +29,15 @@ public final class ComparisonValidator {
             problems.add("candidates is empty: a comparison needs at least one candidate");
         } else {
             Set<String> ids = new HashSet<>();
+            Map<String, String> models = new HashMap<>();
             for (CandidateDefinition c : def.getCandidates()) {
                 candidate(problems, def, c, ids);
+                // Traffic is windowed per (use case, model): two candidates on one model would be the same variant
+                String other = c.getModelId() == null ? null : models.putIfAbsent(c.getModelId(), c.getCandidateId());
+                if (other != null) {
+                    problems.add("candidates " + other + " and " + c.getCandidateId() + " both use model '"
+                            + c.getModelId() + "': a variant is its model id, so each candidate needs its own");
+                }
             }
         }
         rate(problems, "minSuccessRate", def.getMinSuccessRate());

@@ -35,7 +35,7 @@ public final class FactorCorrections {
             }
             FactorRow replacement = now.get();
             String reason = replacement.id().equals(row.id())
-                    ? "factor value corrected: " + row.id()
+                    ? "factor corrected: " + row.id()
                     : "factor published later for a past date: " + replacement.id() + " applies from "
                     + replacement.effectiveFrom().atOffset(ZoneOffset.UTC).toLocalDate();
             corrections.add(new FactorCorrection(row, replacement, reason));

@@ -21,6 +21,13 @@ public enum Ownership {
     /** A hosted model API, billed per call or token. */
     API(GhgScope.SCOPE_3_CATEGORY_1, GhgScope.SCOPE_3_CATEGORY_1);
 
+    /**
+     * Serving stacks, which events may name as their provider ({@code InferenceEvent.provider}: "the provider or serving
+     * stack"): software the organisation runs itself, so no one else's hardware.
+     */
+    private static final Set<String> SERVING_STACKS = Set.of("vllm", "tgi", "text-generation-inference", "sglang",
+            "ollama", "llama.cpp", "llamacpp", "triton", "tensorrt-llm", "lmdeploy", "localai", "self-hosted");
+
     /** Providers that sell model calls rather than machines. */
     private static final Set<String> API_PROVIDERS = Set.of("openai", "anthropic", "mistral", "mistralai", "cohere",
             "huggingface_hub", "hugging face", "huggingface");
@@ -44,8 +51,9 @@ public enum Ownership {
     }
 
     /**
-     * The ownership a provider implies when none is given: no provider means the organisation's own hardware
-     * ({@link #OWNED}); a model-API provider (OpenAI, Anthropic, Mistral, Cohere, Hugging Face's hosted inference)
+     * The ownership a provider implies when none is given: no provider, or a serving stack the organisation runs
+     * itself (vllm, tgi, sglang, ollama, llama.cpp, triton, tensorrt-llm, lmdeploy, localai), means the organisation's
+     * own hardware ({@link #OWNED}); a model-API provider (OpenAI, Anthropic, Mistral, Cohere, Hugging Face's hosted inference)
      * {@link #API}; any other named provider (aws, google, azure...) {@link #CLOUD}, since a named provider is someone
      * else's hardware. A run or comparison overrides it by naming its ownership.
      */
@@ -53,7 +61,11 @@ public enum Ownership {
         if (provider == null || provider.isBlank()) {
             return OWNED;
         }
-        return API_PROVIDERS.contains(provider.trim().toLowerCase(Locale.ROOT)) ? API : CLOUD;
+        String name = provider.trim().toLowerCase(Locale.ROOT);
+        if (SERVING_STACKS.contains(name)) {
+            return OWNED;
+        }
+        return API_PROVIDERS.contains(name) ? API : CLOUD;
     }
 
     /** The ownership given, else the provider's default ({@link #defaultFor}). */

@@ -2,7 +2,9 @@ package io.carbonllm.payback.core.disclosure;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,10 +64,27 @@ public final class Restatements {
         String reason = corrections.stream().map(FactorCorrection::reason).distinct()
                 .collect(Collectors.joining("; "));
         String cause = corrections.stream().map(c -> c.replaced().id() + " -> " + c.replacement().id()
-                        + (c.replaced().id().equals(c.replacement().id()) ? " (value " + c.replaced().value() + " -> "
-                        + c.replacement().value() + ")" : ""))
+                        + (c.replaced().id().equals(c.replacement().id()) ? " (" + changed(c) + ")" : ""))
                 .collect(Collectors.joining("; "));
         return of(written, FactorCorrections.apply(written, corrections), reason, cause, restatedAt);
+    }
+
+    /** What a same-id correction changed: the value, the market-based value, the instrument or the source. */
+    private static String changed(FactorCorrection c) {
+        List<String> what = new ArrayList<>();
+        if (c.replaced().value() != c.replacement().value()) {
+            what.add("value " + c.replaced().value() + " -> " + c.replacement().value());
+        }
+        if (!Objects.equals(c.replaced().marketValue(), c.replacement().marketValue())) {
+            what.add("market-based value " + c.replaced().marketValue() + " -> " + c.replacement().marketValue());
+        }
+        if (c.replaced().marketInstrument() != c.replacement().marketInstrument()) {
+            what.add("instrument " + c.replaced().marketInstrument() + " -> " + c.replacement().marketInstrument());
+        }
+        if (what.isEmpty()) {
+            what.add("source " + c.replaced().source() + " -> " + c.replacement().source());
+        }
+        return String.join(", ", what);
     }
 
     private static boolean sameFigures(PeriodTotal a, PeriodTotal b) {

@@ -47,7 +47,10 @@ public final class Uncertainty {
     /** The range of a figure {@code value} whose energy is all of one tier. */
     public static Range range(EvidenceTier tier, double value) {
         Relative r = of(tier);
-        return new Range(value * (1 - r.below()), value * (1 + r.above()));
+        double a = value * (1 - r.below());
+        double b = value * (1 + r.above());
+        // a negative figure (a saving that is a loss) has its bounds the other way round
+        return new Range(Math.min(a, b), Math.max(a, b));
     }
 
     /**

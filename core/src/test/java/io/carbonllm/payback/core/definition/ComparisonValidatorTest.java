@@ -84,6 +84,15 @@ class ComparisonValidatorTest {
     }
 
     @Test
+    void twoCandidatesOnOneModelAreRefusedNamingBoth() {
+        // Traffic is windowed per (use case, model): two candidates on one model would be one variant counted twice
+        ComparisonDefinition def = definition()
+                .setCandidates(List.of(candidate("ft-a", "ft-model"), candidate("ft-b", "ft-model"))).build();
+        assertThat(ComparisonValidator.problems(def)).containsExactly("candidates ft-a and ft-b both use model "
+                + "'ft-model': a variant is its model id, so each candidate needs its own");
+    }
+
+    @Test
     void theMaximaOfTheLedgerLimitsAreAccepted() {
         // Given, When
         ComparisonDefinition def = definition().setFireAfterWindows(LedgerLimits.MAX_STREAK_WINDOWS)

@@ -31,6 +31,9 @@ class OwnershipTest {
         assertThat(Ownership.defaultFor("Google")).isEqualTo(Ownership.CLOUD);
         assertThat(Ownership.defaultFor("OpenAI")).isEqualTo(Ownership.API);
         assertThat(Ownership.defaultFor("anthropic")).isEqualTo(Ownership.API);
+        // a serving stack the organisation runs itself is its own hardware, whatever the case
+        assertThat(Ownership.defaultFor("vllm")).isEqualTo(Ownership.OWNED);
+        assertThat(Ownership.defaultFor("TGI")).isEqualTo(Ownership.OWNED);
         // a colocated rack at a provider's site: the run says so
         assertThat(Ownership.resolve("colocated", "aws")).isEqualTo(Ownership.COLOCATED);
         assertThat(Ownership.resolve(null, "aws")).isEqualTo(Ownership.CLOUD);

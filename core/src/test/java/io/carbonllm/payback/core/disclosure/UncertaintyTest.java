@@ -42,6 +42,14 @@ class UncertaintyTest {
     }
 
     @Test
+    void aNegativeFigureHasItsBoundsTheOtherWayRound() {
+        // -10 estimated: -10 x (1 - 2/3) = -3.33 and -10 x 3 = -30, so [-30, -3.33]
+        Uncertainty.Range r = Uncertainty.range(EvidenceTier.ESTIMATED, -10);
+        assertThat(r.low()).isCloseTo(-30, within(1e-12));
+        assertThat(r.high()).isCloseTo(-10.0 / 3, within(1e-12));
+    }
+
+    @Test
     void nothingIsExactlyNothing() {
         assertThat(Uncertainty.range(TierMix.NONE)).isEqualTo(new Uncertainty.Range(0, 0));
     }

@@ -62,10 +62,9 @@ final class DisclosureEndpoint {
         try {
             report = Disclosure.build(inputs.get(), request, new Disclosure.Provenance(Disclosure.softwareVersion(),
                     "GET " + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()), Instant.now()));
-        } catch (IllegalArgumentException e) {
+        } catch (Disclosure.BadRequest e) {
             // an unknown comparison, or no closed day in the period: the message says which
-            throw new ApiException(400, "invalid_parameter", e.getMessage(),
-                    e.getMessage().startsWith("unknown comparison") ? "comparison" : "from", List.of(), null);
+            throw new ApiException(400, "invalid_parameter", e.getMessage(), e.parameter(), List.of(), null);
         }
         ctx.contentType(format.contentType()).result(DisclosureFormats.render(report, format));
     }

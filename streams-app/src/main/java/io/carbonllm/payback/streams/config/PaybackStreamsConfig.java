@@ -226,11 +226,12 @@ public final class PaybackStreamsConfig extends AbstractConfig {
     public PaybackStreamsConfig(Map<?, ?> props) {
         super(CONFIG, props);
         api = new ApiConfig(this);
-        // A closed day's totals are read from the window store: every window of the day must still be in it
-        Duration minRetention = Duration.ofDays(1).plus(windowSize()).plus(windowGrace());
+        // A closed day's totals are read from the window store: every window of the day must still be in it when the
+        // day closes (its end + a window + the grace), and a day more, so that a comparison first seen has a whole day
+        Duration minRetention = Duration.ofDays(2).plus(windowSize()).plus(windowGrace());
         if (windowRetention().compareTo(minRetention) < 0) {
             throw new org.apache.kafka.common.config.ConfigException(WINDOW_RETENTION_MS_CONFIG,
-                    getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least one day + " + WINDOW_SIZE_MS_CONFIG + " + "
+                    getLong(WINDOW_RETENTION_MS_CONFIG), "must be at least two days + " + WINDOW_SIZE_MS_CONFIG + " + "
                     + WINDOW_GRACE_MS_CONFIG + " = " + minRetention.toMillis() + " ms (a closed day's totals are "
                     + "read from the window store)");
         }

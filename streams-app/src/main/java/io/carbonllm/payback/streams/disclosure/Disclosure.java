@@ -72,6 +72,21 @@ public final class Disclosure {
         }
     }
 
+    /** A request the report cannot answer: an unknown comparison, or a period with no closed day. */
+    public static final class BadRequest extends IllegalArgumentException {
+        private final String parameter;
+
+        BadRequest(String parameter, String message) {
+            super(message);
+            this.parameter = parameter;
+        }
+
+        /** The request's parameter at fault: comparison, or from (the period). */
+        public String parameter() {
+            return parameter;
+        }
+    }
+
     /** Who made the report and how. */
     public record Provenance(String softwareVersion, String command, Instant generatedAt) {
     }
@@ -94,7 +109,7 @@ public final class Disclosure {
         Set<String> known = new TreeSet<>(inputs.comparisons().keySet());
         latest.values().forEach(t -> known.add(t.getComparisonId()));
         if (request.comparisonId() != null && !known.contains(request.comparisonId())) {
-            throw new IllegalArgumentException("unknown comparison '" + request.comparisonId() + "'; known: "
+            throw new BadRequest("comparison", "unknown comparison '" + request.comparisonId() + "'; known: "
                     + (known.isEmpty() ? "none" : String.join(", ", known)));
         }
         List<DayTotal> inPeriod = latest.values().stream()
@@ -103,7 +118,7 @@ public final class Disclosure {
                 .sorted(Comparator.comparing(DayTotal::getPeriodKey))
                 .toList();
         if (inPeriod.isEmpty()) {
-            throw new IllegalArgumentException("no closed day totals from " + request.from() + " to " + request.to()
+            throw new BadRequest("from", "no closed day totals from " + request.from() + " to " + request.to()
                     + (request.comparisonId() == null ? "" : " for comparison '" + request.comparisonId() + "'")
                     + ": the engine writes a UTC day's totals once the day has closed (its end + a window + the grace"
                     + " in event time)" + daysHeld(latest.values()));
@@ -165,6 +180,7 @@ public final class Disclosure {
         node.put("comparisonId", id);
         node.put("useCase", totals.get(0).getUseCase());
         node.put("basis", def == null ? "ENERGY" : def.getBasis());
+        // a deleted comparison's basis is not known any more: its chart is drawn in energy, and the report says so
         if (def == null) {
             node.put("definition", "deleted: its totals stay as written");
         }
@@ -189,15 +205,20 @@ public final class Disclosure {
             if (record != null) {
                 run.put("kind", record.getKind());
                 run.put("measuredBy", record.getMeteredKwh() != null
-                        ? "metered (" + (record.getMeteredScope() == null ? "it" : record.getMeteredScope()) + " kWh, "
-                        + "as reported with the run)"
+                        ? "metered (" + (record.getMeteredScope() == null ? "facility"
+                        : record.getMeteredScope().toLowerCase(java.util.Locale.ROOT)) + " kWh, as reported with the run)"
                         : "estimated from GPU-hours x average power x overhead x PUE");
                 run.put("region", record.getRegion());
                 if (record.getProvider() != null) {
                     run.put("provider", record.getProvider());
                 }
-                run.set("boamps", BoAmpsReport.of(record, tableOf(t), record.getStartedAt(),
-                        "disclosure-" + id + "-" + record.getRunId()));
+                try {
+                    run.set("boamps", BoAmpsReport.of(record, tableOf(t), record.getStartedAt(),
+                            "disclosure-" + id + "-" + record.getRunId()));
+                } catch (IllegalArgumentException e) {
+                    // the run as the topic holds it now cannot be reported (its total stands, as written)
+                    run.put("boampsError", e.getMessage());
+                }
             }
             runs.add(run);
         }
@@ -288,6 +309,7 @@ public final class Disclosure {
             double market = 0;
             EvidenceTier tier = null;
             ArrayNode daily = JSON.arrayNode();
+            SavingRange savingRange = new SavingRange();
             // Cumulative from the first day held, so the chart's line starts where the records start
             double cumulativeWh = 0;
             double cumulativeLocation = 0;
@@ -314,10 +336,10 @@ public final class Disclosure {
                             wh += t.getAvoidedWh();
                             location += nz(t.getAvoidedGCo2eLocation());
                             market += nz(t.getAvoidedGCo2eMarket());
-                            if (t.getAvoidedTier() != null) {
-                                EvidenceTier dayTier = EvidenceTier.valueOf(t.getAvoidedTier());
-                                tier = tier == null ? dayTier : tier.weakest(dayTier);
-                            }
+                            EvidenceTier dayTier = t.getAvoidedTier() == null ? EvidenceTier.ESTIMATED
+                                    : EvidenceTier.valueOf(t.getAvoidedTier());
+                            tier = tier == null ? dayTier : tier.weakest(dayTier);
+                            savingRange.add(t, dayTier);
                         }
                     }
                 }
@@ -337,9 +359,7 @@ public final class Disclosure {
             inPeriod.put("avoidedGCo2eMarket", market);
             if (tier != null) {
                 inPeriod.put("tier", tier.name());
-                putRange(inPeriod, "avoidedWhRange", tier, wh);
-                putRange(inPeriod, "avoidedGCo2eLocationRange", tier, location);
-                putRange(inPeriod, "avoidedGCo2eMarketRange", tier, market);
+                savingRange.write(inPeriod);
             }
             c.set("daily", daily);
             PaybackStatus status = inputs.statuses().get(id + "/" + candidateId);
@@ -365,6 +385,43 @@ public final class Disclosure {
             }
         }
         return node;
+    }
+
+    /**
+     * The range of a saving, which is a difference: the counterfactual (the saving plus the candidate's own figure
+     * that day) at the range of the saving's tier, less the candidate's own figure at the range of its tiers. So
+     * its low is the counterfactual's low less the candidate's high, and it can reach below zero.
+     */
+    private static final class SavingRange {
+        private final double[] low = new double[3];
+        private final double[] high = new double[3];
+
+        void add(DayTotal candidate, EvidenceTier savingTier) {
+            PeriodTotal own = DayTotalRecords.fromAvro(candidate);
+            Map<EvidenceTier, Double> ownWh = new EnumMap<>(EvidenceTier.class);
+            for (EvidenceTier tier : TIERS) {
+                ownWh.put(tier, own.tierMix().wh(tier));
+            }
+            add(0, candidate.getAvoidedWh(), own.facilityWh(), Uncertainty.range(ownWh), savingTier);
+            add(1, nz(candidate.getAvoidedGCo2eLocation()), own.gCo2eLocation(),
+                    Uncertainty.range(own.gCo2eLocationByTier()), savingTier);
+            add(2, nz(candidate.getAvoidedGCo2eMarket()), own.gCo2eMarket(),
+                    Uncertainty.range(own.gCo2eMarketByTier()), savingTier);
+        }
+
+        private void add(int i, double saving, double own, Uncertainty.Range ownRange, EvidenceTier savingTier) {
+            Uncertainty.Range counterfactual = Uncertainty.range(savingTier, saving + own);
+            low[i] += counterfactual.low() - ownRange.high();
+            high[i] += counterfactual.high() - ownRange.low();
+        }
+
+        void write(ObjectNode node) {
+            node.putArray("avoidedWhRange").add(low[0]).add(high[0]);
+            node.putArray("avoidedGCo2eLocationRange").add(low[1]).add(high[1]);
+            node.putArray("avoidedGCo2eMarketRange").add(low[2]).add(high[2]);
+            node.put("rangeMethod", "a difference: the counterfactual (saving + the candidate's own figure) at the "
+                    + "saving tier's range, less the candidate's own figure at its tiers' range");
+        }
     }
 
     private static void ledger(ObjectNode parent, String name, BasisLedger ledger) {
@@ -463,9 +520,9 @@ public final class Disclosure {
             t.put("below", r.below());
             t.put("above", r.above());
         }
-        node.put("source", "docs/methodology.md section 6, Uncertainty: metered from meter accuracy, benchmarked and "
-                + "estimated from EcoLogits' published ranges; our judgment where stated. A total of several tiers "
-                + "adds the bounds of its parts.");
+        node.put("source", "docs/methodology.md section 6, Uncertainty, which gives each range's basis and says where "
+                + "it is our judgment rather than a published figure. A total of several tiers adds the bounds of its "
+                + "parts; a saving's range is that of a difference.");
         return node;
     }
 

@@ -152,18 +152,26 @@ public final class DisclosureFormats {
                 "market-based: " + f.path("marketBasis").asText());
         f.path("byScope").properties().forEach(e -> {
             JsonNode s = e.getValue();
+            // A scope's share of the total: its tier and range are the total's rows above, not claimed per scope
             if (s.has("electricityGCo2eLocation")) {
                 row(out, section, id, subject, variant, "electricity_co2e_location", s.path("electricityGCo2eLocation"),
-                        "gCO2e", tier, null, null, e.getKey(), day, s.path("label").asText());
+                        "gCO2e", "", null, null, e.getKey(), day, s.path("label").asText());
                 row(out, section, id, subject, variant, "electricity_co2e_market", s.path("electricityGCo2eMarket"),
-                        "gCO2e", tier, null, null, e.getKey(), day, s.path("label").asText());
+                        "gCO2e", "", null, null, e.getKey(), day, s.path("label").asText());
             }
             if (s.has("embodiedGCo2e")) {
                 row(out, section, id, subject, variant, "embodied_co2e", s.path("embodiedGCo2e"), "gCO2e",
-                        "ESTIMATED", f.at("/gCo2eEmbodiedRange/0"), f.at("/gCo2eEmbodiedRange/1"), e.getKey(), day,
-                        s.path("label").asText());
+                        "", null, null, e.getKey(), day, s.path("label").asText());
             }
         });
+        if (f.has("gCo2eEmbodied")) {
+            row(out, section, id, subject, variant, "embodied_co2e", f.path("gCo2eEmbodied"), "gCO2e", "ESTIMATED",
+                    f.at("/gCo2eEmbodiedRange/0"), f.at("/gCo2eEmbodiedRange/1"), "", day, "embodied, all scopes");
+        }
+        if (f.has("unresolvedItWh")) {
+            row(out, section, id, subject, variant, "unresolved_it_energy", f.path("unresolvedItWh"), "Wh", "", null,
+                    null, "", day, "IT energy whose factor rows the table no longer held: not in the figures above");
+        }
         if (f.has("energyCoverage")) {
             row(out, section, id, subject, variant, "energy_coverage", f.path("energyCoverage"), "share", "", null,
                     null, "", day, f.path("coveredRequests").asText() + " of " + f.path("requests").asText()
@@ -207,9 +215,9 @@ public final class DisclosureFormats {
         if (text == null) {
             return "";
         }
-        // A leading = + - @ would be a formula in a spreadsheet: quoted with a leading apostrophe
-        String safe = !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
-        return safe.contains(",") || safe.contains("\"") || safe.contains("\n")
+        // A leading = + - @ tab or CR would be a formula in a spreadsheet: quoted with a leading apostrophe
+        String safe = !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+        return safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")
                 ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
     }
 
@@ -357,7 +365,9 @@ public final class DisclosureFormats {
                     .append(f.has("gCo2eEmbodied") ? fmt(f.path("gCo2eEmbodied").asDouble())
                             + range(f.path("gCo2eEmbodiedRange")) : "—")
                     .append("</td><td>").append(tier(f.path("tier").asText(""))).append("<br><span class=\"note\">")
-                    .append(esc(mix(f))).append("</span></td><td>")
+                    .append(esc(mix(f))).append(f.has("unresolvedItWh") ? "; plus " + fmt(f.path("unresolvedItWh")
+                            .asDouble()) + " Wh IT energy whose factor rows were no longer held (not in these figures)"
+                            : "").append("</span></td><td>")
                     .append(f.has("energyCoverage") ? percent(f.path("energyCoverage").asDouble()) : "—")
                     .append("</td></tr>");
         }

@@ -321,11 +321,13 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             if (def != null || definitionsComplete) {
                 engine.refresh(entry.key, entry.value, def, streamTime, pricing);
             }
-            if (def != null) {
+            // Totalled here only while its use case is this task's: a ledger being retired for a moved comparison is not
+            if (def != null && entry.value.getLastStatus() != null
+                    && def.getUseCase().equals(entry.value.getLastStatus().getUseCase())) {
                 local.put(def.getComparisonId(), def);
             }
         }
-        totaller.refresh(streamTime, local.values(), pricing, factorsVersion, this::trainingRun);
+        totaller.refresh(streamTime, local.values(), pricing, factorsVersion, seenVersion, this::trainingRun);
         if (definitionsComplete) {
             totaller.gone(byId.keySet()).forEach(totaller::forget);
         }

@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the closed days' totals of the engine's comparisons (docs/methodology.md, "Disclosure"). A UTC day is closed
@@ -53,6 +56,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * first seen starts at the oldest day the window store still holds whole.
  */
 final class PeriodTotaller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeriodTotaller.class);
 
     /** What the totals go to: the engine's sinks. */
     interface Output {
@@ -72,6 +77,10 @@ final class PeriodTotaller {
     private final KeyValueStore<String, String> nextDays;
     private final Output output;
     private String factorsSeen;
+    private long runsCheckedAt = -1;
+    private LocalDate runsCheckedThrough;
+    /** The index store's key of the factors version the written totals were last checked against. */
+    private static final String FACTORS_CHECKED = "factors\u001fchecked";
 
     /**
      * @param closeAfter a day is closed once stream time is this far past its end: the window size plus the grace
@@ -97,19 +106,32 @@ final class PeriodTotaller {
      *                       it changes
      */
     void refresh(long streamTime, Collection<ComparisonDefinition> local, Pricing pricing, String factorsVersion,
-                 Function<String, TrainingRun> runs) {
+                 long definitionsVersion, Function<String, TrainingRun> runs) {
         if (streamTime < closeAfterMs + DAY_MS) {
             return; // no day can be closed yet
         }
         LocalDate lastClosed = DayTotals.dayOf(Instant.ofEpochMilli(streamTime - closeAfterMs)).minusDays(1);
         Instant now = Instant.ofEpochMilli(streamTime);
+        // The runs are priced again only when a definition, a run or a factor changed, or a day closed
+        boolean checkRuns = definitionsVersion != runsCheckedAt || !lastClosed.equals(runsCheckedThrough);
         for (ComparisonDefinition def : local) {
-            totalDays(def, lastClosed, pricing, runs, now);
-            restateRuns(def, lastClosed, pricing, runs, now);
+            totalDays(def, lastClosed, pricing, now);
+            if (checkRuns) {
+                restateRuns(def, lastClosed, pricing, runs, now);
+            }
+        }
+        runsCheckedAt = definitionsVersion;
+        runsCheckedThrough = lastClosed;
+        // The factors version the written totals were last checked against is kept, so a restart does not check again
+        if (factorsSeen == null) {
+            factorsSeen = nextDays.get(FACTORS_CHECKED);
         }
         if (!factorsVersion.equals(factorsSeen)) {
             factorsSeen = factorsVersion;
-            restateFactors(pricing.factors(), now);
+            Set<String> ids = new HashSet<>();
+            local.forEach(def -> ids.add(def.getComparisonId()));
+            restateFactors(pricing.factors(), ids, now);
+            nextDays.put(FACTORS_CHECKED, factorsVersion);
         }
     }
 
@@ -118,17 +140,28 @@ final class PeriodTotaller {
         nextDays.delete(comparisonId);
     }
 
-    private void totalDays(ComparisonDefinition def, LocalDate lastClosed, Pricing pricing,
-                           Function<String, TrainingRun> runs, Instant now) {
+    private void totalDays(ComparisonDefinition def, LocalDate lastClosed, Pricing pricing, Instant now) {
         String id = def.getComparisonId();
         String next = nextDays.get(id);
-        // First seen: the oldest day whose windows the store still holds whole
-        LocalDate day = next != null ? LocalDate.parse(next)
-                : DayTotals.dayOf(now.minusMillis(retentionMs)).plusDays(1);
+        // The oldest day whose windows the store still holds whole: a day starting before it may have lost windows
+        LocalDate oldestWhole = DayTotals.dayOf(now.minusMillis(retentionMs)).plusDays(1);
+        // First seen: from the oldest whole day
+        LocalDate day = next != null ? LocalDate.parse(next) : oldestWhole;
         if (day.isAfter(lastClosed)) {
+            if (next == null) {
+                nextDays.put(id, day.toString());
+            }
             return;
         }
         for (; !day.isAfter(lastClosed); day = day.plusDays(1)) {
+            if (day.isBefore(oldestWhole)) {
+                // Stream time moved on faster than the refreshes (a catch-up): the day's oldest windows may be gone,
+                // and a total of what is left would be written as final. Skipped, and said.
+                LOG.warn("Comparison {}: day {} was not totalled: stream time reached {} before the day was, and the "
+                        + "window store (payback.window.retention.ms = {} ms) may no longer hold all its windows",
+                        id, day, now, retentionMs);
+                continue;
+            }
             inference(def, BASELINE, def.getBaselineModel(), def.getBaselineOwnership(), day, pricing, now);
             for (CandidateDefinition candidate : def.getCandidates()) {
                 inference(def, candidate.getCandidateId(), candidate.getModelId(), candidate.getOwnership(), day,
@@ -261,8 +294,18 @@ final class PeriodTotaller {
                 old.ownership());
         Restatements.of(old, none, "run corrected: it now starts on " + current.day(), cause, now)
                 .ifPresent(r -> restate(r, before, version));
-        if (written.get(current.key()) == null) {
+        DayTotal target = written.get(current.key());
+        if (target == null) {
             write(current, useCase, variant, version, now);
+            return;
+        }
+        // Its new day was written before (the run moved away from it and back): restated from its latest version
+        Optional<Restatement> back = Restatements.of(DayTotalRecords.fromAvro(target), current,
+                "run corrected: it starts on this day again", cause, now);
+        if (back.isPresent()) {
+            restate(back.get(), target, version);
+        } else {
+            put(DayTotal.newBuilder(target).setSourceVersion(version).build());
         }
     }
 
@@ -283,13 +326,19 @@ final class PeriodTotaller {
         return "run\u001f" + runPrefix;
     }
 
-    /** Every written total the factor table now prices differently is restated. */
-    private void restateFactors(FactorTable table, Instant now) {
+    /**
+     * Every written total of {@code local} (the comparisons this task totals) the factor table now prices differently
+     * is restated; a moved or deleted comparison's totals stay as they are.
+     */
+    private void restateFactors(FactorTable table, Set<String> local, Instant now) {
         List<KeyValue<String, DayTotal>> all = new ArrayList<>();
         try (KeyValueIterator<String, DayTotal> it = written.all()) {
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, DayTotal> entry : all) {
+            if (!local.contains(entry.value.getComparisonId())) {
+                continue;
+            }
             PeriodTotal total = DayTotalRecords.fromAvro(entry.value);
             Restatements.forFactors(total, FactorCorrections.of(total,
                             (row, at) -> FactorRows.inEffect(row, table, at)), now)
@@ -327,7 +376,7 @@ final class PeriodTotaller {
         List<String> gone = new ArrayList<>();
         try (KeyValueIterator<String, String> it = nextDays.all()) {
             it.forEachRemaining(kv -> {
-                if (!kv.key.startsWith("run\u001f") && !ids.contains(kv.key)) {
+                if (!kv.key.startsWith("run\u001f") && !kv.key.equals(FACTORS_CHECKED) && !ids.contains(kv.key)) {
                     gone.add(kv.key);
                 }
             });

@@ -57,7 +57,9 @@ import org.junit.jupiter.api.Test;
  *   7.5 + 570 = 577.5 g market. BENCHMARKED ranges −50 %/+100 %: [1,500, 6,000] Wh, [300, 1,200] g, [288.75, 1,155] g.
  *   </li>
  *   <li>ft, 07-01, on aws (no ownership given: cloud by default), ESTIMATED: 200 Wh IT x 1.5 = 300 Wh on eu-north-1:
- *   6 g location, 6 g market (Scope 3); 40 of 50 requests covered (0.8). Avoided that day: 900 Wh, 18 g.</li>
+ *   6 g location, 6 g market (Scope 3); 40 of 50 requests covered (0.8). Avoided that day: 900 Wh, 18 g, estimated;
+ *   its range is a difference's: the counterfactual 900 + 300 = 1,200 Wh at the estimated range [400, 3,600], less
+ *   ft's own 300 Wh at its range [100, 900]: [400 - 900, 3,600 - 100] = [-500, 3,500] Wh.</li>
  *   <li>cmp-b compares the same baseline in the same use case: its day total is the same inference, so the inventory
  *   counts it once.</li>
  * </ul>
@@ -112,7 +114,7 @@ public class DisclosureTest {
                 .plusRequests(100, 100), "baseline", null));
 
         Restatement restated = Restatements.forFactors(baseline, List.of(new FactorCorrection(US_EAST,
-                US_EAST_CORRECTED, "factor value corrected: " + US_EAST.id())),
+                US_EAST_CORRECTED, "factor corrected: " + US_EAST.id())),
                 Instant.parse("2026-07-05T00:00:00Z")).orElseThrow();
         PeriodRestatement restatement = DayTotalRecords.toAvro(restated, baselineRecord, null);
 
@@ -187,10 +189,10 @@ public class DisclosureTest {
         assertThat(lines).contains("training_spike,cmp-a,run-owned,ft,co2e_market,500,gCO2e,METERED,450,550,,"
                 + "2026-07-01,market-based: market-based");
         // the inventory's Scope 2 electricity, market-based: 1,077.5 g
-        assertThat(lines).contains("inventory,,total,,electricity_co2e_market,1077.5,gCO2e,ESTIMATED,,,SCOPE_2,,"
+        assertThat(lines).contains("inventory,,total,,electricity_co2e_market,1077.5,gCO2e,,,,SCOPE_2,,"
                 + "Scope 2 (purchased electricity)");
-        // avoided emissions, apart: 900 Wh, estimated, [300, 2700]
-        assertThat(lines).contains("avoided_emissions,cmp-a,,ft,avoided_energy,900,Wh,ESTIMATED,300,2700,,,"
+        // avoided emissions, apart: 900 Wh, estimated, [-500, 3500] (a difference's range)
+        assertThat(lines).contains("avoided_emissions,cmp-a,,ft,avoided_energy,900,Wh,ESTIMATED,-500,3500,,,"
                 + "reported separately; never netted against the inventory");
         // the restatement's before and after
         assertThat(lines).anyMatch(l -> l.startsWith("restatement,cmp-a,base-m,,co2e_location_before_v1,630,"));
