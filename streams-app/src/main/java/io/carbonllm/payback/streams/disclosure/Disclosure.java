@@ -281,8 +281,8 @@ public final class Disclosure {
                 node.put("embodiedScope", ownership.embodiedScope().name());
             }
         } else {
-            node.put("ownership", "provider default (per part: no provider is owned; a model API is api; any other "
-                    + "provider cloud)");
+            node.put("ownership", "provider default, per part (no provider, or a serving stack such as vllm: owned; "
+                    + "a model API: api; any other provider: cloud)");
         }
     }
 
