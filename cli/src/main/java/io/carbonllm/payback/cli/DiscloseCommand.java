@@ -113,15 +113,19 @@ final class DiscloseCommand implements Callable<Integer> {
             for (JsonNode c : report.path("comparisons")) {
                 for (JsonNode run : c.at("/trainingSpike/runs")) {
                     if (!run.has("boamps")) {
+                        err.printf("no BoAmps report for run %s: %s%n", run.path("runId").asText(),
+                                run.path("boampsError").asText("the run is not in the training-runs topic any more"));
                         continue;
                     }
                     // RUN_ID.boamps.json; a run charged in two comparisons, or two ids alike once made safe, get
                     // the comparison and a number, never one file for two
                     String name = run.path("runId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
-                    if (!names.add(name)) {
-                        name = name + "." + c.path("comparisonId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
-                        for (int n = 2; !names.add(name); n++) {
-                            name = name.replaceFirst("\\.\\d+$", "") + "." + n;
+                    // names compared without case: Run1 and run1 are one file on macOS and Windows
+                    if (!names.add(name.toLowerCase(Locale.ROOT))) {
+                        String base = name + "." + c.path("comparisonId").asText().replaceAll("[^A-Za-z0-9._-]", "_");
+                        name = base;
+                        for (int n = 2; !names.add(name.toLowerCase(Locale.ROOT)); n++) {
+                            name = base + "." + n;
                         }
                     }
                     Files.writeString(output.resolve(name + ".boamps.json"), DisclosureFormats.json(run.get("boamps")));

@@ -3,12 +3,14 @@ package io.carbonllm.payback.contract;
 import io.carbonllm.payback.events.BaselineReference;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.ComparisonWindow;
+import io.carbonllm.payback.events.DayTotal;
 import io.carbonllm.payback.events.FactorRow;
 import io.carbonllm.payback.events.FactorUpdate;
 import io.carbonllm.payback.events.InferenceEvent;
 import io.carbonllm.payback.events.LedgerState;
 import io.carbonllm.payback.events.PaybackAlert;
 import io.carbonllm.payback.events.PaybackStatus;
+import io.carbonllm.payback.events.PeriodRestatement;
 import io.carbonllm.payback.events.TaskKey;
 import io.carbonllm.payback.events.TaskOutcome;
 import io.carbonllm.payback.events.TrainingRun;
@@ -62,7 +64,9 @@ final class SchemaEvolutionGuard {
             Map.entry("VariantStats", VariantStats.getClassSchema()),
             Map.entry("TaskOutcome", TaskOutcome.getClassSchema()),
             Map.entry("VariantKey", VariantKey.getClassSchema()),
-            Map.entry("TaskKey", TaskKey.getClassSchema()));
+            Map.entry("TaskKey", TaskKey.getClassSchema()),
+            Map.entry("DayTotal", DayTotal.getClassSchema()),
+            Map.entry("PeriodRestatement", PeriodRestatement.getClassSchema()));
 
     private SchemaEvolutionGuard() {
     }

@@ -213,6 +213,23 @@ public final class FactorTable {
         }
     }
 
+    /**
+     * Identifies the table's contents: every row, in the order they were read or added. Two tables with the same rows
+     * have the same fingerprint, across processes and restarts.
+     */
+    public String fingerprint() {
+        StringBuilder all = new StringBuilder();
+        gridRows.forEach(r -> all.append(r).append('\n'));
+        pueRows.forEach(r -> all.append(r).append('\n'));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** The intensity for {@code region} at {@code at}; the world default (flagged) for an unknown or null region. */
     public ResolvedGrid grid(String region, Instant at) {
         String key = region == null ? WORLD : region.toLowerCase(Locale.ROOT);

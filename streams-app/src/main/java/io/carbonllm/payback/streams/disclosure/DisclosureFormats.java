@@ -165,8 +165,9 @@ public final class DisclosureFormats {
             }
         });
         if (f.has("gCo2eEmbodied")) {
-            row(out, section, id, subject, variant, "embodied_co2e", f.path("gCo2eEmbodied"), "gCO2e", "ESTIMATED",
-                    f.at("/gCo2eEmbodiedRange/0"), f.at("/gCo2eEmbodiedRange/1"), "", day, "embodied, all scopes");
+            row(out, section, id, subject, variant, "embodied_co2e_total", f.path("gCo2eEmbodied"), "gCO2e",
+                    "ESTIMATED", f.at("/gCo2eEmbodiedRange/0"), f.at("/gCo2eEmbodiedRange/1"), "", day,
+                    "embodied, all scopes (the embodied_co2e rows split it by scope)");
         }
         if (f.has("unresolvedItWh")) {
             row(out, section, id, subject, variant, "unresolved_it_energy", f.path("unresolvedItWh"), "Wh", "", null,

@@ -290,9 +290,12 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         factorsVersion = factorsVersion();
     }
 
-    /** Identifies the factors topic's contents: written day totals are checked against the table when it changes. */
+    /**
+     * Identifies the factor table's contents (the shipped and file rows, then the factors topic's): written day totals
+     * are checked against the table when it changes.
+     */
     private String factorsVersion() {
-        StringBuilder all = new StringBuilder();
+        StringBuilder all = new StringBuilder(baseFactors.fingerprint()).append('\u001d');
         try (KeyValueIterator<String, FactorUpdate> it = factorUpdates.all()) {
             it.forEachRemaining(kv -> all.append(kv.key).append('\u001e').append(kv.value).append('\u001d'));
         }
@@ -315,6 +318,7 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
         long streamTime = Math.max(context.currentStreamTimeMs(), 0);
         timestamp = streamTime;
         Map<String, ComparisonDefinition> local = new LinkedHashMap<>();
+        Map<String, Long> epochStarts = new HashMap<>();
         for (KeyValue<String, LedgerState> entry : entries) {
             ComparisonDefinition def = byId.get(entry.value.getComparisonId());
             // A definition missing because an entry could not be read is not a deletion: retire nothing on its word
@@ -325,9 +329,11 @@ public final class ComparisonEngine implements Processor<String, VariantWindow, 
             if (def != null && entry.value.getLastStatus() != null
                     && def.getUseCase().equals(entry.value.getLastStatus().getUseCase())) {
                 local.put(def.getComparisonId(), def);
+                epochStarts.merge(def.getComparisonId(), entry.value.getEpochStart(), Math::min);
             }
         }
-        totaller.refresh(streamTime, local.values(), pricing, factorsVersion, seenVersion, this::trainingRun);
+        totaller.refresh(streamTime, local.values(), epochStarts, byId, pricing, factorsVersion, seenVersion,
+                this::trainingRun);
         if (definitionsComplete) {
             totaller.gone(byId.keySet()).forEach(totaller::forget);
         }

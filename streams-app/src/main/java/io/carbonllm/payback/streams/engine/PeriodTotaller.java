@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -78,9 +79,13 @@ final class PeriodTotaller {
     private final Output output;
     private String factorsSeen;
     private long runsCheckedAt = -1;
+    /** The comparisons whose runs were checked since {@link #runsCheckedAt}. */
+    private final Set<String> runsChecked = new HashSet<>();
     private LocalDate runsCheckedThrough;
     /** The index store's key of the factors version the written totals were last checked against. */
     private static final String FACTORS_CHECKED = "factors\u001fchecked";
+    /** The prefix of a comparison's next day in the index store. */
+    private static final String NEXT_PREFIX = "next\u001f";
 
     /**
      * @param closeAfter a day is closed once stream time is this far past its end: the window size plus the grace
@@ -102,10 +107,16 @@ final class PeriodTotaller {
      * Totals every day closed at {@code streamTime} not yet totalled, for each of {@code local} (the comparisons whose
      * use cases this task holds), then restates what the factor table or a run now changes.
      *
-     * @param factorsVersion identifies the factor table's contents: written totals are checked against the table when
-     *                       it changes
+     * @param epochStarts        each local comparison's earliest ledger epoch start: a comparison first seen is totalled
+     *                           from that day (or the oldest day the window store holds whole, if later)
+     * @param definitions        every comparison there is, by id: the written totals restated are those of comparisons
+     *                           that still exist with the same use case
+     * @param factorsVersion     identifies the factor table's contents: written totals are checked against the table
+     *                           when it changes
+     * @param definitionsVersion moves when a definition, a run or a factor changes: the runs are priced again then
      */
-    void refresh(long streamTime, Collection<ComparisonDefinition> local, Pricing pricing, String factorsVersion,
+    void refresh(long streamTime, Collection<ComparisonDefinition> local, Map<String, Long> epochStarts,
+                 Map<String, ComparisonDefinition> definitions, Pricing pricing, String factorsVersion,
                  long definitionsVersion, Function<String, TrainingRun> runs) {
         if (streamTime < closeAfterMs + DAY_MS) {
             return; // no day can be closed yet
@@ -114,9 +125,13 @@ final class PeriodTotaller {
         Instant now = Instant.ofEpochMilli(streamTime);
         // The runs are priced again only when a definition, a run or a factor changed, or a day closed
         boolean checkRuns = definitionsVersion != runsCheckedAt || !lastClosed.equals(runsCheckedThrough);
+        if (checkRuns) {
+            runsChecked.clear();
+        }
         for (ComparisonDefinition def : local) {
-            totalDays(def, lastClosed, pricing, now);
-            if (checkRuns) {
+            totalDays(def, lastClosed, epochStarts.getOrDefault(def.getComparisonId(), 0L), pricing, now);
+            // a comparison that became local since the last check (its first ledger) is checked too
+            if (runsChecked.add(def.getComparisonId())) {
                 restateRuns(def, lastClosed, pricing, runs, now);
             }
         }
@@ -128,28 +143,30 @@ final class PeriodTotaller {
         }
         if (!factorsVersion.equals(factorsSeen)) {
             factorsSeen = factorsVersion;
-            Set<String> ids = new HashSet<>();
-            local.forEach(def -> ids.add(def.getComparisonId()));
-            restateFactors(pricing.factors(), ids, now);
+            restateFactors(pricing.factors(), definitions, now);
             nextDays.put(FACTORS_CHECKED, factorsVersion);
         }
     }
 
     /** Forgets the next day of a deleted comparison; its written totals stay, as written. */
     void forget(String comparisonId) {
-        nextDays.delete(comparisonId);
+        nextDays.delete(nextKey(comparisonId));
     }
 
-    private void totalDays(ComparisonDefinition def, LocalDate lastClosed, Pricing pricing, Instant now) {
+    private void totalDays(ComparisonDefinition def, LocalDate lastClosed, long epochStart, Pricing pricing,
+                           Instant now) {
         String id = def.getComparisonId();
-        String next = nextDays.get(id);
+        String next = nextDays.get(nextKey(id));
         // The oldest day whose windows the store still holds whole: a day starting before it may have lost windows
         LocalDate oldestWhole = DayTotals.dayOf(now.minusMillis(retentionMs)).plusDays(1);
-        // First seen: from the oldest whole day
-        LocalDate day = next != null ? LocalDate.parse(next) : oldestWhole;
+        // First seen: from the oldest whole day, or the day its ledgers' epoch starts if later (a comparison that
+        // moved here from another task does not write again the days the other wrote)
+        LocalDate epochDay = DayTotals.dayOf(Instant.ofEpochMilli(epochStart));
+        LocalDate day = next != null ? LocalDate.parse(next)
+                : epochDay.isAfter(oldestWhole) ? epochDay : oldestWhole;
         if (day.isAfter(lastClosed)) {
             if (next == null) {
-                nextDays.put(id, day.toString());
+                nextDays.put(nextKey(id), day.toString());
             }
             return;
         }
@@ -168,7 +185,12 @@ final class PeriodTotaller {
                         pricing, now);
             }
         }
-        nextDays.put(id, day.toString());
+        nextDays.put(nextKey(id), day.toString());
+    }
+
+    /** The index store's key of a comparison's next day: prefixed, so no id can be another entry's key. */
+    private static String nextKey(String comparisonId) {
+        return NEXT_PREFIX + comparisonId;
     }
 
     private void inference(ComparisonDefinition def, String variant, String model, String ownership, LocalDate day,
@@ -327,16 +349,17 @@ final class PeriodTotaller {
     }
 
     /**
-     * Every written total of {@code local} (the comparisons this task totals) the factor table now prices differently
-     * is restated; a moved or deleted comparison's totals stay as they are.
+     * Every written total of a comparison that still exists with the same use case (so this task still totals it) the
+     * factor table now prices differently is restated; a moved or deleted comparison's totals stay as they are.
      */
-    private void restateFactors(FactorTable table, Set<String> local, Instant now) {
+    private void restateFactors(FactorTable table, Map<String, ComparisonDefinition> definitions, Instant now) {
         List<KeyValue<String, DayTotal>> all = new ArrayList<>();
         try (KeyValueIterator<String, DayTotal> it = written.all()) {
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, DayTotal> entry : all) {
-            if (!local.contains(entry.value.getComparisonId())) {
+            ComparisonDefinition def = definitions.get(entry.value.getComparisonId());
+            if (def == null || !def.getUseCase().equals(entry.value.getUseCase())) {
                 continue;
             }
             PeriodTotal total = DayTotalRecords.fromAvro(entry.value);
@@ -376,8 +399,8 @@ final class PeriodTotaller {
         List<String> gone = new ArrayList<>();
         try (KeyValueIterator<String, String> it = nextDays.all()) {
             it.forEachRemaining(kv -> {
-                if (!kv.key.startsWith("run\u001f") && !kv.key.equals(FACTORS_CHECKED) && !ids.contains(kv.key)) {
-                    gone.add(kv.key);
+                if (kv.key.startsWith(NEXT_PREFIX) && !ids.contains(kv.key.substring(NEXT_PREFIX.length()))) {
+                    gone.add(kv.key.substring(NEXT_PREFIX.length()));
                 }
             });
         }
