@@ -3,6 +3,9 @@ package io.carbonllm.payback.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.carbonllm.payback.events.CandidateDefinition;
 import io.carbonllm.payback.events.ComparisonDefinition;
 import io.carbonllm.payback.events.DayTotal;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Day totals and restatements written by the engine (issue: disclosure for auditors): a closed UTC day's totals are
@@ -280,5 +284,38 @@ class PeriodTotalsTopologyTest {
         // And nothing more on the next refresh
         refresh();
         assertThat(restatements.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDayThatStreamTimeOvertookPastTheStoresRetentionIsNotWrittenIncomplete() {
+        // Given the day's traffic, and a refresh at stream time 2026-01-01 00:00:30, when not even 2025-12-31 has closed
+        // (that takes 00:01:30): the comparison's next day to total is 2025-12-31
+        fx.comparisons.pipeInput("cmp-1", ComparisonDefinition.newBuilder().setComparisonId("cmp-1").setUseCase(UC)
+                .setBaselineModel(BASE).setCandidates(List.of(CandidateDefinition.newBuilder()
+                        .setCandidateId("fine-tune").setModelId(FT).setRunIds(List.of("ft-1")).build()))
+                .setMinBaselineTasks(2).build());
+        fx.trainingRuns.pipeInput("ft-1", run(2.0));
+        request(BASE, DAY.plusSeconds(10), 1.0);
+        request(FT, DAY.plusSeconds(30), 0.5);
+        refresh();
+
+        // When stream time jumps 10 days before the next refresh: the store keeps 7 days, so the oldest day it still
+        // holds whole is 2026-01-05, and 2026-01-01's windows may be gone
+        Logger totaller = (Logger) LoggerFactory.getLogger("io.carbonllm.payback.streams.engine.PeriodTotaller");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        totaller.addAppender(logs);
+        try {
+            request(BASE, DAY.plusSeconds(10 * 86_400 + 91), 1.0);
+            refresh();
+        } finally {
+            totaller.detachAppender(logs);
+        }
+
+        // Then no inference total is written for 2026-01-01 (an incomplete one would be final), and one warning names
+        // the days skipped; the run, which needs no window, is written
+        assertThat(byKey(totals.readKeyValuesToList())).containsOnlyKeys(RUN_KEY);
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .startsWith("Comparison cmp-1: days 2025-12-31 to 2026-01-04 were not totalled");
     }
 }

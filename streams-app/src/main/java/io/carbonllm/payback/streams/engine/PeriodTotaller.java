@@ -170,15 +170,15 @@ final class PeriodTotaller {
             }
             return;
         }
+        if (day.isBefore(oldestWhole)) {
+            // Stream time moved on faster than the refreshes (a catch-up): those days' oldest windows may be gone, and a
+            // total of what is left would be written as final. Skipped, and said once.
+            LOG.warn("Comparison {}: days {} to {} were not totalled: stream time reached {} before they were, and the "
+                    + "window store (payback.window.retention.ms = {} ms) may no longer hold all their windows",
+                    id, day, oldestWhole.minusDays(1), now, retentionMs);
+            day = oldestWhole;
+        }
         for (; !day.isAfter(lastClosed); day = day.plusDays(1)) {
-            if (day.isBefore(oldestWhole)) {
-                // Stream time moved on faster than the refreshes (a catch-up): the day's oldest windows may be gone,
-                // and a total of what is left would be written as final. Skipped, and said.
-                LOG.warn("Comparison {}: day {} was not totalled: stream time reached {} before the day was, and the "
-                        + "window store (payback.window.retention.ms = {} ms) may no longer hold all its windows",
-                        id, day, now, retentionMs);
-                continue;
-            }
             inference(def, BASELINE, def.getBaselineModel(), def.getBaselineOwnership(), day, pricing, now);
             for (CandidateDefinition candidate : def.getCandidates()) {
                 inference(def, candidate.getCandidateId(), candidate.getModelId(), candidate.getOwnership(), day,
