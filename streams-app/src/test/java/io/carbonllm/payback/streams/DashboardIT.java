@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium, over WebDriver), against the app on the real broker and
@@ -82,14 +80,7 @@ class DashboardIT {
 
     @BeforeAll
     static void start() throws Exception {
-        HeadlessChromium found = HeadlessChromium.find();
-        if (found == null) {
-            String message = "DashboardIT skipped: no Chromium and chromedriver found (looked for "
-                    + String.join(", ", HeadlessChromium.CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). "
-                    + "Install them with: apt-get install -y chromium chromium-driver";
-            LoggerFactory.getLogger(DashboardIT.class).warn(message);
-            Assumptions.abort(message);
-        }
+        HeadlessChromium found = HeadlessChromium.findOrSkip(DashboardIT.class);
         stack = new RealStack(dir);
         Map<String, Object> config = stack.appConfig(Map.of(PaybackStreamsConfig.APPLICATION_ID_CONFIG, "dashboard",
                 PaybackStreamsConfig.LEDGER_REFRESH_MS_CONFIG, 1_000L));

@@ -3,10 +3,12 @@ package io.carbonllm.payback.streams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.LoggerFactory;
 
 /** Debian's (or another distribution's) Chromium and its driver, for the browser tests. */
 public record HeadlessChromium(Path binary, Path driver) {
@@ -14,11 +16,20 @@ public record HeadlessChromium(Path binary, Path driver) {
     public static final List<String> CANDIDATES = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
             "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
 
-    /** What a test that cannot find a browser says when it skips. */
-    public static String missing(String test) {
-        return test + " skipped: no Chromium and chromedriver found (looked for " + String.join(", ", CANDIDATES)
-                + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). Install them with: apt-get install -y chromium "
-                + "chromium-driver";
+    /**
+     * The browser installed here; when there is none, {@code test} is skipped (JUnit's abort) with a warning that says
+     * where it looked and how to install one.
+     */
+    public static HeadlessChromium findOrSkip(Class<?> test) {
+        HeadlessChromium found = find();
+        if (found == null) {
+            String message = test.getSimpleName() + " skipped: no Chromium and chromedriver found (looked for "
+                    + String.join(", ", CANDIDATES) + ", and $PAYBACK_CHROMIUM, $PAYBACK_CHROMEDRIVER). Install them "
+                    + "with: apt-get install -y chromium chromium-driver";
+            LoggerFactory.getLogger(test).warn(message);
+            Assumptions.abort(message);
+        }
+        return found;
     }
 
     /** The browser installed here, or null. */

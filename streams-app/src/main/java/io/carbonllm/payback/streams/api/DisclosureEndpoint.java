@@ -11,12 +11,10 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * {@code GET /api/disclosure?from=&to=&comparison=&format=}: the same report as {@code ./payback disclose}, read from
@@ -35,14 +33,8 @@ final class DisclosureEndpoint {
 
     /** Reads the app's own topics with its Kafka client settings (consumer keys only, no group). */
     static DisclosureEndpoint of(PaybackStreamsConfig config, SchemaRegistryClient registry) {
-        Map<String, Object> client = new HashMap<>();
-        config.originals().forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                client.put(key, value);
-            }
-        });
-        client.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-disclosure");
-        DisclosureReader reader = new DisclosureReader(client, registry, new DisclosureReader.TopicNames(
+        DisclosureReader reader = new DisclosureReader(
+                LiveSource.consumerProperties(config.originals(), config.applicationId() + "-disclosure"), registry, new DisclosureReader.TopicNames(
                 config.periodTotalsTopic(), config.periodRestatementsTopic(), config.paybackStatusTopic(),
                 config.comparisonsTopic(), config.trainingRunsTopic()));
         return new DisclosureEndpoint(reader::read);

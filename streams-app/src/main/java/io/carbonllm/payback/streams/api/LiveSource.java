@@ -85,6 +85,19 @@ final class LiveSource implements AutoCloseable {
     static LiveSource create(Map<String, ?> clientProps, String clientId, String statusTopic, String alertsTopic,
                              Deserializer<PaybackStatus> statuses, Deserializer<PaybackAlert> alerts, LiveFeed feed,
                              int replayEvents, AlertHistory history, ObjectMapper json) {
+        Map<String, Object> props = consumerProperties(clientProps, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        return new LiveSource(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                statusTopic, alertsTopic, statuses, alerts, feed, replayEvents, history, json);
+    }
+
+    /**
+     * The consumer settings of the app's client settings (its bootstrap servers and security keys, nothing else), with
+     * no consumer group and {@code clientId}: for the readers of the app's own topics that commit nothing.
+     */
+    static Map<String, Object> consumerProperties(Map<String, ?> clientProps, String clientId) {
         Map<String, Object> props = new HashMap<>();
         Set<String> consumerKeys = ConsumerConfig.configNames();
         clientProps.forEach((key, value) -> {
@@ -95,11 +108,7 @@ final class LiveSource implements AutoCloseable {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        return new LiveSource(new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                statusTopic, alertsTopic, statuses, alerts, feed, replayEvents, history, json);
+        return props;
     }
 
     LiveSource start() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -207,9 +209,7 @@ public final class DisclosureFormats {
             return cell(n.asText());
         }
         // 12 significant digits: a figure, not the noise of its last binary digit (300.00000000000006)
-        return n.isIntegralNumber() ? n.asText() : n.asDouble() == 0 ? "0"
-                : new java.math.BigDecimal(n.asDouble()).round(new java.math.MathContext(12)).stripTrailingZeros()
-                .toPlainString();
+        return n.isIntegralNumber() ? n.asText() : significant(n.asDouble(), 12);
     }
 
     private static String cell(String text) {
@@ -583,10 +583,12 @@ public final class DisclosureFormats {
 
     /** A figure as the page shows it: six significant digits, so the page's totals read back as the JSON's. */
     static String fmt(double v) {
-        if (v == 0) {
-            return "0";
-        }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+        return significant(v, 6);
+    }
+
+    /** {@code v} to {@code digits} significant digits, never in exponent form. */
+    private static String significant(double v, int digits) {
+        return v == 0 ? "0" : new BigDecimal(v).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
     private static String fmt1(double v) {

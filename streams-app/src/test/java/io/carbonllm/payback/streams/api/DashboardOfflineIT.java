@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's honest labels in headless Chromium, its API answered from {@link OfflineStreams} (no broker): the
@@ -47,14 +45,7 @@ class DashboardOfflineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        HeadlessChromium found = HeadlessChromium.find();
-        if (found == null) {
-            String message = "DashboardOfflineIT skipped: no Chromium and chromedriver found (looked for "
-                    + String.join(", ", HeadlessChromium.CANDIDATES) + ", and $PAYBACK_CHROMIUM, "
-                    + "$PAYBACK_CHROMEDRIVER). Install them with: apt-get install -y chromium chromium-driver";
-            LoggerFactory.getLogger(DashboardOfflineIT.class).warn(message);
-            Assumptions.abort(message);
-        }
+        HeadlessChromium found = HeadlessChromium.findOrSkip(DashboardOfflineIT.class);
         api = new OfflineApi(dir, 2, Map.of()).ownAll(2);
         ComparisonDetailTest.story(api.streams, ID);
         LedgerState rag = ComparisonDetailTest.ledger(ID, "rag", "rag-m", "RAG", 1_000.0);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -16,7 +15,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTML disclosure of DisclosureTest's hand-computed scenario in headless Chromium: it opens from a file with no
@@ -30,12 +28,7 @@ class DisclosureHtmlIT {
 
     @Test
     void theReportOpensItsChartRendersAndItsTotalsAreTheJsons() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.find();
-        if (chromium == null) {
-            String message = HeadlessChromium.missing("DisclosureHtmlIT");
-            LoggerFactory.getLogger(DisclosureHtmlIT.class).warn(message);
-            Assumptions.abort(message);
-        }
+        HeadlessChromium chromium = HeadlessChromium.findOrSkip(DisclosureHtmlIT.class);
         JsonNode report = DisclosureTest.july();
         Path page = dir.resolve("disclosure.html");
         Files.writeString(page, DisclosureFormats.html(report));
