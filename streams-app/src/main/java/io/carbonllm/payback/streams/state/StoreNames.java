@@ -56,8 +56,9 @@ public final class StoreNames {
     public static final String PERIOD_TOTALS = "period-totals-store";
 
     /**
-     * Key-value: {@code comparisonId -> } the next UTC day to total, and {@code run<US><period key prefix> -> } the key
-     * of each run's current day total (a corrected run can move day).
+     * Key-value: {@code next<US>comparisonId -> } the next UTC day to total, {@code run<US><period key prefix> -> } the
+     * key of each run's current day total (a corrected run can move day), and {@code factors<US>checked -> } the factor
+     * table version the written totals were last checked against.
      */
     public static final String PERIOD_INDEX = "period-index-store";
 
